@@ -1,0 +1,35 @@
+// `offerplan demo`: the newcomer's first command — generate, import and summarise.
+import type { Command } from "commander";
+import path from "node:path";
+import { datasetSummary } from "../../services/dataset-summary";
+import { createOutput } from "../output";
+import { withDatabase } from "../with-database";
+import { generate, printSummary, runImport } from "./data";
+import { intOption } from "./options";
+
+export function registerDemoCommand(program: Command): void {
+  program
+    .command("demo")
+    .description("generate a paper-shaped dataset, import it into the database and summarise it")
+    .option("--customers <n>", "number of customers", intOption, 100_000)
+    .option("--seed <s>", "random seed", intOption, 1)
+    .option("--profile <name>", "default | hard", "default")
+    .option("--dir <dir>", "where to write the CSV files", path.join(".offerplan", "demo"))
+    .action(
+      async (o: { customers: number; seed: number; profile: "default" | "hard"; dir: string }) => {
+        const out = createOutput();
+        out.info(
+          `1. generating ${o.customers.toLocaleString("en-US")} customers (seed ${o.seed}, profile ${o.profile})`,
+        );
+        await generate(out, o.customers, o.seed, o.profile, o.dir);
+        await withDatabase(out, async (db) => {
+          out.info(
+            `\n2. importing into ${db.embedded ? "the embedded PostgreSQL in ./.offerplan" : "DATABASE_URL"}`,
+          );
+          await runImport(out, db.pool, o.dir);
+          out.info("\n3. the dataset");
+          printSummary(out, await datasetSummary(db.pool));
+        });
+      },
+    );
+}

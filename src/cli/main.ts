@@ -1,0 +1,31 @@
+// `npx offerplan <command>`: one CLI over the same services the GraphQL API uses.
+import { Command, CommanderError } from "commander";
+import { registerDataCommands } from "./commands/data";
+import { registerDemoCommand } from "./commands/demo";
+import { CliError } from "./errors";
+
+export function buildProgram(): Command {
+  const program = new Command("offerplan")
+    .description("offerplan: which customer gets which offer through which channel")
+    .exitOverride()
+    .showHelpAfterError();
+  registerDemoCommand(program);
+  registerDataCommands(program);
+  return program;
+}
+
+/** Runs the CLI; resolves to the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv);
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode;
+    if (e instanceof CliError) {
+      process.stderr.write(`offerplan: ${e.message}\n`);
+      return e.exitCode;
+    }
+    process.stderr.write(`offerplan: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,28 @@
+// Opens the database for one CLI command and always closes it, also on Ctrl-C, so that an
+// embedded server is stopped cleanly and reused next time.
+import { openDatabase, type Database } from "../db/connection";
+import type { Output } from "./output";
+
+export async function withDatabase<T>(
+  out: Output,
+  fn: (db: Database) => Promise<T>,
+  opts: { migrate?: boolean } = {},
+): Promise<T> {
+  const db = await openDatabase({ migrate: opts.migrate, log: (m) => out.progress(m) });
+  let closing: Promise<void> | null = null;
+  const close = () => (closing ??= db.close());
+  const onSignal = (sig: NodeJS.Signals) => {
+    out.done();
+    process.stderr.write(`\n${sig}: stopping\n`);
+    void close().finally(() => process.exit(130));
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  try {
+    return await fn(db);
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    await close();
+  }
+}

@@ -1,0 +1,44 @@
+// Where the database is: DATABASE_URL when set, otherwise the embedded PostgreSQL in ./.offerplan.
+import { Pool } from "pg";
+import { startEmbedded } from "./embedded";
+import { migrate } from "./migrate";
+
+export interface Database {
+  url: string;
+  pool: Pool;
+  embedded: boolean;
+  /** applied migrations on open (empty when up to date) */
+  migrated: string[];
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** apply pending migrations first (default true) */
+  migrate?: boolean;
+  log?: (msg: string) => void;
+  poolSize?: number;
+}
+
+export async function openDatabase(opts: OpenOptions = {}): Promise<Database> {
+  const fromEnv = process.env.DATABASE_URL;
+  const embedded = fromEnv ? null : await startEmbedded({ log: opts.log });
+  const url = fromEnv ?? embedded!.url;
+  try {
+    const migrated = opts.migrate === false ? [] : await migrate(url);
+    if (migrated.length) opts.log?.(`applied ${migrated.length} migration(s)`);
+    const pool = new Pool({ connectionString: url, max: opts.poolSize ?? 4 });
+    return {
+      url,
+      pool,
+      embedded: embedded !== null,
+      migrated,
+      async close() {
+        await pool.end();
+        await embedded?.stop();
+      },
+    };
+  } catch (e) {
+    await embedded?.stop();
+    throw e;
+  }
+}
