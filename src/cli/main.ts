@@ -2,6 +2,7 @@
 import { Command, CommanderError } from "commander";
 import { registerDataCommands } from "./commands/data";
 import { registerDemoCommand } from "./commands/demo";
+import { registerPlanCommands } from "./commands/plan";
 import { CliError } from "./errors";
 
 export function buildProgram(): Command {
@@ -11,6 +12,7 @@ export function buildProgram(): Command {
     .showHelpAfterError();
   registerDemoCommand(program);
   registerDataCommands(program);
+  registerPlanCommands(program);
   return program;
 }
 

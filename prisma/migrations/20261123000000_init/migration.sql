@@ -314,3 +314,18 @@ WHERE (o.all_channels OR EXISTS (
   AND (s.channel_id IS NOT NULL OR NOT EXISTS (
         SELECT 1 FROM "score" s2
         WHERE s2.channel_id = ch.id AND s2.customer_id = s.customer_id AND s2.offer_id = s.offer_id));
+
+-- The plan export of the data contract, with external ids: one row per assigned
+-- (customer, offer, channel). `npx offerplan plan export` writes exactly these columns.
+CREATE VIEW "plan_export" AS
+SELECT a.plan_id,
+       cu.external_id AS customer_id,
+       o.external_id AS offer_id,
+       ch.external_id AS channel_id,
+       a.expected_return,
+       a.cost,
+       a."group"
+FROM "plan_assignment" a
+JOIN "customer" cu ON cu.id = a.customer_id
+JOIN "offer" o ON o.id = a.offer_id
+JOIN "channel" ch ON ch.id = a.channel_id;

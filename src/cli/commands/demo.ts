@@ -6,11 +6,12 @@ import { createOutput } from "../output";
 import { withDatabase } from "../with-database";
 import { generate, printSummary, runImport } from "./data";
 import { intOption } from "./options";
+import { printPlan, runPlan } from "./plan";
 
 export function registerDemoCommand(program: Command): void {
   program
     .command("demo")
-    .description("generate a paper-shaped dataset, import it into the database and summarise it")
+    .description("generate a paper-shaped dataset, import it, summarise it and optimize a plan")
     .option("--customers <n>", "number of customers", intOption, 100_000)
     .option("--seed <s>", "random seed", intOption, 1)
     .option("--profile <name>", "default | hard", "default")

@@ -1,0 +1,220 @@
+// `offerplan plan run | show | export`.
+import type { Command } from "commander";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+
+import type { Database } from "../../db/connection";
+import { createPrisma, type PrismaClient } from "../../db/prisma";
+import { ConstraintResolutionError } from "../../domain/resolve-constraints";
+import type { Disaggregation, Method } from "../../optimize/types";
+import {
+  ConstraintSetInputError,
+  getVersion,
+  saveConstraintSetByName,
+} from "../../services/constraint-sets";
+import { exportPlan } from "../../services/plan-export";
+import { planReport, type PlanReport } from "../../services/plan-report";
+import { createPlan, executePlan } from "../../services/plans";
+import { CliError } from "../errors";
+import { count, createOutput, money, pct, table, type Output } from "../output";
+import { withDatabase } from "../with-database";
+import { intOption } from "./options";
+
+const METHODS: Record<string, Method> = {
+  "cluster-lp": "CLUSTER_LP",
+  exact: "EXACT",
+  greedy: "GREEDY",
+};
+const DISAGGREGATIONS: Record<string, Disaggregation> = {
+  greedy: "GREEDY",
+  random: "RANDOM",
+  assignment: "ASSIGNMENT",
+};
+
+export interface PlanRunOptions {
+  constraints: string;
+  method: string;
+  clusters?: number;
+  disaggregation: string;
+  seed: number;
+  json?: boolean;
+}
+
+export function registerPlanCommands(program: Command): void {
+  const plan = program.command("plan").description("run, show and export plans");
+  plan
+    .command("run")
+    .description(
+      "optimise a plan for a constraint set (a JSON file, or a constraint-set version id)",
+    )
+    .requiredOption("--constraints <file|versionId>", "constraint-set JSON file, or a version id")
+    .option("--method <m>", "cluster-lp | exact | greedy", "cluster-lp")
+    .option("--clusters <k>", "number of clusters (cluster-lp)", intOption)
+    .option("--disaggregation <d>", "greedy | random | assignment", "greedy")
+    .option("--seed <s>", "random seed", intOption, 1)
+    .option("--json", "print JSON")
+    .action(async (o: PlanRunOptions) => {
+      const out = createOutput(o);
+      await withDatabase(out, async (db) => {
+        const report = await runPlan(out, db, o);
+        if (o.json) out.json(report);
+        else printPlan(out, report);
+      });
+    });
+  plan
+    .command("show")
+    .description("KPIs, constraint report and contacts of a stored plan")
+    .requiredOption("--plan <id>", "plan id", intOption)
+    .option("--json", "print JSON")
+    .action(async (o: { plan: number; json?: boolean }) => {
+      const out = createOutput(o);
+      await withDatabase(out, async (db) => {
+        const report = await planReport(db.pool, o.plan);
+        if (!report) throw new CliError(`plan ${o.plan} does not exist`);
+        if (o.json) out.json(report);
+        else printPlan(out, report);
+      });
+    });
+  plan
+    .command("export")
+    .description("write a plan's assignments as the data contract's export CSV")
+    .requiredOption("--plan <id>", "plan id", intOption)
+    .requiredOption("--out <file>", "CSV file to write")
+    .action(async (o: { plan: number; out: string }) => {
+      const out = createOutput();
+      await withDatabase(out, async (db) => {
+        const rows = await exportPlan(db.pool, o.plan, path.resolve(o.out)).catch((e: Error) => {
+          throw new CliError(e.message);
+        });
+        out.info(`wrote ${count(rows)} assignments to ${o.out}`);
+      });
+    });
+}
+
+/** Saves the constraints (file) or finds the version (id), then creates and executes a plan. */
+export async function runPlan(out: Output, db: Database, o: PlanRunOptions): Promise<PlanReport> {
+  const method = METHODS[o.method];
+  if (!method) throw new CliError(`--method must be one of ${Object.keys(METHODS).join(", ")}`, 2);
+  const disaggregation = DISAGGREGATIONS[o.disaggregation];
+  if (!disaggregation)
+    throw new CliError(
+      `--disaggregation must be one of ${Object.keys(DISAGGREGATIONS).join(", ")}`,
+      2,
+    );
+  const prisma = createPrisma(db.url);
+  try {
+    const versionId = await constraintVersion(prisma, o.constraints);
+    const created = await createPlan(prisma, versionId, {
+      method,
+      clusters: o.clusters,
+      disaggregation,
+      seed: o.seed,
+    });
+    out.progress(`plan ${created.id}: loading`);
+    try {
+      await executePlan(db.pool, prisma, created.id, {
+        onProgress: (phase, f) =>
+          out.progress(`plan ${created.id}: ${phase} ${Math.round(f * 100)}%`),
+      });
+    } catch (e) {
+      out.done();
+      if (e instanceof ConstraintResolutionError)
+        throw new CliError(`plan ${created.id} failed: ${e.message}`);
+      throw new CliError(
+        `plan ${created.id} failed: ${e instanceof Error ? e.message : String(e)}`,
+      );
+    }
+    out.done();
+    return (await planReport(db.pool, created.id))!;
+  } finally {
+    await prisma.$disconnect();
+  }
+}
+
+async function constraintVersion(prisma: PrismaClient, ref: string): Promise<number> {
+  if (/^\d+$/.test(ref))
+    return (
+      await getVersion(prisma, Number(ref)).catch((e: Error) => {
+        throw new CliError(e.message);
+      })
+    ).versionId;
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(ref, "utf8"));
+  } catch (e) {
+    throw new CliError(
+      `cannot read constraint set ${ref}: ${e instanceof Error ? e.message : String(e)}`,
+    );
+  }
+  try {
+    return (await saveConstraintSetByName(prisma, json)).versionId;
+  } catch (e) {
+    if (e instanceof ConstraintSetInputError)
+      throw new CliError(
+        `${ref}: invalid constraint set:\n${e.problems.map((p) => `  ${p.path || "(root)"}: ${p.message}`).join("\n")}`,
+      );
+    throw e;
+  }
+}
+
+const num = (v: unknown) => (typeof v === "number" ? v : 0);
+
+export function printPlan(out: Output, r: PlanReport): void {
+  out.info(
+    `plan ${r.id} (version ${r.versionNumber} of "${r.constraintSetName}" v${r.constraintSetVersion}): ${r.status}, method ${r.method}`,
+  );
+  if (r.error) out.info(`error: ${r.error}`);
+  const k = r.kpis;
+  if (!k) return;
+  const baseline = (k.baseline ?? null) as Record<string, unknown> | null;
+  const rows: (string | number)[][] = [
+    [
+      "expected return",
+      money(num(k.expectedReturn)),
+      baseline ? money(num(baseline.expectedReturn)) : "-",
+    ],
+    ["cost", money(num(k.cost)), baseline ? money(num(baseline.cost)) : "-"],
+    ["ROI (return - cost) / cost", pct(num(k.roi)), baseline ? pct(num(baseline.roi)) : "-"],
+    ["contacts", count(num(k.contacts)), baseline ? count(num(baseline.contacts)) : "-"],
+  ];
+  out.info("");
+  out.info(table(["", "optimized", "ad-hoc baseline"], rows));
+  if (typeof k.upperBound === "number")
+    out.info(`\ncertified upper bound ${money(k.upperBound)}; optimality gap ${pct(num(k.gap))}`);
+  out.info("\ncontacts by offer and channel");
+  out.info(
+    table(
+      ["offer", "channel", "contacts", "expected return", "cost"],
+      r.offerChannel.map((c) => [
+        c.offer,
+        c.channel,
+        c.contacts,
+        money(c.expectedReturn),
+        money(c.cost),
+      ]),
+    ),
+  );
+  out.info("\nconstraint report (dual = value of one more unit of the bound)");
+  out.info(
+    table(
+      ["constraint", "activity", "bound", "slack", "dual", "binding"],
+      r.constraintReport.map((c) => [
+        c.name,
+        fmt(c.activity),
+        fmt(c.bound),
+        fmt(c.slack),
+        c.dual === null ? "-" : c.dual.toFixed(4),
+        c.binding ? "yes" : "",
+      ]),
+    ),
+  );
+  if (r.timings)
+    out.info(
+      `\ntimings: ${Object.entries(r.timings)
+        .map(([p, s]) => `${p} ${s.toFixed(2)} s`)
+        .join(", ")}`,
+    );
+}
+
+const fmt = (v: number) =>
+  Number.isFinite(v) ? v.toLocaleString("en-US", { maximumFractionDigits: 2 }) : String(v);

@@ -1,0 +1,41 @@
+// The plan export of the data contract: customer_id,offer_id,channel_id,expected_return,cost.
+import { createWriteStream } from "node:fs";
+import { rename, rm } from "node:fs/promises";
+import { pipeline } from "node:stream/promises";
+import type { Pool } from "pg";
+import { to as copyTo } from "pg-copy-streams";
+
+/** Streams a plan's assignments to a CSV file (written to a temporary name, then renamed). */
+export async function exportPlan(pool: Pool, planId: number, file: string): Promise<number> {
+  const status = await pool.query<{ status: string }>("SELECT status FROM plan WHERE id = $1", [
+    planId,
+  ]);
+  if (!status.rows[0]) throw new Error(`plan ${planId} does not exist`);
+  if (status.rows[0].status !== "SUCCEEDED")
+    throw new Error(
+      `plan ${planId} is ${status.rows[0].status}, only a SUCCEEDED plan has assignments`,
+    );
+  const client = await pool.connect();
+  const tmp = `${file}.partial`;
+  try {
+    const copy = client.query(
+      copyTo(
+        `COPY (SELECT customer_id, offer_id, channel_id, expected_return, cost FROM plan_export
+               WHERE plan_id = ${Number(planId)} ORDER BY customer_id, offer_id)
+         TO STDOUT (FORMAT csv, HEADER true)`,
+      ),
+    );
+    await pipeline(copy, createWriteStream(tmp));
+    await rename(tmp, file);
+    const n = await client.query<{ n: string }>(
+      "SELECT count(*) AS n FROM plan_assignment WHERE plan_id = $1",
+      [planId],
+    );
+    return Number(n.rows[0]!.n);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
+  } finally {
+    client.release();
+  }
+}

@@ -1,0 +1,75 @@
+// A stored plan as the CLI and reports show it: KPIs, constraint report, contacts by channel and
+// offer — read from the per-plan tables written in the plan's transaction, never from assignments.
+import type { Pool } from "pg";
+
+export interface PlanReport {
+  id: number;
+  versionNumber: number;
+  constraintSetId: number;
+  constraintSetName: string;
+  constraintSetVersion: number;
+  status: string;
+  method: string;
+  parameters: Record<string, unknown>;
+  kpis: Record<string, unknown> | null;
+  timings: Record<string, number> | null;
+  error: string | null;
+  constraintReport: {
+    name: string;
+    kind: string;
+    sense: string;
+    activity: number;
+    bound: number;
+    slack: number;
+    dual: number | null;
+    binding: boolean;
+  }[];
+  offerChannel: {
+    offer: string;
+    channel: string;
+    contacts: number;
+    expectedReturn: number;
+    cost: number;
+  }[];
+}
+
+export async function planReport(pool: Pool, planId: number): Promise<PlanReport | null> {
+  const plan = await pool.query(
+    `SELECT p.id, p.version_number, p.status, p.method, p.parameters, p.kpis, p.timings, p.error,
+            s.id AS set_id, s.name AS set_name, v.version AS set_version
+     FROM plan p JOIN constraint_set_version v ON v.id = p.constraint_set_version_id
+     JOIN constraint_set s ON s.id = v.constraint_set_id WHERE p.id = $1`,
+    [planId],
+  );
+  const p = plan.rows[0];
+  if (!p) return null;
+  const [report, oc] = await Promise.all([
+    pool.query(
+      `SELECT name, kind, sense, activity, bound, slack, dual, binding FROM plan_constraint_report
+       WHERE plan_id = $1 ORDER BY kind, name`,
+      [planId],
+    ),
+    pool.query(
+      `SELECT o.external_id AS offer, c.external_id AS channel, sum(s.contacts)::int AS contacts,
+              sum(s.expected_return) AS "expectedReturn", sum(s.cost) AS cost
+       FROM plan_summary s JOIN offer o ON o.id = s.offer_id JOIN channel c ON c.id = s.channel_id
+       WHERE s.plan_id = $1 GROUP BY 1, 2 ORDER BY 1, 2`,
+      [planId],
+    ),
+  ]);
+  return {
+    id: p.id,
+    versionNumber: p.version_number,
+    constraintSetId: p.set_id,
+    constraintSetName: p.set_name,
+    constraintSetVersion: p.set_version,
+    status: p.status,
+    method: p.method,
+    parameters: p.parameters,
+    kpis: p.kpis,
+    timings: p.timings,
+    error: p.error,
+    constraintReport: report.rows,
+    offerChannel: oc.rows,
+  };
+}

@@ -1,0 +1,162 @@
+// Plan runs: create (QUEUED), execute (RUNNING → SUCCEEDED / FAILED), read back. The CLI runs a
+// plan in its own process; the GraphQL API queues the same execution on a job worker.
+import type { Pool } from "pg";
+import type { PrismaClient } from "../db/prisma";
+import { loadInstance, type LoadedInstance } from "../db/instance-loader";
+import { writePlanResult, type FailpointHook, type PlanRowsInput } from "../db/plan-writer";
+import { resolveConstraints } from "../domain/resolve-constraints";
+import type { ConstraintSetDefinition } from "../domain/constraint-set";
+import { optimize } from "../optimize/optimize";
+import type { Disaggregation, Method, PlanResult } from "../optimize/types";
+import type { PlanConstraints } from "../optimize/instance";
+import { getVersion } from "./constraint-sets";
+
+export interface RunPlanParameters {
+  method: Method;
+  clusters?: number;
+  disaggregation?: Disaggregation;
+  seed?: number;
+}
+
+export interface CreatedPlan {
+  id: number;
+  versionNumber: number;
+}
+
+/** A QUEUED plan numbered 1, 2, 3 … within its constraint set. */
+export async function createPlan(
+  prisma: PrismaClient,
+  constraintSetVersionId: number,
+  params: RunPlanParameters,
+): Promise<CreatedPlan> {
+  const version = await getVersion(prisma, constraintSetVersionId);
+  return prisma.$transaction(async (tx) => {
+    // Serialises numbering among plans of one constraint set.
+    await tx.$queryRaw`SELECT id FROM constraint_set WHERE id = ${version.constraintSetId} FOR UPDATE`;
+    const last = await tx.plan.findFirst({
+      where: { constraintSetVersion: { constraintSetId: version.constraintSetId } },
+      orderBy: { versionNumber: "desc" },
+      select: { versionNumber: true },
+    });
+    const plan = await tx.plan.create({
+      data: {
+        constraintSetVersionId,
+        versionNumber: (last?.versionNumber ?? 0) + 1,
+        method: params.method,
+        parameters: { ...params },
+      },
+    });
+    return { id: plan.id, versionNumber: plan.versionNumber };
+  });
+}
+
+export interface ExecuteOptions {
+  /** an instance loaded earlier from the same data (what-if runs reuse it) */
+  loaded?: LoadedInstance;
+  reuse?: PlanResult;
+  onProgress?: (phase: string, fraction: number) => void;
+  failpoint?: FailpointHook;
+}
+
+export interface ExecutedPlan {
+  planId: number;
+  result: PlanResult;
+  loaded: LoadedInstance;
+  constraints: PlanConstraints;
+  definition: ConstraintSetDefinition;
+}
+
+export async function executePlan(
+  pool: Pool,
+  prisma: PrismaClient,
+  planId: number,
+  opts: ExecuteOptions = {},
+): Promise<ExecutedPlan> {
+  const claimed = await prisma.plan.updateMany({
+    where: { id: planId, status: "QUEUED" },
+    data: { status: "RUNNING", startedAt: new Date(), phase: "load", progress: 0 },
+  });
+  if (claimed.count !== 1) throw new Error(`plan ${planId} is not queued`);
+  const plan = await prisma.plan.findUniqueOrThrow({ where: { id: planId } });
+  const params = plan.parameters as unknown as RunPlanParameters;
+  let lastWrite = 0;
+  const progress = (phase: string, fraction: number) => {
+    opts.onProgress?.(phase, fraction);
+    const now = Date.now();
+    if (now - lastWrite < 500) return;
+    lastWrite = now;
+    void pool
+      .query("UPDATE plan SET phase = $2, progress = $3 WHERE id = $1 AND status = 'RUNNING'", [
+        planId,
+        phase,
+        fraction,
+      ])
+      .catch(() => undefined);
+  };
+  try {
+    const { definition } = await getVersion(prisma, plan.constraintSetVersionId);
+    progress("load", 0.02);
+    const loaded = opts.loaded ?? (await loadInstance(pool));
+    const { instance, catalog } = loaded;
+    const constraints = resolveConstraints(definition, {
+      offerIds: instance.offerIds,
+      channelIds: instance.channelIds,
+      segments: instance.segments,
+      channelCapacity: catalog.channels.map((c) => c.capacity ?? Infinity),
+      offerMin: catalog.offers.map((o) => o.minVolume),
+      offerMax: catalog.offers.map((o) => o.maxVolume ?? Infinity),
+    });
+    const result = await optimize(instance, constraints, {
+      method: params.method,
+      clusters: params.clusters,
+      disaggregation: params.disaggregation,
+      seed: params.seed,
+      reuse: opts.reuse,
+      onProgress: (phase, f) => progress(phase, 0.05 + 0.85 * f),
+    });
+    progress("write", 0.92);
+    await writePlanResult(pool, planId, toRows(loaded, result, loaded.seconds), opts.failpoint);
+    return { planId, result, loaded, constraints, definition };
+  } catch (e) {
+    await prisma.plan.updateMany({
+      where: { id: planId, status: "RUNNING" },
+      data: {
+        status: "FAILED",
+        error: e instanceof Error ? e.message : String(e),
+        finishedAt: new Date(),
+      },
+    });
+    throw e;
+  }
+}
+
+function toRows(loaded: LoadedInstance, r: PlanResult, loadSeconds: number): PlanRowsInput {
+  const { instance, catalog } = loaded;
+  const offerIndex = new Map(instance.offerIds.map((id, i) => [id, i]));
+  const channelIndex = new Map(instance.channelIds.map((id, i) => [id, i]));
+  return {
+    instance,
+    catalog,
+    selected: r.selected,
+    clusters: r.clusters,
+    membership: r.membership,
+    proportions: r.proportions?.map((p) => ({
+      cluster: p.cluster,
+      offer: offerIndex.get(p.offer)!,
+      channel: channelIndex.get(p.channel)!,
+      proportion: p.proportion,
+      customers: p.customers,
+    })),
+    constraintReport: r.constraintReport,
+    kpis: {
+      objective: r.objective,
+      value: r.value,
+      ...r.kpis,
+      upperBound: r.upperBound ?? null,
+      gap: r.gap ?? null,
+      clusterLpValue: r.clusterLpValue ?? null,
+      baseline: r.baseline,
+    },
+    timings: { load: loadSeconds, ...r.timings },
+  };
+}
