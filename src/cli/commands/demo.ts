@@ -30,6 +30,17 @@ export function registerDemoCommand(program: Command): void {
           await runImport(out, db.pool, o.dir);
           out.info("\n3. the dataset");
           printSummary(out, await datasetSummary(db.pool));
+          out.info(
+            "\n4. an optimized plan for constraints.json, against the paper's ad-hoc plan\n",
+          );
+          const report = await runPlan(out, db, {
+            constraints: path.join(o.dir, "constraints.json"),
+            method: "cluster-lp",
+            disaggregation: "greedy",
+            seed: o.seed,
+          });
+          printPlan(out, report);
+          out.info(`\nnext: npx offerplan plan export --plan ${report.id} --out plan.csv`);
         });
       },
     );
