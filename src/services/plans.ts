@@ -115,7 +115,9 @@ export async function executePlan(
       onProgress: (phase, f) => progress(phase, 0.05 + 0.85 * f),
     });
     progress("write", 0.92);
-    await writePlanResult(pool, planId, toRows(loaded, result, loaded.seconds), opts.failpoint);
+    // A reused instance cost nothing to load this time.
+    const loadSeconds = opts.loaded ? 0 : loaded.seconds;
+    await writePlanResult(pool, planId, toRows(loaded, result, loadSeconds), opts.failpoint);
     return { planId, result, loaded, constraints, definition };
   } catch (e) {
     await prisma.plan.updateMany({

@@ -1,4 +1,9 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { Readable } from "node:stream";
+import { writeDataset } from "../../src/generate";
+import { importDataset } from "../../src/ingest";
 import { to as copyTo } from "pg-copy-streams";
 import { readBinaryCopy } from "../../src/db/copy-binary";
 import { loadInstance } from "../../src/db/instance-loader";
@@ -48,6 +53,38 @@ describe("loadInstance", () => {
       ["card", "branch", 4, 3],
       ["card", "mail", 2, 1],
     ]);
+  });
+
+  it("agrees option for option with the eligible_option view on a generated dataset", async () => {
+    const other = await createTestDatabase();
+    const dir = await mkdtemp(path.join(tmpdir(), "offerplan-loader-"));
+    try {
+      await writeDataset({ customers: 1500, seed: 5, profile: "hard", outDir: dir });
+      await importDataset(other.pool, dir);
+      const { instance: ins } = await loadInstance(other.pool);
+      const mine: string[] = [];
+      for (let i = 0; i < ins.numCustomers; i++)
+        for (let k = ins.custStart[i]!; k < ins.custStart[i + 1]!; k++)
+          mine.push(
+            [
+              ins.customerKey[i],
+              ins.offerIds[ins.optOffer[k]!],
+              ins.channelIds[ins.optChannel[k]!],
+              ins.optReturn[k],
+              ins.optCost[k],
+            ].join(),
+          );
+      const { rows } = await other.pool.query<{ line: string }>(
+        `SELECT concat_ws(',', e.customer_id, o.external_id, c.external_id, e.expected_return, e.cost) AS line
+         FROM eligible_option e JOIN offer o ON o.id = e.offer_id JOIN channel c ON c.id = e.channel_id`,
+      );
+      // float8 text output is shortest-exact in PostgreSQL ≥ 12, like JavaScript's
+      expect(mine.length).toBeGreaterThan(10000);
+      expect(mine.sort()).toEqual(rows.map((r) => r.line).sort());
+    } finally {
+      await other.drop();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it("parses binary COPY split at every byte boundary", async () => {
