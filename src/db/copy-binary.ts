@@ -22,7 +22,7 @@ export async function readBinaryCopy(
   let rows = 0;
   let ended = false;
   for await (const chunk of stream as AsyncIterable<Buffer>) {
-    let buf: Buffer = carry ? Buffer.concat([carry, chunk]) : chunk;
+    const buf: Buffer = carry ? Buffer.concat([carry, chunk]) : chunk;
     let pos = 0;
     if (!headerDone) {
       if (buf.length < 19) {
@@ -77,7 +77,6 @@ export async function readBinaryCopy(
     }
     carry = pos < buf.length ? buf.subarray(pos) : null;
     if (ended) break;
-    buf = Buffer.alloc(0);
   }
   if (!ended) throw new Error("binary COPY stream ended early");
   return rows;

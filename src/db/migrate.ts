@@ -51,7 +51,9 @@ export async function migrate(url: string, opts: { force?: boolean } = {}): Prom
     });
   } catch (e) {
     const err = e as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`migration failed: ${(err.stderr || err.stdout || err.message).trim()}`);
+    throw new Error(`migration failed: ${(err.stderr || err.stdout || err.message).trim()}`, {
+      cause: e,
+    });
   }
   return pending;
 }

@@ -7,7 +7,7 @@ import { importDataset, ImportError } from "../../ingest";
 import { writeDataset } from "../../generate";
 import { datasetSummary, type DatasetSummary } from "../../services/dataset-summary";
 import { CliError } from "../errors";
-import { count, createOutput, money, table, type Output } from "../output";
+import { count, createOutput, table, type Output } from "../output";
 import { withDatabase } from "../with-database";
 import { intOption } from "./options";
 
