@@ -1,0 +1,203 @@
+// Aggregation of customers into clusters for the cluster LP.
+//
+// Features: per offer, √(best expected return over its channels), and per channel,
+// √(best expected return over its offers), 0 where ineligible; z-scored. Clusters then
+// group customers that are worth about the same for each offer and each channel, rather than
+// merely eligible for the same things (the notes' calibration found eligibility-shaped clusters
+// make the LP misprice). The square root tames the heavy (lognormal) right tail of values (a log
+// would too, but costs ~20 ns per call on 18–45M options).
+//
+// Clusters are formed within each segment (when the instance has segments), so that every
+// cluster's LP coefficients on a segment rule are exact (also for a what-if run that adds segment
+// rules to reused clusters), and so that assigning a customer only searches its segment's
+// centroids (k / segments of them instead of k). k-means is fitted on a seeded sample (per segment,
+// in proportion to size) and every customer is then assigned to its nearest centroid in one pass
+// over the typed arrays (partial-distance search over its segment's centroids only).
+
+import type { Instance } from "./instance";
+import { kmeans } from "./kmeans";
+import { Rng, sampleIndexes } from "./rng";
+
+export interface Clustering {
+  k: number;
+  /** cluster per customer, -1 for customers without options */
+  membership: Int32Array;
+  /** segment index of each cluster, -1 when clusters span segments (or for segment-less ones) */
+  segmentOfCluster: Int32Array;
+  /** k × d centroids in feature units: best expected return in $ (the square of the mean √) */
+  centroids: Float64Array;
+  featureNames: string[];
+  d: number;
+}
+
+export interface ClusterOptions {
+  k: number;
+  seed: number;
+  /** customers sampled to fit k-means (default 20,000) */
+  sampleSize?: number;
+  withinSegments: boolean;
+}
+
+export function featureNames(inst: Instance): string[] {
+  return [
+    ...inst.offerIds.map((id) => `best_return:offer:${id}`),
+    ...inst.channelIds.map((id) => `best_return:channel:${id}`),
+  ];
+}
+
+/** Raw features (√ of best returns) of customer i into out[offset .. offset + d). */
+function features(inst: Instance, i: number, out: Float64Array, offset: number): void {
+  const O = inst.offerIds.length;
+  const d = O + inst.channelIds.length;
+  for (let t = 0; t < d; t++) out[offset + t] = 0;
+  const r = inst.optReturn;
+  const offer = inst.optOffer;
+  const channel = inst.optChannel;
+  for (let p = inst.custStart[i]; p < inst.custStart[i + 1]; p++) {
+    const f = r[p];
+    const a = offset + offer[p];
+    const b = offset + O + channel[p];
+    if (f > out[a]) out[a] = f;
+    if (f > out[b]) out[b] = f;
+  }
+  for (let t = 0; t < d; t++) out[offset + t] = Math.sqrt(out[offset + t]);
+}
+
+export function clusterCustomers(inst: Instance, opts: ClusterOptions): Clustering {
+  const n = inst.numCustomers;
+  const S = inst.segments.length;
+  const d = inst.offerIds.length + inst.channelIds.length;
+  const rng = new Rng(opts.seed);
+  // groups: one per segment (+1 for customers without a segment), or a single group
+  const numGroups = opts.withinSegments ? S + 1 : 1;
+  const groupOf = (i: number) => {
+    if (!opts.withinSegments) return 0;
+    const s = inst.customerSegment[i];
+    return s >= 0 ? s : S;
+  };
+  const groupSize = new Int32Array(numGroups);
+  for (let i = 0; i < n; i++)
+    if (inst.custStart[i + 1] > inst.custStart[i]) groupSize[groupOf(i)]++;
+  const total = groupSize.reduce((a, b) => a + b, 0);
+  const kOf = splitK(opts.k, groupSize, total);
+
+  // members per group, for sampling
+  const members: Int32Array[] = Array.from(
+    { length: numGroups },
+    (_, g) => new Int32Array(groupSize[g]),
+  );
+  const fillAt = new Int32Array(numGroups);
+  for (let i = 0; i < n; i++) {
+    if (inst.custStart[i + 1] === inst.custStart[i]) continue;
+    const g = groupOf(i);
+    members[g][fillAt[g]++] = i;
+  }
+  const sampleSize = opts.sampleSize ?? 20000;
+  const samples = members.map((list, g) => {
+    if (kOf[g] === 0) return new Int32Array(0);
+    const want = Math.max(kOf[g] * 5, Math.round((sampleSize * list.length) / Math.max(1, total)));
+    const pick = sampleIndexes(list.length, Math.min(list.length, want), rng);
+    return Int32Array.from(pick, (t) => list[t]);
+  });
+
+  // standardisation from the pooled sample
+  const pooled = samples.reduce((a, s) => a + s.length, 0);
+  const mean = new Float64Array(d);
+  const sd = new Float64Array(d);
+  const buf = new Float64Array(d);
+  for (const s of samples) {
+    for (const i of s) {
+      features(inst, i, buf, 0);
+      for (let t = 0; t < d; t++) mean[t] += buf[t];
+    }
+  }
+  for (let t = 0; t < d; t++) mean[t] /= Math.max(1, pooled);
+  for (const s of samples) {
+    for (const i of s) {
+      features(inst, i, buf, 0);
+      for (let t = 0; t < d; t++) sd[t] += (buf[t] - mean[t]) ** 2;
+    }
+  }
+  // a constant feature gets weight 0 rather than a division by zero
+  const inv = Float64Array.from(sd, (v) => (v > 0 ? 1 / Math.sqrt(v / Math.max(1, pooled)) : 0));
+  const standardise = (x: Float64Array, offset: number) => {
+    for (let t = 0; t < d; t++) x[offset + t] = (x[offset + t] - mean[t]) * inv[t];
+  };
+
+  // fit per group
+  const k = kOf.reduce((a, b) => a + b, 0);
+  const centroids = new Float64Array(k * d);
+  const firstCluster = new Int32Array(numGroups + 1);
+  const segmentOfCluster = new Int32Array(k).fill(-1);
+  for (let g = 0; g < numGroups; g++) {
+    firstCluster[g + 1] = firstCluster[g] + kOf[g];
+    if (kOf[g] === 0) continue;
+    const s = samples[g];
+    const data = new Float64Array(s.length * d);
+    s.forEach((i, r) => {
+      features(inst, i, data, r * d);
+      standardise(data, r * d);
+    });
+    const fit = kmeans(data, s.length, d, kOf[g], rng.nextUint32());
+    centroids.set(fit.centroids.subarray(0, kOf[g] * d), firstCluster[g] * d);
+    if (opts.withinSegments && g < S) {
+      for (let c = firstCluster[g]; c < firstCluster[g + 1]; c++) segmentOfCluster[c] = g;
+    }
+  }
+
+  // assign every customer to its group's nearest centroid
+  const membership = new Int32Array(n).fill(-1);
+  for (let i = 0; i < n; i++) {
+    if (inst.custStart[i + 1] === inst.custStart[i]) continue;
+    features(inst, i, buf, 0);
+    standardise(buf, 0);
+    const g = groupOf(i);
+    let best = Infinity;
+    let bi = firstCluster[g];
+    for (let c = firstCluster[g]; c < firstCluster[g + 1]; c++) {
+      let s2 = 0;
+      const base = c * d;
+      for (let t = 0; t < d && s2 < best; t++) {
+        const v = buf[t] - centroids[base + t];
+        s2 += v * v;
+      }
+      if (s2 < best) {
+        best = s2;
+        bi = c;
+      }
+    }
+    membership[i] = bi;
+  }
+
+  // centroids back to $ of best expected return
+  const out = new Float64Array(k * d);
+  for (let c = 0; c < k; c++) {
+    for (let t = 0; t < d; t++) {
+      const z = centroids[c * d + t];
+      const root = inv[t] > 0 ? z / inv[t] + mean[t] : mean[t];
+      out[c * d + t] = root > 0 ? root * root : 0;
+    }
+  }
+  return { k, membership, segmentOfCluster, centroids: out, featureNames: featureNames(inst), d };
+}
+
+/** k split over groups in proportion to size (largest remainder), ≥ 1 per non-empty group. */
+function splitK(k: number, size: Int32Array, total: number): Int32Array {
+  const out = new Int32Array(size.length);
+  if (total === 0) return out;
+  const nonEmpty = size.reduce((a, s) => a + (s > 0 ? 1 : 0), 0);
+  const kk = Math.max(k, nonEmpty);
+  const rema: Array<[number, number]> = [];
+  let used = 0;
+  size.forEach((s, g) => {
+    if (s === 0) return;
+    const exact = (kk * s) / total;
+    out[g] = Math.max(1, Math.floor(exact));
+    used += out[g];
+    rema.push([exact - Math.floor(exact), g]);
+  });
+  rema.sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+  for (let t = 0; used < kk && t < rema.length; t++, used++) out[rema[t][1]]++;
+  size.forEach((s, g) => (out[g] = Math.min(out[g], s)));
+  return out;
+}

@@ -1,0 +1,312 @@
+// KPIs, the constraint report and the violation list of a plan. This file is the single source of
+// truth for feasibility: every method's result and every test is checked here, so it is written
+// plainly from the definitions (one pass over the options) and shares no code with the solvers'
+// row representation (coupling.ts).
+
+import type { Instance, PlanConstraints } from "./instance";
+import type { ConstraintKind, ConstraintReportRow, Kpis, Sense, Violation } from "./types";
+
+/** relative tolerance of violations(): |excess| ≤ REL_TOL · max(1, |activity|, |bound|) */
+export const REL_TOL = 1e-9;
+
+interface Tally {
+  ret: number;
+  cost: number;
+  contacts: number;
+  customersContacted: number;
+  byChannel: Float64Array;
+  byOffer: Float64Array;
+  bySegment: Float64Array;
+  ruleMatch: Float64Array;
+  maxPerCustomer: number;
+  repeatedOffers: number;
+  /** Σ |r − (1+h)c| over contacts, for the hurdle's "one contact's worth" */
+  hurdleAbs: number;
+  minCost: number;
+}
+
+function tally(inst: Instance, cons: PlanConstraints, selected: Uint8Array): Tally {
+  const nOpt = inst.optOffer.length;
+  if (selected.length !== nOpt) {
+    throw new Error(`selected has ${selected.length} entries, the instance ${nOpt} options`);
+  }
+  const h = cons.hurdleRate ?? 0;
+  const t: Tally = {
+    ret: 0,
+    cost: 0,
+    contacts: 0,
+    customersContacted: 0,
+    byChannel: new Float64Array(inst.channelIds.length),
+    byOffer: new Float64Array(inst.offerIds.length),
+    bySegment: new Float64Array(inst.segments.length),
+    ruleMatch: new Float64Array(cons.segmentRules.length),
+    maxPerCustomer: 0,
+    repeatedOffers: 0,
+    hurdleAbs: 0,
+    minCost: Infinity,
+  };
+  const lastSeen = new Int32Array(inst.offerIds.length).fill(-1);
+  const rules = cons.segmentRules;
+  for (let i = 0; i < inst.numCustomers; i++) {
+    const seg = inst.customerSegment[i];
+    let n = 0;
+    for (let p = inst.custStart[i]; p < inst.custStart[i + 1]; p++) {
+      const c = inst.optCost[p];
+      if (c > 0 && c < t.minCost) t.minCost = c;
+      if (!selected[p]) continue;
+      const o = inst.optOffer[p];
+      const k = inst.optChannel[p];
+      const r = inst.optReturn[p];
+      n++;
+      t.ret += r;
+      t.cost += c;
+      t.hurdleAbs += Math.abs(r - (1 + h) * c);
+      t.byChannel[k]++;
+      t.byOffer[o]++;
+      if (lastSeen[o] === i) t.repeatedOffers++;
+      lastSeen[o] = i;
+      if (seg >= 0) {
+        t.bySegment[seg]++;
+        for (let q = 0; q < rules.length; q++) {
+          const rule = rules[q];
+          if (rule.segment !== seg) continue;
+          if (rule.offer >= 0 && rule.offer !== o) continue;
+          if (rule.channel >= 0 && rule.channel !== k) continue;
+          t.ruleMatch[q]++;
+        }
+      }
+    }
+    t.contacts += n;
+    if (n > 0) t.customersContacted++;
+    if (n > t.maxPerCustomer) t.maxPerCustomer = n;
+  }
+  return t;
+}
+
+function kpisOf(inst: Instance, t: Tally): Kpis {
+  const byChannel: Record<string, number> = {};
+  inst.channelIds.forEach((id, k) => (byChannel[id] = t.byChannel[k]));
+  const byOffer: Record<string, number> = {};
+  inst.offerIds.forEach((id, o) => (byOffer[id] = t.byOffer[o]));
+  return {
+    expectedReturn: t.ret,
+    cost: t.cost,
+    roi: t.cost > 0 ? (t.ret - t.cost) / t.cost : 0,
+    contacts: t.contacts,
+    customersContacted: t.customersContacted,
+    contactsByChannel: byChannel,
+    contactsByOffer: byOffer,
+  };
+}
+
+export function computeKpis(inst: Instance, cons: PlanConstraints, selected: Uint8Array): Kpis {
+  return kpisOf(inst, tally(inst, cons, selected));
+}
+
+/** The objective's value of a plan with these KPIs. */
+export function objectiveOf(kpis: Kpis, objective: PlanConstraints["objective"]): number {
+  return objective === "ROMI" ? kpis.roi : kpis.expectedReturn;
+}
+
+interface RawRow {
+  name: string;
+  kind: ConstraintKind;
+  sense: Sense;
+  activity: number;
+  bound: number;
+  /** slack below this counts as binding */
+  unit: number;
+}
+
+function rawRows(inst: Instance, cons: PlanConstraints, t: Tally): RawRow[] {
+  const rows: RawRow[] = [];
+  if (Number.isFinite(cons.budget)) {
+    const unit = Number.isFinite(t.minCost) ? t.minCost : 0;
+    rows.push({
+      name: "budget",
+      kind: "budget",
+      sense: "LE",
+      activity: t.cost,
+      bound: cons.budget,
+      unit,
+    });
+  }
+  if (cons.hurdleRate !== null) {
+    const unit = t.contacts > 0 ? t.hurdleAbs / t.contacts : 0;
+    rows.push({
+      name: "hurdle",
+      kind: "hurdle",
+      sense: "GE",
+      activity: t.ret,
+      bound: (1 + cons.hurdleRate) * t.cost,
+      unit,
+    });
+  }
+  inst.channelIds.forEach((id, k) => {
+    const cap = cons.channelCapacity[k];
+    if (Number.isFinite(cap)) {
+      rows.push({
+        name: `capacity:${id}`,
+        kind: "capacity",
+        sense: "LE",
+        activity: t.byChannel[k],
+        bound: cap,
+        unit: 1,
+      });
+    }
+  });
+  inst.offerIds.forEach((id, o) => {
+    if (cons.offerMin[o] > 0) {
+      rows.push({
+        name: `offer_min:${id}`,
+        kind: "offer_min",
+        sense: "GE",
+        activity: t.byOffer[o],
+        bound: cons.offerMin[o],
+        unit: 1,
+      });
+    }
+  });
+  inst.offerIds.forEach((id, o) => {
+    if (Number.isFinite(cons.offerMax[o])) {
+      rows.push({
+        name: `offer_max:${id}`,
+        kind: "offer_max",
+        sense: "LE",
+        activity: t.byOffer[o],
+        bound: cons.offerMax[o],
+        unit: 1,
+      });
+    }
+  });
+  cons.segmentRules.forEach((rule, q) => {
+    if (rule.max !== null) {
+      rows.push({
+        name: rule.name,
+        kind: "segment_max",
+        sense: "LE",
+        activity: t.ruleMatch[q],
+        bound: rule.max,
+        unit: 1,
+      });
+    }
+    if (rule.minShare !== null) {
+      const total = rule.segment >= 0 ? t.bySegment[rule.segment] : 0;
+      rows.push({
+        name: rule.name,
+        kind: "segment_min_share",
+        sense: "GE",
+        activity: t.ruleMatch[q],
+        bound: rule.minShare * total,
+        unit: 1,
+      });
+    }
+  });
+  rows.push({
+    name: "offers_per_customer",
+    kind: "offers_per_customer",
+    sense: "LE",
+    activity: t.maxPerCustomer,
+    bound: cons.maxOffersPerCustomer,
+    unit: 1,
+  });
+  return rows;
+}
+
+function slackOf(row: RawRow): number {
+  return row.sense === "LE" ? row.bound - row.activity : row.activity - row.bound;
+}
+
+function tolerance(row: { activity: number; bound: number }): number {
+  return REL_TOL * Math.max(1, Math.abs(row.activity), Math.abs(row.bound));
+}
+
+/**
+ * One row per constraint in a fixed order (budget, hurdle, capacities, offer minimums, offer
+ * maximums, segment rules, offers per customer). `duals` maps a row name to its dual value.
+ */
+export function constraintReport(
+  inst: Instance,
+  cons: PlanConstraints,
+  selected: Uint8Array,
+  duals?: ReadonlyMap<string, number>,
+): ConstraintReportRow[] {
+  return reportOf(inst, cons, tally(inst, cons, selected), duals);
+}
+
+function reportOf(
+  inst: Instance,
+  cons: PlanConstraints,
+  t: Tally,
+  duals?: ReadonlyMap<string, number>,
+): ConstraintReportRow[] {
+  return rawRows(inst, cons, t).map((row) => {
+    const slack = slackOf(row);
+    const binding =
+      row.kind === "offers_per_customer"
+        ? row.activity >= row.bound
+        : slack < Math.max(row.unit, tolerance(row));
+    return {
+      name: row.name,
+      kind: row.kind,
+      sense: row.sense,
+      activity: row.activity,
+      bound: row.bound,
+      slack,
+      dual: duals?.get(row.name) ?? null,
+      binding,
+    };
+  });
+}
+
+/** Every violated constraint (beyond REL_TOL), plus repeated offers; empty = feasible. */
+export function violations(
+  inst: Instance,
+  cons: PlanConstraints,
+  selected: Uint8Array,
+): Violation[] {
+  return violationsOf(inst, cons, tally(inst, cons, selected));
+}
+
+function violationsOf(inst: Instance, cons: PlanConstraints, t: Tally): Violation[] {
+  const out: Violation[] = [];
+  for (const row of rawRows(inst, cons, t)) {
+    const excess = -slackOf(row);
+    if (excess > tolerance(row)) {
+      out.push({
+        name: row.name,
+        kind: row.kind,
+        sense: row.sense,
+        activity: row.activity,
+        bound: row.bound,
+        excess,
+      });
+    }
+  }
+  if (t.repeatedOffers > 0) {
+    out.push({
+      name: "distinct_offers",
+      kind: "distinct_offers",
+      sense: "LE",
+      activity: t.repeatedOffers,
+      bound: 0,
+      excess: t.repeatedOffers,
+    });
+  }
+  return out;
+}
+
+/** KPIs and report in one pass, for callers that need both. */
+export function evaluatePlan(
+  inst: Instance,
+  cons: PlanConstraints,
+  selected: Uint8Array,
+  duals?: ReadonlyMap<string, number>,
+): { kpis: Kpis; constraintReport: ConstraintReportRow[]; violations: Violation[] } {
+  const t = tally(inst, cons, selected);
+  return {
+    kpis: kpisOf(inst, t),
+    constraintReport: reportOf(inst, cons, t, duals),
+    violations: violationsOf(inst, cons, t),
+  };
+}

@@ -1,0 +1,241 @@
+// The Lagrangian relaxation of the coupling rows, evaluated in one pass over the options.
+//
+// With prices λ ≥ 0 on the rows in "≤" form (sign·a·x ≤ sign·rhs), customer i's best plan is its
+// top ≤ M options of distinct offers by reduced value v = w(p) − Σ_j λ_j·sign_j·a_j(p), where
+// w(p) = wr·r + wc·c is the objective (wr = 1, wc = 0 for expected return; wc = −(1+q) in a
+// Dinkelbach step for ROMI). Then
+//   L(λ) = Σ_i max_S Σ_{p∈S} v(p) + Σ_j λ_j·sign_j·rhs_j
+// is an upper bound on every feasible plan's objective (weak duality), and
+//   ∂L/∂λ_j = sign_j·(rhs_j − a_j·x(λ))
+// is a subgradient. Because a_j(p) = coefR_j·r + coefC_j·c + F[group, j], the reduced value is
+// α·r + β·c − φ[group] with three numbers per price vector, so a pass costs a few flops per option.
+//
+// The per-customer polytope {≤ M options, ≤ 1 per offer} is integral, so min_λ L(λ) equals the
+// LP relaxation of the whole individual-level problem.
+
+import { activitiesFromGroups, type Coupling } from "./coupling";
+import type { Instance } from "./instance";
+
+export interface ObjectiveWeights {
+  wr: number;
+  wc: number;
+}
+
+export const EXPECTED_RETURN: ObjectiveWeights = { wr: 1, wc: 0 };
+
+/** Reduced value v(p) = alpha·r + beta·c − phi[group(p)] at a price vector. */
+export interface PriceTable {
+  alpha: number;
+  beta: number;
+  phi: Float64Array;
+}
+
+export function priceTable(cp: Coupling, lambda: Float64Array, w: ObjectiveWeights): PriceTable {
+  let alpha = w.wr;
+  let beta = w.wc;
+  for (let j = 0; j < cp.m; j++) {
+    const ls = lambda[j] * cp.sign[j];
+    alpha -= ls * cp.coefR[j];
+    beta -= ls * cp.coefC[j];
+  }
+  const phi = new Float64Array(cp.numGroups);
+  for (let g = 0; g < cp.numGroups; g++) {
+    let s = 0;
+    for (let t = cp.groupRowStart[g]; t < cp.groupRowStart[g + 1]; t++) {
+      const j = cp.groupRowIndex[t];
+      s += lambda[j] * cp.sign[j] * cp.groupRowValue[t];
+    }
+    phi[g] = s;
+  }
+  return { alpha, beta, phi };
+}
+
+export function reducedValue(pt: PriceTable, cp: Coupling, inst: Instance, p: number): number {
+  return pt.alpha * inst.optReturn[p] + pt.beta * inst.optCost[p] - pt.phi[cp.optGroup[p]];
+}
+
+/** Reduced value of every option (for passes that look at them several times). */
+export function reducedValues(cp: Coupling, inst: Instance, pt: PriceTable): Float64Array {
+  const n = inst.optOffer.length;
+  const v = new Float64Array(n);
+  const { alpha, beta, phi } = pt;
+  const r = inst.optReturn;
+  const c = inst.optCost;
+  const g = cp.optGroup;
+  for (let p = 0; p < n; p++) v[p] = alpha * r[p] + beta * c[p] - phi[g[p]];
+  return v;
+}
+
+export interface PassOptions {
+  /** evaluate over these customers only (a sample); default all */
+  customers?: Int32Array;
+  /** multiplies every rhs (sample size / population) */
+  rhsScale?: number;
+  /** receives x(λ) for the customers of the pass */
+  selected?: Uint8Array;
+  /**
+   * receives each customer's margin: the reduced value its choice would lose by the cheapest
+   * single change (scope.ts uses it to find the customers worth moving). Exact for one offer per
+   * customer; with more, switching channel within a held offer is not considered.
+   */
+  margins?: Float64Array;
+}
+
+export interface PassResult {
+  /** L(λ) */
+  value: number;
+  /** Σ w(p) over x(λ) */
+  objective: number;
+  activity: Float64Array;
+  /** ∂L/∂λ_j */
+  subgradient: Float64Array;
+  contacts: number;
+}
+
+/** Scratch reused across passes of one instance (sized by the largest customer). */
+export class PassScratch {
+  readonly candP: Int32Array;
+  readonly candV: Float64Array;
+  readonly slotOfOffer: Int32Array;
+  readonly stamp: Int32Array;
+  constructor(inst: Instance) {
+    let widest = 0;
+    for (let i = 0; i < inst.numCustomers; i++) {
+      widest = Math.max(widest, inst.custStart[i + 1] - inst.custStart[i]);
+    }
+    this.candP = new Int32Array(widest + 1);
+    this.candV = new Float64Array(widest + 1);
+    this.slotOfOffer = new Int32Array(inst.offerIds.length);
+    this.stamp = new Int32Array(inst.offerIds.length).fill(-1);
+  }
+}
+
+export function lagrangianPass(
+  inst: Instance,
+  cp: Coupling,
+  lambda: Float64Array,
+  w: ObjectiveWeights,
+  opts: PassOptions = {},
+  scratch: PassScratch = new PassScratch(inst),
+): PassResult {
+  const pt = priceTable(cp, lambda, w);
+  const { alpha, beta, phi } = pt;
+  const r = inst.optReturn;
+  const c = inst.optCost;
+  const grp = cp.optGroup;
+  const start = inst.custStart;
+  const sel = opts.selected;
+  const marg = opts.margins;
+  const subset = opts.customers;
+  const nCust = subset ? subset.length : inst.numCustomers;
+  const M = cp.maxOffersPerCustomer;
+  const cnt = new Float64Array(cp.numGroups);
+  let sumV = 0;
+  let sumR = 0;
+  let sumC = 0;
+  let contacts = 0;
+
+  if (M === 1) {
+    for (let t = 0; t < nCust; t++) {
+      const i = subset ? subset[t] : t;
+      const s = start[i];
+      const e = start[i + 1];
+      let best = 0;
+      let bp = -1;
+      let top = -Infinity; // best v, even if ≤ 0
+      let second = -Infinity;
+      for (let p = s; p < e; p++) {
+        const v = alpha * r[p] + beta * c[p] - phi[grp[p]];
+        if (v > top) {
+          second = top;
+          top = v;
+        } else if (v > second) second = v;
+        if (v > best) {
+          best = v;
+          bp = p;
+        }
+      }
+      if (marg) marg[i] = bp >= 0 ? best - Math.max(second, 0) : s < e ? -top : Infinity;
+      if (sel) for (let p = s; p < e; p++) sel[p] = 0;
+      if (bp >= 0) {
+        sumV += best;
+        cnt[grp[bp]]++;
+        sumR += r[bp];
+        sumC += c[bp];
+        contacts++;
+        if (sel) sel[bp] = 1;
+      }
+    }
+  } else {
+    const { candP, candV, slotOfOffer, stamp } = scratch;
+    stamp.fill(-1);
+    const offer = inst.optOffer;
+    for (let t = 0; t < nCust; t++) {
+      const i = subset ? subset[t] : t;
+      const s = start[i];
+      const e = start[i + 1];
+      let nc = 0;
+      for (let p = s; p < e; p++) {
+        const v = alpha * r[p] + beta * c[p] - phi[grp[p]];
+        if (sel) sel[p] = 0;
+        if (v <= 0) continue;
+        const o = offer[p];
+        if (stamp[o] !== i) {
+          stamp[o] = i;
+          slotOfOffer[o] = nc;
+          candP[nc] = p;
+          candV[nc++] = v;
+        } else if (v > candV[slotOfOffer[o]]) {
+          candP[slotOfOffer[o]] = p;
+          candV[slotOfOffer[o]] = v;
+        }
+      }
+      const take = nc < M ? nc : M;
+      if (marg) {
+        // smallest selected v (cost of a drop) against the best offer left out
+        let minSel = Infinity;
+        let bestOut = 0;
+        for (let u = 0; u < nc; u++) {
+          let rank = 0;
+          for (let x = 0; x < nc; x++) {
+            if (candV[x] > candV[u] || (candV[x] === candV[u] && x < u)) rank++;
+          }
+          if (rank < take) minSel = Math.min(minSel, candV[u]);
+          else bestOut = Math.max(bestOut, candV[u]);
+        }
+        let maxAll = -Infinity;
+        for (let p = s; p < e; p++)
+          maxAll = Math.max(maxAll, alpha * r[p] + beta * c[p] - phi[grp[p]]);
+        marg[i] = take > 0 ? minSel - bestOut : s < e ? -maxAll : Infinity;
+      }
+      for (let q = 0; q < take; q++) {
+        // partial selection sort: M is small
+        let b = q;
+        for (let u = q + 1; u < nc; u++) if (candV[u] > candV[b]) b = u;
+        const bp = candP[b];
+        const bv = candV[b];
+        candP[b] = candP[q];
+        candV[b] = candV[q];
+        candP[q] = bp;
+        candV[q] = bv;
+        sumV += bv;
+        cnt[grp[bp]]++;
+        sumR += r[bp];
+        sumC += c[bp];
+        contacts++;
+        if (sel) sel[bp] = 1;
+      }
+    }
+  }
+
+  const scale = opts.rhsScale ?? 1;
+  const activity = activitiesFromGroups(cp, cnt, sumR, sumC);
+  const subgradient = new Float64Array(cp.m);
+  let value = sumV;
+  for (let j = 0; j < cp.m; j++) {
+    const b = cp.rhs[j] * scale;
+    value += lambda[j] * cp.sign[j] * b;
+    subgradient[j] = cp.sign[j] * (b - activity[j]);
+  }
+  return { value, objective: w.wr * sumR + w.wc * sumC, activity, subgradient, contacts };
+}

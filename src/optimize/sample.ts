@@ -1,0 +1,57 @@
+// A sample of customers copied into contiguous arrays. Passes over a sample read its customers'
+// options in order; passes through an index list into the full arrays were measured at 30–45 ns
+// per option against 6 ns (one cache miss per customer), which made a 30k-customer pass cost as
+// much as a 200k-customer one.
+
+import type { Coupling } from "./coupling";
+import type { Instance } from "./instance";
+
+export function subInstance(
+  inst: Instance,
+  cp: Coupling,
+  customers: Int32Array,
+): { inst: Instance; cp: Coupling } {
+  let nOpt = 0;
+  for (const i of customers) nOpt += inst.custStart[i + 1] - inst.custStart[i];
+  const custStart = new Int32Array(customers.length + 1);
+  const optOffer = new Int32Array(nOpt);
+  const optChannel = new Int32Array(nOpt);
+  const optReturn = new Float64Array(nOpt);
+  const optCost = new Float64Array(nOpt);
+  const optGroup = new Uint16Array(nOpt);
+  const customerSegment = new Int32Array(customers.length);
+  const customerKey = new Int32Array(customers.length);
+  const { optOffer: srcOffer, optChannel: srcChannel, optReturn: srcR, optCost: srcC } = inst;
+  const srcGroup = cp.optGroup;
+  let w = 0;
+  for (let t = 0; t < customers.length; t++) {
+    const i = customers[t];
+    customerSegment[t] = inst.customerSegment[i];
+    customerKey[t] = inst.customerKey[i];
+    const e = inst.custStart[i + 1];
+    for (let p = inst.custStart[i]; p < e; p++, w++) {
+      optOffer[w] = srcOffer[p];
+      optChannel[w] = srcChannel[p];
+      optReturn[w] = srcR[p];
+      optCost[w] = srcC[p];
+      optGroup[w] = srcGroup[p];
+    }
+    custStart[t + 1] = w;
+  }
+  return {
+    inst: {
+      numCustomers: customers.length,
+      offerIds: inst.offerIds,
+      channelIds: inst.channelIds,
+      segments: inst.segments,
+      customerSegment,
+      customerKey,
+      custStart,
+      optOffer,
+      optChannel,
+      optReturn,
+      optCost,
+    },
+    cp: { ...cp, optGroup },
+  };
+}

@@ -1,0 +1,86 @@
+// Which customers repair and polish look at. Near the Lagrangian optimum only customers whose
+// choice is nearly tied at the prices can change cheaply; everyone else would lose a lot of
+// reduced value by moving. Restricting the candidate moves to the customers with the smallest
+// margins keeps repair and polish at a fraction of a pass, whatever the customer count.
+
+import type { Coupling } from "./coupling";
+import type { Instance } from "./instance";
+import type { PriceTable } from "./lagrangian";
+import { argsortAsc } from "./sort";
+
+/**
+ * Margin of each customer's current selection at the prices: the least reduced value it would
+ * lose by any single move (drop, add into a free slot, swap). Negative = a move would gain.
+ */
+export function margins(
+  inst: Instance,
+  cp: Coupling,
+  pt: PriceTable,
+  selected: Uint8Array,
+): Float64Array {
+  const { alpha, beta, phi } = pt;
+  const r = inst.optReturn;
+  const c = inst.optCost;
+  const grp = cp.optGroup;
+  const offer = inst.optOffer;
+  const M = cp.maxOffersPerCustomer;
+  const out = new Float64Array(inst.numCustomers);
+  const holderStamp = new Int32Array(inst.offerIds.length).fill(-1);
+  const holderV = new Float64Array(inst.offerIds.length);
+  for (let i = 0; i < inst.numCustomers; i++) {
+    const s = inst.custStart[i];
+    const e = inst.custStart[i + 1];
+    let count = 0;
+    let minSel = Infinity; // smallest v among selected (cost of dropping it)
+    for (let p = s; p < e; p++) {
+      if (!selected[p]) continue;
+      const v = alpha * r[p] + beta * c[p] - phi[grp[p]];
+      count++;
+      if (v < minSel) minSel = v;
+      holderStamp[offer[p]] = i;
+      holderV[offer[p]] = v;
+    }
+    let margin = count > 0 ? minSel : Infinity;
+    let maxFree = -Infinity; // best v among unselected options of offers not held
+    for (let q = s; q < e; q++) {
+      if (selected[q]) continue;
+      const vq = alpha * r[q] + beta * c[q] - phi[grp[q]];
+      const o = offer[q];
+      if (holderStamp[o] === i) margin = Math.min(margin, holderV[o] - vq);
+      else if (vq > maxFree) maxFree = vq;
+    }
+    if (maxFree > -Infinity) {
+      if (count < M) margin = Math.min(margin, -maxFree);
+      if (count > 0) margin = Math.min(margin, minSel - maxFree);
+    }
+    out[i] = margin === Infinity ? 0 : margin;
+  }
+  return out;
+}
+
+/** The k customers (with options) of smallest margin, in index order. */
+export function marginalScope(
+  inst: Instance,
+  cp: Coupling,
+  pt: PriceTable,
+  selected: Uint8Array,
+  k: number,
+): Int32Array {
+  return smallestMargins(inst, margins(inst, cp, pt, selected), k);
+}
+
+/** The k customers (with options) of smallest margin, from margins computed elsewhere. */
+export function smallestMargins(inst: Instance, mg: Float64Array, k: number): Int32Array {
+  for (let i = 0; i < inst.numCustomers; i++) {
+    if (inst.custStart[i + 1] === inst.custStart[i]) mg[i] = Infinity;
+  }
+  const order = argsortAsc(mg);
+  let n = 0;
+  while (n < Math.min(k, order.length) && mg[order[n]] < Infinity) n++;
+  return order.slice(0, n).sort();
+}
+
+/** A default scope size: enough customers for the repairs near an optimum, at any scale. */
+export function defaultScopeSize(numCustomers: number): number {
+  return Math.min(numCustomers, Math.max(20000, Math.ceil(numCustomers / 50)));
+}

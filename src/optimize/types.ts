@@ -1,0 +1,133 @@
+// Public shapes of src/optimize: what optimize() takes and returns. Everything per customer or per
+// option is a typed array indexed like the Instance; everything per constraint is named the way the
+// constraint report names it (budget, capacity:branch, offer_min:resp, …).
+
+import type { LpSolver } from "./lp/types";
+
+export type Method = "CLUSTER_LP" | "EXACT" | "GREEDY";
+export type Disaggregation = "GREEDY" | "RANDOM" | "ASSIGNMENT";
+
+export type ConstraintKind =
+  | "budget"
+  | "hurdle"
+  | "capacity"
+  | "offer_min"
+  | "offer_max"
+  | "segment_max"
+  | "segment_min_share"
+  | "offers_per_customer";
+
+export type Sense = "LE" | "GE" | "EQ";
+
+export interface Kpis {
+  expectedReturn: number;
+  cost: number;
+  /** (return − cost) / cost; 0 when nothing is spent */
+  roi: number;
+  contacts: number;
+  customersContacted: number;
+  contactsByChannel: Record<string, number>;
+  contactsByOffer: Record<string, number>;
+}
+
+export interface ConstraintReportRow {
+  name: string;
+  kind: ConstraintKind;
+  sense: Sense;
+  /**
+   * The plan's side of the constraint. For hurdle: total return, bound (1 + h) × cost. For a
+   * segment min-share rule: the segment's matching contacts, bound minShare × its contacts.
+   */
+  activity: number;
+  bound: number;
+  /** distance to the bound on the feasible side (negative = violated) */
+  slack: number;
+  /** d objective / d bound of the constraint's LP row (activity − bound), null when not priced */
+  dual: number | null;
+  /** the bound stops the plan from growing in that direction: slack below one contact's worth */
+  binding: boolean;
+}
+
+export interface Violation {
+  name: string;
+  kind: ConstraintKind | "distinct_offers" | "eligibility";
+  sense: Sense;
+  activity: number;
+  bound: number;
+  /** how far past the bound */
+  excess: number;
+}
+
+export interface ClusterSummary {
+  index: number;
+  /** segment id when clusters are formed within segments, else null */
+  segment: string | null;
+  size: number;
+  /** mean expected return / cost over the eligible options of the cluster's members */
+  meanReturn: number;
+  meanCost: number;
+  /** centroid in feature units (see PlanResult.featureNames) */
+  centroid: number[];
+}
+
+export interface ProportionRow {
+  cluster: number;
+  offer: string;
+  channel: string;
+  /** share of the cluster's members given this offer through this channel (LP value / size) */
+  proportion: number;
+  /** the LP's number of customers (fractional) */
+  customers: number;
+}
+
+/** What a what-if run may take over from an earlier result (pass the earlier PlanResult). */
+export interface Reuse {
+  membership?: Int32Array;
+  clusters?: ClusterSummary[];
+  featureNames?: string[];
+  /** earlier duals, used as starting prices by name */
+  constraintReport?: ConstraintReportRow[];
+}
+
+export interface OptimizeOptions {
+  method: Method;
+  /** number of clusters for CLUSTER_LP (default 100) */
+  clusters?: number;
+  disaggregation?: Disaggregation;
+  seed?: number;
+  solver?: LpSolver;
+  onProgress?: (phase: string, fraction: number) => void;
+  reuse?: Reuse;
+  /** customers sampled to fit k-means (default 20,000) */
+  clusterSample?: number;
+  /** full-data Lagrangian passes for EXACT (default 40) and CLUSTER_LP re-pricing (default 8) */
+  dualPasses?: number;
+}
+
+export interface PlanResult {
+  method: Method;
+  objective: "EXPECTED_RETURN" | "ROMI";
+  /** 1 = option chosen, indexed like Instance.optOffer */
+  selected: Uint8Array;
+  /** the objective's value: expected return, or ROMI */
+  value: number;
+  kpis: Kpis;
+  constraintReport: ConstraintReportRow[];
+  /** certified upper bound on the objective over all feasible plans (CLUSTER_LP, EXACT) */
+  upperBound?: number;
+  /** (upperBound − value) / |upperBound| */
+  gap?: number;
+  clusters?: ClusterSummary[];
+  featureNames?: string[];
+  /** cluster per customer, -1 for customers without options */
+  membership?: Int32Array;
+  proportions?: ProportionRow[];
+  /** the cluster LP's own objective (before disaggregation) */
+  clusterLpValue?: number;
+  /** the disaggregated, repaired cluster plan's objective, before re-pricing and polish */
+  clusterPlanValue?: number;
+  /** KPIs of the ad-hoc baseline plan; null when it cannot satisfy the constraints */
+  baseline: Kpis | null;
+  /** seconds per phase */
+  timings: Record<string, number>;
+}
