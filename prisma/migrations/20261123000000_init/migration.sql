@@ -220,9 +220,6 @@ CREATE UNIQUE INDEX "customer_external_id_key" ON "customer"("external_id");
 CREATE INDEX "customer_segment_idx" ON "customer"("segment");
 
 -- CreateIndex
-CREATE INDEX "score_offer_id_idx" ON "score"("offer_id");
-
--- CreateIndex
 -- A channel-less score row and a per-channel row of the same customer and offer may coexist,
 -- but two channel-less rows may not: NULLs compare equal here.
 CREATE UNIQUE INDEX "score_customer_offer_channel_key" ON "score"("customer_id", "offer_id", "channel_id") NULLS NOT DISTINCT;

@@ -1,0 +1,118 @@
+// Import benchmark: npx tsx bench/import.ts --customers 1000000 [--seed 1] [--keep]
+// Generates a demo dataset once (cached under the OS temp dir), creates a fresh database
+// offerplan_bench_import on the server of DATABASE_URL (default: local postgres as admin),
+// migrates it, then times a first import and a re-import of the same files, end to end.
+import { existsSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Client, Pool } from "pg";
+import { migrate } from "../src/db/migrate";
+import { writeDataset } from "../src/generate";
+import { importDataset, type ImportSummary } from "../src/ingest";
+
+const DEFAULT_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres";
+const DATABASE = "offerplan_bench_import";
+
+interface Args {
+  customers: number;
+  seed: number;
+  keep: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { customers: 100_000, seed: 1, keep: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === "--customers") args.customers = Number(argv[++i]);
+    else if (a === "--seed") args.seed = Number(argv[++i]);
+    else if (a === "--keep") args.keep = true;
+    else throw new Error(`unknown argument ${a}`);
+  }
+  if (!Number.isSafeInteger(args.customers) || args.customers < 1)
+    throw new Error("--customers must be a positive integer");
+  return args;
+}
+
+function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+async function admin(server: string, sql: string): Promise<void> {
+  const c = new Client({ connectionString: server });
+  await c.connect();
+  try {
+    await c.query(sql);
+  } finally {
+    await c.end();
+  }
+}
+
+async function dataset(args: Args): Promise<string> {
+  const dir = join(tmpdir(), "offerplan-bench-import", `c${args.customers}-s${args.seed}`);
+  const marker = join(dir, ".complete");
+  if (existsSync(marker)) return dir;
+  const t0 = performance.now();
+  process.stdout.write(`generating ${args.customers} customers into ${dir} … `);
+  await writeDataset({
+    customers: args.customers,
+    seed: args.seed,
+    profile: "default",
+    outDir: dir,
+  });
+  await writeFile(marker, "");
+  console.log(`${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  return dir;
+}
+
+function report(label: string, s: ImportSummary, wallSeconds: number, cpuSeconds: number): void {
+  console.log(
+    `\n${label}: ${s.rowsRead.toLocaleString("en")} rows in ${wallSeconds.toFixed(1)} s = ` +
+      `${Math.round(s.rowsRead / wallSeconds).toLocaleString("en")} rows/s ` +
+      `(Node CPU ${cpuSeconds.toFixed(1)} s)`,
+  );
+  console.table(
+    s.files.map((f) => ({
+      file: f.file,
+      rows: f.rowsRead,
+      inserted: f.inserted,
+      updated: f.updated,
+      unchanged: f.unchanged,
+      seconds: Number(f.seconds.toFixed(2)),
+    })),
+  );
+}
+
+async function timedImport(pool: Pool, dir: string, label: string): Promise<void> {
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const summary = await importDataset(pool, dir);
+  const wall = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  report(label, summary, wall, (cpu.user + cpu.system) / 1e6);
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const server = process.env.DATABASE_URL ?? DEFAULT_SERVER;
+  const dir = await dataset(args);
+  await admin(server, `DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
+  await admin(server, `CREATE DATABASE ${DATABASE}`);
+  const url = withDatabase(server, DATABASE);
+  await migrate(url);
+  const pool = new Pool({ connectionString: url, max: 2 });
+  try {
+    await timedImport(pool, dir, "first import");
+    await timedImport(pool, dir, "re-import of the same files");
+  } finally {
+    await pool.end();
+    if (!args.keep) await admin(server, `DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exitCode = 1;
+});
