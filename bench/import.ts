@@ -2,16 +2,10 @@
 // Generates a demo dataset once (cached under the OS temp dir), creates a fresh database
 // offerplan_bench_import on the server of DATABASE_URL (default: local postgres as admin),
 // migrates it, then times a first import and a re-import of the same files, end to end.
-import { existsSync } from "node:fs";
-import { writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { Client, Pool } from "pg";
-import { migrate } from "../src/db/migrate";
-import { writeDataset } from "../src/generate";
+import { Pool } from "pg";
 import { importDataset, type ImportSummary } from "../src/ingest";
+import { benchDataset, dropDatabase, freshDatabase } from "./support";
 
-const DEFAULT_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres";
 const DATABASE = "offerplan_bench_import";
 
 interface Args {
@@ -32,39 +26,6 @@ function parseArgs(argv: string[]): Args {
   if (!Number.isSafeInteger(args.customers) || args.customers < 1)
     throw new Error("--customers must be a positive integer");
   return args;
-}
-
-function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
-}
-
-async function admin(server: string, sql: string): Promise<void> {
-  const c = new Client({ connectionString: server });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
-
-async function dataset(args: Args): Promise<string> {
-  const dir = join(tmpdir(), "offerplan-bench-import", `c${args.customers}-s${args.seed}`);
-  const marker = join(dir, ".complete");
-  if (existsSync(marker)) return dir;
-  const t0 = performance.now();
-  process.stdout.write(`generating ${args.customers} customers into ${dir} … `);
-  await writeDataset({
-    customers: args.customers,
-    seed: args.seed,
-    profile: "default",
-    outDir: dir,
-  });
-  await writeFile(marker, "");
-  console.log(`${((performance.now() - t0) / 1000).toFixed(1)} s`);
-  return dir;
 }
 
 function report(label: string, s: ImportSummary, wallSeconds: number, cpuSeconds: number): void {
@@ -96,19 +57,15 @@ async function timedImport(pool: Pool, dir: string, label: string): Promise<void
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  const server = process.env.DATABASE_URL ?? DEFAULT_SERVER;
-  const dir = await dataset(args);
-  await admin(server, `DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
-  await admin(server, `CREATE DATABASE ${DATABASE}`);
-  const url = withDatabase(server, DATABASE);
-  await migrate(url);
+  const dir = await benchDataset(args.customers, args.seed);
+  const url = await freshDatabase(DATABASE);
   const pool = new Pool({ connectionString: url, max: 2 });
   try {
     await timedImport(pool, dir, "first import");
     await timedImport(pool, dir, "re-import of the same files");
   } finally {
     await pool.end();
-    if (!args.keep) await admin(server, `DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
+    if (!args.keep) await dropDatabase(DATABASE);
   }
 }
 

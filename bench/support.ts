@@ -26,21 +26,27 @@ export async function benchDataset(
   return dir;
 }
 
-/** Drops and recreates `database` on the server of DATABASE_URL and migrates it. */
-export async function freshDatabase(database: string): Promise<string> {
-  const server = process.env.DATABASE_URL ?? DEFAULT_SERVER;
-  const c = new Client({ connectionString: server });
+async function admin(...statements: string[]): Promise<void> {
+  const c = new Client({ connectionString: process.env.DATABASE_URL ?? DEFAULT_SERVER });
   await c.connect();
   try {
-    await c.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    await c.query(`CREATE DATABASE ${database}`);
+    for (const sql of statements) await c.query(sql);
   } finally {
     await c.end();
   }
-  const u = new URL(server);
+}
+
+/** Drops and recreates `database` on the server of DATABASE_URL and migrates it. */
+export async function freshDatabase(database: string): Promise<string> {
+  await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`, `CREATE DATABASE ${database}`);
+  const u = new URL(process.env.DATABASE_URL ?? DEFAULT_SERVER);
   u.pathname = `/${database}`;
   await migrate(u.toString());
   return u.toString();
+}
+
+export async function dropDatabase(database: string): Promise<void> {
+  await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
 }
 
 export function argValue(argv: string[], name: string, fallback: string): string {

@@ -1,6 +1,7 @@
 // A stored plan as the CLI and reports show it: KPIs, constraint report, contacts by channel and
 // offer — read from the per-plan tables written in the plan's transaction, never from assignments.
 import type { Pool } from "pg";
+import type { ReportRow } from "../db/plan-writer";
 
 export interface PlanReport {
   id: number;
@@ -14,16 +15,7 @@ export interface PlanReport {
   kpis: Record<string, unknown> | null;
   timings: Record<string, number> | null;
   error: string | null;
-  constraintReport: {
-    name: string;
-    kind: string;
-    sense: string;
-    activity: number;
-    bound: number;
-    slack: number;
-    dual: number | null;
-    binding: boolean;
-  }[];
+  constraintReport: ReportRow[];
   offerChannel: {
     offer: string;
     channel: string;
