@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Client } from "pg";
+import { adminQuery, databaseUrl } from "../src/db/admin";
 import { migrate } from "../src/db/migrate";
 import { writeDataset } from "../src/generate";
 
@@ -26,27 +26,23 @@ export async function benchDataset(
   return dir;
 }
 
-async function admin(...statements: string[]): Promise<void> {
-  const c = new Client({ connectionString: process.env.DATABASE_URL ?? DEFAULT_SERVER });
-  await c.connect();
-  try {
-    for (const sql of statements) await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
+const benchServer = () => process.env.DATABASE_URL ?? DEFAULT_SERVER;
 
 /** Drops and recreates `database` on the server of DATABASE_URL and migrates it. */
 export async function freshDatabase(database: string): Promise<string> {
-  await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`, `CREATE DATABASE ${database}`);
-  const u = new URL(process.env.DATABASE_URL ?? DEFAULT_SERVER);
-  u.pathname = `/${database}`;
-  await migrate(u.toString());
-  return u.toString();
+  const server = benchServer();
+  await adminQuery(
+    server,
+    `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`,
+    `CREATE DATABASE ${database}`,
+  );
+  const url = databaseUrl(server, database);
+  await migrate(url);
+  return url;
 }
 
 export async function dropDatabase(database: string): Promise<void> {
-  await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+  await adminQuery(benchServer(), `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
 }
 
 export function argValue(argv: string[], name: string, fallback: string): string {

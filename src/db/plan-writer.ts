@@ -98,26 +98,23 @@ async function writeAssignments(
   input: PlanRowsInput,
 ): Promise<void> {
   const { instance: ins, catalog, selected, control } = input;
-  const part = `plan_assignment_p${planId}`;
-  await client.query(`CREATE TABLE ${part} (LIKE plan_assignment INCLUDING DEFAULTS)`);
   const offerDb = Int32Array.from(catalog.offers, (o) => o.dbId);
   const channelDb = Int32Array.from(catalog.channels, (c) => c.dbId);
-  const w = new BinaryCopyWriter(client.query(copyFrom(`COPY ${part} FROM STDIN (FORMAT binary)`)));
-  for (let i = 0; i < ins.numCustomers; i++) {
-    for (let k = ins.custStart[i]!; k < ins.custStart[i + 1]!; k++) {
-      if (!selected[k]) continue;
-      await w.row(7);
-      w.int4(planId);
-      w.int4(ins.customerKey[i]!);
-      w.int4(offerDb[ins.optOffer[k]!]!);
-      w.int4(channelDb[ins.optChannel[k]!]!);
-      w.float8(ins.optReturn[k]!);
-      w.float8(ins.optCost[k]!);
-      w.text(control?.[k] ? "control" : "treatment");
+  await writePartition(client, "plan_assignment", planId, async (w) => {
+    for (let i = 0; i < ins.numCustomers; i++) {
+      for (let k = ins.custStart[i]!; k < ins.custStart[i + 1]!; k++) {
+        if (!selected[k]) continue;
+        await w.row(7);
+        w.int4(planId);
+        w.int4(ins.customerKey[i]!);
+        w.int4(offerDb[ins.optOffer[k]!]!);
+        w.int4(channelDb[ins.optChannel[k]!]!);
+        w.float8(ins.optReturn[k]!);
+        w.float8(ins.optCost[k]!);
+        w.text(control?.[k] ? "control" : "treatment");
+      }
     }
-  }
-  await w.end();
-  await attach(client, "plan_assignment", part, planId);
+  });
 }
 
 async function writeMembership(
@@ -126,27 +123,32 @@ async function writeMembership(
   ins: Instance,
   membership: Int32Array,
 ) {
-  const part = `plan_cluster_member_p${planId}`;
-  await client.query(`CREATE TABLE ${part} (LIKE plan_cluster_member INCLUDING DEFAULTS)`);
-  const w = new BinaryCopyWriter(client.query(copyFrom(`COPY ${part} FROM STDIN (FORMAT binary)`)));
-  for (let i = 0; i < ins.numCustomers; i++) {
-    if (membership[i]! < 0) continue;
-    await w.row(3);
-    w.int4(planId);
-    w.int4(ins.customerKey[i]!);
-    w.int4(membership[i]!);
-  }
-  await w.end();
-  await attach(client, "plan_cluster_member", part, planId);
+  await writePartition(client, "plan_cluster_member", planId, async (w) => {
+    for (let i = 0; i < ins.numCustomers; i++) {
+      if (membership[i]! < 0) continue;
+      await w.row(3);
+      w.int4(planId);
+      w.int4(ins.customerKey[i]!);
+      w.int4(membership[i]!);
+    }
+  });
 }
 
-/** The CHECK lets ATTACH skip its validation scan; the parent's indexes are built on attach. */
-async function attach(
+/**
+ * Builds the plan's partition of `parent` as a fresh table filled by binary COPY, then attaches
+ * it. The CHECK lets ATTACH skip its validation scan; the parent's indexes are built on attach.
+ */
+async function writePartition(
   client: PoolClient,
   parent: string,
-  part: string,
   planId: number,
+  fill: (w: BinaryCopyWriter) => Promise<void>,
 ): Promise<void> {
+  const part = `${parent}_p${planId}`;
+  await client.query(`CREATE TABLE ${part} (LIKE ${parent} INCLUDING DEFAULTS)`);
+  const w = new BinaryCopyWriter(client.query(copyFrom(`COPY ${part} FROM STDIN (FORMAT binary)`)));
+  await fill(w);
+  await w.end();
   await client.query(`ALTER TABLE ${part} ADD CONSTRAINT ${part}_plan CHECK (plan_id = ${planId})`);
   await client.query(`ALTER TABLE ${parent} ATTACH PARTITION ${part} FOR VALUES IN (${planId})`);
 }

@@ -1,8 +1,8 @@
 // Each test file gets its own database cloned from the migrated template (milliseconds, where a
 // Prisma migrate costs ~11 s).
 import { randomBytes } from "node:crypto";
-import { Client, Pool } from "pg";
-import { databaseUrl } from "./urls";
+import { Pool } from "pg";
+import { adminQuery, databaseUrl } from "../../src/db/admin";
 
 export interface TestDatabase {
   url: string;
@@ -26,14 +26,4 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       await adminQuery(server, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     },
   };
-}
-
-async function adminQuery(server: string, sql: string): Promise<void> {
-  const c = new Client({ connectionString: server });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
 }

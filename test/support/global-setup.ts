@@ -1,8 +1,7 @@
 // Once per test run: find a PostgreSQL server (DATABASE_URL, else the embedded default), migrate
 // one template database, and hand both to the test files through the environment.
-import { Client } from "pg";
+import { adminQuery, databaseUrl } from "../../src/db/admin";
 import { migrate } from "../../src/db/migrate";
-import { databaseUrl } from "./urls";
 import path from "node:path";
 
 declare global {
@@ -21,11 +20,7 @@ export default async function globalSetup(): Promise<void> {
     server = db.url;
   }
   const template = `offerplan_tpl_${process.pid}`;
-  const admin = new Client({ connectionString: server });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${template}`);
-  await admin.query(`CREATE DATABASE ${template}`);
-  await admin.end();
+  await adminQuery(server, `DROP DATABASE IF EXISTS ${template}`, `CREATE DATABASE ${template}`);
   await migrate(databaseUrl(server, template));
   process.env.OFFERPLAN_TEST_SERVER = server;
   process.env.OFFERPLAN_TEST_TEMPLATE = template;
