@@ -6,6 +6,7 @@ export default tseslint.config(
     ignores: [
       "node_modules/",
       "src/generated/",
+      "src/graphql/__generated__/",
       ".offerplan/",
       "coverage/",
       "bin/",

@@ -2,7 +2,9 @@
 import { Command, CommanderError } from "commander";
 import { registerDataCommands } from "./commands/data";
 import { registerDemoCommand } from "./commands/demo";
+import { registerApiKeyCommands } from "./commands/apikey";
 import { registerPlanCommands } from "./commands/plan";
+import { registerServerCommands } from "./commands/server";
 import { CliError } from "./errors";
 
 export function buildProgram(): Command {
@@ -13,6 +15,8 @@ export function buildProgram(): Command {
   registerDemoCommand(program);
   registerDataCommands(program);
   registerPlanCommands(program);
+  registerServerCommands(program);
+  registerApiKeyCommands(program);
   return program;
 }
 

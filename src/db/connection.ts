@@ -27,6 +27,9 @@ export async function openDatabase(opts: OpenOptions = {}): Promise<Database> {
     const migrated = opts.migrate === false ? [] : await migrate(url);
     if (migrated.length) opts.log?.(`applied ${migrated.length} migration(s)`);
     const pool = new Pool({ connectionString: url, max: opts.poolSize ?? 4 });
+    // An idle client losing its connection (server restart) must not crash the process; the
+    // pool replaces it and the next query reports any lasting problem.
+    pool.on("error", (e) => opts.log?.(`database connection lost: ${e.message}`));
     return {
       url,
       pool,

@@ -1,10 +1,12 @@
-// Applies Prisma migrations. `prisma migrate deploy` costs ~11 s offline (its WASM engine keeps a
+// Applies Prisma migrations, then the plan queue's own schema (graphile-worker's migrations,
+// schema graphile_worker), so a migrated database is complete for the CLI, API and workers. `prisma migrate deploy` costs ~11 s offline (its WASM engine keeps a
 // timer alive), so we first compare the migrations folder with _prisma_migrations ourselves and
 // only call Prisma when something is pending.
 import { execFile } from "node:child_process";
 import { readdirSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
+import { Logger, runMigrations } from "graphile-worker";
 import { Client } from "pg";
 
 const run = promisify(execFile);
@@ -38,9 +40,15 @@ export async function pendingMigrations(url: string): Promise<string[]> {
   }
 }
 
+/** Creates or upgrades graphile-worker's schema; a no-op (one query) when it is current. */
+export async function migrateQueueSchema(url: string): Promise<void> {
+  await runMigrations({ connectionString: url, logger: new Logger(() => () => undefined) });
+}
+
 /** Runs `prisma migrate deploy` against url; returns the migrations it applied. */
 export async function migrate(url: string, opts: { force?: boolean } = {}): Promise<string[]> {
   const pending = await pendingMigrations(url);
+  await migrateQueueSchema(url);
   if (pending.length === 0 && !opts.force) return [];
   const prismaBin = require.resolve("prisma/build/index.js");
   try {

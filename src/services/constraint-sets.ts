@@ -8,14 +8,14 @@ import {
   type FieldProblem,
 } from "../domain/constraint-set";
 import { Prisma } from "../generated/prisma/client";
+import { ConstraintResolutionError, resolveConstraints } from "../domain/resolve-constraints";
+import { ConflictError, NotFoundError } from "./errors";
 
 export class ConstraintSetInputError extends Error {
   constructor(readonly problems: FieldProblem[]) {
     super(problems.map((p) => `${p.path || "(input)"}: ${p.message}`).join("; "));
   }
 }
-
-export class NotFoundError extends Error {}
 
 export interface VersionRef {
   constraintSetId: number;
@@ -31,12 +31,47 @@ function validate(input: unknown): ConstraintSetDefinition {
   return res.value;
 }
 
+export interface SaveOptions {
+  /** recorded on the version: an API key's name, or "cli" */
+  createdBy?: string;
+  /**
+   * Also reject ids the imported dataset does not have (unknown offer, channel, segment) and
+   * limits that contradict its offers.csv. Skipped while no dataset is imported, so a set can be
+   * drafted first.
+   */
+  checkDataset?: boolean;
+}
+
+async function checkDataset(prisma: PrismaClient, def: ConstraintSetDefinition): Promise<void> {
+  const [offers, channels, segments] = await Promise.all([
+    prisma.offer.findMany({ select: { externalId: true, minVolume: true, maxVolume: true } }),
+    prisma.channel.findMany({ select: { externalId: true, capacity: true } }),
+    prisma.$queryRaw<{ segment: string }[]>`SELECT DISTINCT segment FROM customer
+      WHERE segment IS NOT NULL`,
+  ]);
+  if (channels.length === 0) return;
+  try {
+    resolveConstraints(def, {
+      offerIds: offers.map((o) => o.externalId),
+      channelIds: channels.map((c) => c.externalId),
+      segments: segments.map((s) => s.segment),
+      channelCapacity: channels.map((c) => c.capacity ?? Infinity),
+      offerMin: offers.map((o) => o.minVolume),
+      offerMax: offers.map((o) => o.maxVolume ?? Infinity),
+    });
+  } catch (e) {
+    if (e instanceof ConstraintResolutionError) throw new ConstraintSetInputError(e.problems);
+    throw e;
+  }
+}
+
 export async function createConstraintSet(
   prisma: PrismaClient,
   input: unknown,
-  createdBy?: string,
+  { createdBy, ...opts }: SaveOptions = {},
 ): Promise<VersionRef> {
   const definition = validate(input);
+  if (opts.checkDataset) await checkDataset(prisma, definition);
   const set = await prisma.constraintSet.create({
     data: {
       name: definition.name,
@@ -55,9 +90,10 @@ export async function reviseConstraintSet(
   prisma: PrismaClient,
   constraintSetId: number,
   input: unknown,
-  createdBy?: string,
+  { createdBy, ...opts }: SaveOptions = {},
 ): Promise<VersionRef> {
   const definition = validate(input);
+  if (opts.checkDataset) await checkDataset(prisma, definition);
   return prisma.$transaction(async (tx) => {
     // Serialise concurrent revisions of the same set.
     await tx.$queryRaw`SELECT id FROM constraint_set WHERE id = ${constraintSetId} FOR UPDATE`;
@@ -115,4 +151,12 @@ export async function getVersion(prisma: PrismaClient, versionId: number): Promi
     definition: validate(v.definition),
     created: false,
   };
+}
+
+/** Hides a set from lists; its versions and the plans that used them stay readable. */
+export async function archiveConstraintSet(prisma: PrismaClient, id: number) {
+  const set = await prisma.constraintSet.findUnique({ where: { id } });
+  if (!set) throw new NotFoundError(`constraint set ${id} does not exist`);
+  if (set.archivedAt) throw new ConflictError(`constraint set ${id} is already archived`);
+  return prisma.constraintSet.update({ where: { id }, data: { archivedAt: new Date() } });
 }

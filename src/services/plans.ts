@@ -3,13 +3,21 @@
 import type { Pool } from "pg";
 import type { PrismaClient } from "../db/prisma";
 import { loadInstance, type LoadedInstance } from "../db/instance-loader";
-import { writePlanResult, type FailpointHook, type PlanRowsInput } from "../db/plan-writer";
+import {
+  PlanNoLongerRunningError,
+  writePlanResult,
+  type FailpointHook,
+  type PlanRowsInput,
+} from "../db/plan-writer";
 import { resolveConstraints } from "../domain/resolve-constraints";
 import type { ConstraintSetDefinition } from "../domain/constraint-set";
 import { optimize } from "../optimize/optimize";
 import type { Disaggregation, Method, PlanResult } from "../optimize/types";
 import type { PlanConstraints } from "../optimize/instance";
+import { enqueuePlanJob, removePlanJob } from "../jobs/plan-queue";
+import type { Plan } from "../generated/prisma/client";
 import { getVersion } from "./constraint-sets";
+import { ConflictError, NotFoundError } from "./errors";
 
 export interface RunPlanParameters {
   method: Method;
@@ -23,11 +31,19 @@ export interface CreatedPlan {
   versionNumber: number;
 }
 
+export interface CreatePlanOptions {
+  /** who asked: an API key's name, or "cli" */
+  requestedBy?: string;
+  /** also put a job on the queue, in the same transaction (the API's path) */
+  enqueue?: boolean;
+}
+
 /** A QUEUED plan numbered 1, 2, 3 … within its constraint set. */
 export async function createPlan(
   prisma: PrismaClient,
   constraintSetVersionId: number,
   params: RunPlanParameters,
+  opts: CreatePlanOptions = {},
 ): Promise<CreatedPlan> {
   const version = await getVersion(prisma, constraintSetVersionId);
   return prisma.$transaction(async (tx) => {
@@ -44,10 +60,22 @@ export async function createPlan(
         versionNumber: (last?.versionNumber ?? 0) + 1,
         method: params.method,
         parameters: { ...params },
+        requestedBy: opts.requestedBy,
       },
     });
+    if (opts.enqueue) await enqueuePlanJob(tx, plan.id);
     return { id: plan.id, versionNumber: plan.versionNumber };
   });
+}
+
+/** The run stopped because its worker is shutting down; the plan is QUEUED again. */
+export class PlanInterruptedError extends Error {
+  override name = "PlanInterruptedError";
+}
+
+/** The plan was cancelled (or otherwise left RUNNING) while it ran; nothing was written. */
+export class PlanCancelledError extends Error {
+  override name = "PlanCancelledError";
 }
 
 export interface ExecuteOptions {
@@ -56,6 +84,8 @@ export interface ExecuteOptions {
   reuse?: PlanResult;
   onProgress?: (phase: string, fraction: number) => void;
   failpoint?: FailpointHook;
+  /** aborted = stop at the next checkpoint and put the plan back on the queue */
+  signal?: AbortSignal;
 }
 
 export interface ExecutedPlan {
@@ -76,7 +106,7 @@ export async function executePlan(
     where: { id: planId, status: "QUEUED" },
     data: { status: "RUNNING", startedAt: new Date(), phase: "load", progress: 0 },
   });
-  if (claimed.count !== 1) throw new Error(`plan ${planId} is not queued`);
+  if (claimed.count !== 1) throw new PlanCancelledError(`plan ${planId} is not queued`);
   const plan = await prisma.plan.findUniqueOrThrow({ where: { id: planId } });
   const params = plan.parameters as unknown as RunPlanParameters;
   let lastWrite = 0;
@@ -93,10 +123,20 @@ export async function executePlan(
       ])
       .catch(() => undefined);
   };
+  // Between phases: stop when cancelled (status no longer RUNNING) or when shutting down.
+  const checkpoint = async () => {
+    if (opts.signal?.aborted) throw new PlanInterruptedError(`plan ${planId}: worker stopping`);
+    const r = await pool.query<{ status: string }>("SELECT status FROM plan WHERE id = $1", [
+      planId,
+    ]);
+    if (r.rows[0]?.status !== "RUNNING")
+      throw new PlanCancelledError(`plan ${planId} was cancelled`);
+  };
   try {
     const { definition } = await getVersion(prisma, plan.constraintSetVersionId);
     progress("load", 0.02);
     const loaded = opts.loaded ?? (await loadInstance(pool));
+    await checkpoint();
     const { instance, catalog } = loaded;
     const constraints = resolveConstraints(definition, {
       offerIds: instance.offerIds,
@@ -114,12 +154,22 @@ export async function executePlan(
       reuse: opts.reuse,
       onProgress: (phase, f) => progress(phase, 0.05 + 0.85 * f),
     });
+    await checkpoint();
     progress("write", 0.92);
     // A reused instance cost nothing to load this time.
     const loadSeconds = opts.loaded ? 0 : loaded.seconds;
     await writePlanResult(pool, planId, toRows(loaded, result, loadSeconds), opts.failpoint);
     return { planId, result, loaded, constraints, definition };
   } catch (e) {
+    if (e instanceof PlanNoLongerRunningError) throw new PlanCancelledError(e.message);
+    if (e instanceof PlanCancelledError) throw e;
+    if (e instanceof PlanInterruptedError) {
+      await prisma.plan.updateMany({
+        where: { id: planId, status: "RUNNING" },
+        data: { status: "QUEUED", progress: 0, phase: null, startedAt: null },
+      });
+      throw e;
+    }
     await prisma.plan.updateMany({
       where: { id: planId, status: "RUNNING" },
       data: {
@@ -161,4 +211,23 @@ function toRows(loaded: LoadedInstance, r: PlanResult, loadSeconds: number): Pla
     },
     timings: { load: loadSeconds, ...r.timings },
   };
+}
+
+/**
+ * A queued plan never starts; a running one is marked CANCELLED at once, and its worker stops at
+ * the next checkpoint. The plan writer commits only while the plan is RUNNING, so a cancelled
+ * run never leaves rows behind, however far it got.
+ */
+export async function cancelPlan(prisma: PrismaClient, planId: number): Promise<Plan> {
+  const updated = await prisma.plan.updateManyAndReturn({
+    where: { id: planId, status: { in: ["QUEUED", "RUNNING"] } },
+    data: { status: "CANCELLED", finishedAt: new Date(), phase: "cancelled" },
+  });
+  if (updated[0]) {
+    await removePlanJob(prisma, planId);
+    return updated[0];
+  }
+  const plan = await prisma.plan.findUnique({ where: { id: planId } });
+  if (!plan) throw new NotFoundError(`plan ${planId} does not exist`);
+  throw new ConflictError(`plan ${planId} is already ${plan.status}`);
 }

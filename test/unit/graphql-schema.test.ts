@@ -9,12 +9,55 @@ describe("schema.graphql", () => {
     );
     const query = schema.getQueryType();
     expect(Object.keys(query!.getFields()).sort()).toEqual([
+      "apiKeys",
       "channels",
+      "comparePlans",
+      "constraintSet",
+      "constraintSetVersion",
+      "constraintSets",
       "customer",
       "datasetSummary",
       "offers",
+      "plan",
+      "plans",
+      "viewer",
     ]);
-    for (const name of ["Customer", "Offer", "Channel"])
+    expect(Object.keys(schema.getMutationType()!.getFields()).sort()).toEqual([
+      "archiveConstraintSet",
+      "cancelPlan",
+      "createApiKey",
+      "createConstraintSet",
+      "importDataset",
+      "reviseConstraintSet",
+      "revokeApiKey",
+      "runPlan",
+    ]);
+    for (const name of [
+      "Customer",
+      "Offer",
+      "Channel",
+      "ConstraintSet",
+      "ConstraintSetVersion",
+      "Plan",
+      "Cluster",
+      "Proportion",
+      "Assignment",
+      "ConstraintReportRow",
+      "OfferChannelFrequency",
+      "ChannelProfitability",
+      "SegmentSummary",
+      "PlanComparison",
+    ])
       expect(isObjectType(schema.getType(name))).toBe(true);
+    const kpis = schema.getType("PlanKpis");
+    if (!isObjectType(kpis)) throw new Error("PlanKpis is not an object type");
+    expect(Object.keys(kpis.getFields())).toEqual(
+      expect.arrayContaining(["expectedReturn", "cost", "roi", "contacts", "upperBound", "gap"]),
+    );
+    const report = schema.getType("ConstraintReportRow");
+    if (!isObjectType(report)) throw new Error("ConstraintReportRow is not an object type");
+    expect(Object.keys(report.getFields()).sort()).toEqual(
+      ["activity", "binding", "bound", "dual", "kind", "name", "sense", "slack"].sort(),
+    );
   });
 });

@@ -1,0 +1,91 @@
+// `offerplan apikey create | list | revoke`: API keys for the GraphQL API.
+import type { Command } from "commander";
+import { createPrisma } from "../../db/prisma";
+import { createApiKey, listApiKeys, parseRole, revokeApiKey } from "../../services/api-keys";
+import { InputError } from "../../services/errors";
+import { CliError } from "../errors";
+import { createOutput, table } from "../output";
+import { withDatabase } from "../with-database";
+import { intOption } from "./options";
+
+export function registerApiKeyCommands(program: Command): void {
+  const apikey = program.command("apikey").description("API keys for the GraphQL API");
+  apikey
+    .command("create")
+    .description("create a key; its secret is printed once")
+    .requiredOption("--role <role>", "VIEWER | ANALYST | ADMIN")
+    .requiredOption("--name <name>", "who or what uses the key")
+    .option("--json", "print JSON")
+    .action(async (o: { role: string; name: string; json?: boolean }) => {
+      const out = createOutput(o);
+      let role;
+      try {
+        role = parseRole(o.role, "--role");
+      } catch (e) {
+        if (e instanceof InputError) throw new CliError(e.message, 2);
+        throw e;
+      }
+      await withDatabase(out, async (db) => {
+        const prisma = createPrisma(db.url);
+        try {
+          const { apiKey, secret } = await createApiKey(prisma, o.name, role);
+          if (o.json) out.json({ id: apiKey.id, name: apiKey.name, role: apiKey.role, secret });
+          else {
+            out.info(
+              `API key ${apiKey.id} "${apiKey.name}" (${apiKey.role}); keep it, it is not shown again:`,
+            );
+            out.info(secret);
+          }
+        } finally {
+          await prisma.$disconnect();
+        }
+      });
+    });
+  apikey
+    .command("list")
+    .description("list keys (never their secrets)")
+    .option("--json", "print JSON")
+    .action(async (o: { json?: boolean }) => {
+      const out = createOutput(o);
+      await withDatabase(out, async (db) => {
+        const prisma = createPrisma(db.url);
+        try {
+          const keys = await listApiKeys(prisma);
+          if (o.json) out.json(keys.map(({ keyHash: _h, ...k }) => k));
+          else
+            out.info(
+              table(
+                ["id", "name", "role", "prefix", "created", "last used", "revoked"],
+                keys.map((k) => [
+                  String(k.id),
+                  k.name,
+                  k.role,
+                  k.prefix,
+                  k.createdAt.toISOString(),
+                  k.lastUsedAt?.toISOString() ?? "",
+                  k.revokedAt?.toISOString() ?? "",
+                ]),
+              ),
+            );
+        } finally {
+          await prisma.$disconnect();
+        }
+      });
+    });
+  apikey
+    .command("revoke")
+    .description("revoke a key (it stops working within seconds)")
+    .argument("<id>", "key id", intOption)
+    .action(async (id: number) => {
+      const out = createOutput();
+      await withDatabase(out, async (db) => {
+        const prisma = createPrisma(db.url);
+        try {
+          const k = await revokeApiKey(prisma, id);
+          out.info(`revoked API key ${k.id} "${k.name}"`);
+        } finally {
+          await prisma.$disconnect();
+        }
+      });
+    });
+}

@@ -1,0 +1,15 @@
+// Per-request context: the caller (from its API key), the database handles and a fresh set of
+// DataLoaders, so batching and caching never leak between requests.
+import type { Pool } from "pg";
+import type { Logger } from "pino";
+import type { PrismaClient } from "../db/prisma";
+import type { Caller } from "../server/auth";
+import type { Loaders } from "./loaders";
+
+export interface GraphQLContext {
+  caller: Caller;
+  pool: Pool;
+  prisma: PrismaClient;
+  loaders: Loaders;
+  log: Logger;
+}

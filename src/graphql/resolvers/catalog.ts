@@ -1,0 +1,17 @@
+// Offers, channels and the dataset summary.
+import { datasetSummary } from "../../services/dataset-summary";
+import type { Resolvers } from "../__generated__/resolvers";
+
+export const catalogResolvers: Resolvers = {
+  Query: {
+    offers: async (_p, _a, ctx) => (await ctx.loaders.catalog()).offerList,
+    channels: async (_p, _a, ctx) => (await ctx.loaders.catalog()).channelList,
+    datasetSummary: (_p, _a, ctx) => datasetSummary(ctx.pool),
+  },
+  Offer: {
+    channels: async (offer, _a, ctx) => {
+      const { channels } = await ctx.loaders.catalog();
+      return offer.channelDbIds.map((id) => channels.get(id)!);
+    },
+  },
+};

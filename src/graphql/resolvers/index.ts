@@ -1,0 +1,31 @@
+// All resolvers, one module per part of the schema, merged into the generated Resolvers type.
+import type { Resolvers } from "../__generated__/resolvers";
+import { adminResolvers } from "./admin";
+import { catalogResolvers } from "./catalog";
+import { comparisonResolvers } from "./comparison";
+import { constraintSetResolvers } from "./constraint-sets";
+import { customerResolvers } from "./customers";
+import { explanationResolvers } from "./explanation";
+import { planResolvers } from "./plans";
+import { scalarResolvers } from "./scalars";
+
+const parts: Resolvers[] = [
+  scalarResolvers,
+  adminResolvers,
+  catalogResolvers,
+  customerResolvers,
+  explanationResolvers,
+  constraintSetResolvers,
+  planResolvers,
+  comparisonResolvers,
+];
+
+export const resolvers: Resolvers = parts.reduce<Resolvers>(
+  (all, part) => ({
+    ...all,
+    ...part,
+    Query: { ...all.Query, ...part.Query },
+    Mutation: { ...all.Mutation, ...part.Mutation },
+  }),
+  {},
+);

@@ -1,0 +1,44 @@
+// The plan queue is graphile-worker's, in the same PostgreSQL: a plan row and its job are
+// created in one transaction, so there is never a queued plan without a job or a job without a
+// plan. One job per plan, keyed "plan:<id>".
+import { Logger } from "graphile-worker";
+import type { Logger as Pino } from "pino";
+import type { PrismaClient } from "../db/prisma";
+
+export const RUN_PLAN_TASK = "run-plan";
+/** a run interrupted by a shutdown goes back on the queue; after this many tries it fails */
+export const MAX_ATTEMPTS = 5;
+
+export interface RunPlanPayload {
+  planId: number;
+}
+
+/** Minimal view of a Prisma client or transaction: all the queue needs. */
+interface SqlRunner {
+  $executeRaw(query: TemplateStringsArray, ...values: unknown[]): Promise<number>;
+}
+
+const jobKey = (planId: number) => `plan:${planId}`;
+
+export async function enqueuePlanJob(tx: SqlRunner, planId: number): Promise<void> {
+  await tx.$executeRaw`SELECT 1 FROM graphile_worker.add_job(
+    ${RUN_PLAN_TASK}, json_build_object('planId', ${planId}::int),
+    max_attempts := ${MAX_ATTEMPTS}::int, job_key := ${jobKey(planId)})`;
+}
+
+/** Drops a plan's job unless a worker holds it (that worker then sees the plan cancelled). */
+export async function removePlanJob(prisma: PrismaClient, planId: number): Promise<void> {
+  await prisma.$executeRaw`SELECT 1 FROM graphile_worker.remove_job(${jobKey(planId)})`;
+}
+
+/** graphile-worker's messages into our structured log (or nowhere). */
+export function queueLogger(log?: Pino): Logger {
+  return new Logger((scope) => (level: string, message: string) => {
+    if (!log) return;
+    const child = log.child({ queue: scope.label ?? "worker", jobId: scope.jobId });
+    if (level === "error") child.error(message);
+    else if (level === "warning") child.warn(message);
+    else if (level === "info") child.info(message);
+    else child.debug(message);
+  });
+}

@@ -1,0 +1,95 @@
+// A plan worker: takes run-plan jobs off the queue, one at a time, and executes them with the
+// same service the CLI uses. It runs in its own process (`offerplan worker`, or forked by
+// `offerplan serve`), so a long optimisation never stalls the API's event loop.
+//
+// The loaded instance is kept between runs while no import has happened since: a what-if run
+// on the same data skips the load (and reuses clusters when the method and its settings match).
+import { run, type Runner, type Task } from "graphile-worker";
+import type { Pool } from "pg";
+import type { Logger } from "pino";
+import type { LoadedInstance } from "../db/instance-loader";
+import type { PrismaClient } from "../db/prisma";
+import type { PlanResult } from "../optimize/types";
+import {
+  executePlan,
+  PlanCancelledError,
+  PlanInterruptedError,
+  type RunPlanParameters,
+} from "../services/plans";
+import { queueLogger, RUN_PLAN_TASK, type RunPlanPayload } from "./plan-queue";
+
+export interface WorkerOptions {
+  pool: Pool;
+  prisma: PrismaClient;
+  log: Logger;
+  /** plans at once in this process (default 1: the optimiser is single-threaded) */
+  concurrency?: number;
+  /** on stop, how long a running plan may take to finish before it is put back on the queue */
+  graceMs?: number;
+  pollIntervalMs?: number;
+}
+
+interface Cached {
+  dataVersion: string;
+  loaded: LoadedInstance;
+  last?: { params: RunPlanParameters; result: PlanResult };
+}
+
+export async function startWorker(opts: WorkerOptions): Promise<Runner> {
+  const { pool, prisma, log } = opts;
+  let cache: Cached | null = null;
+
+  const dataVersion = async () =>
+    String(
+      (await pool.query<{ v: string | null }>("SELECT max(id)::text AS v FROM import_run")).rows[0]
+        ?.v ?? "none",
+    );
+
+  const runPlan: Task = async (payload, helpers) => {
+    const { planId } = payload as RunPlanPayload;
+    const plog = log.child({ planId });
+    const version = await dataVersion();
+    if (cache?.dataVersion !== version) cache = null;
+    const params = (await prisma.plan.findUnique({ where: { id: planId } }))
+      ?.parameters as unknown as RunPlanParameters | undefined;
+    const same =
+      cache?.last && params && JSON.stringify(cache.last.params) === JSON.stringify(params);
+    const started = Date.now();
+    plog.info({ reuseInstance: cache !== null, reuseClusters: !!same }, "plan started");
+    try {
+      const done = await executePlan(pool, prisma, planId, {
+        loaded: cache?.loaded,
+        reuse: same ? cache?.last?.result : undefined,
+        signal: helpers.abortSignal,
+      });
+      cache = {
+        dataVersion: version,
+        loaded: done.loaded,
+        last: params ? { params, result: done.result } : undefined,
+      };
+      plog.info({ seconds: (Date.now() - started) / 1000 }, "plan succeeded");
+    } catch (e) {
+      if (e instanceof PlanInterruptedError) {
+        plog.warn("plan interrupted by shutdown; queued again");
+        throw e; // graphile-worker retries the job
+      }
+      if (e instanceof PlanCancelledError) {
+        plog.info("plan cancelled");
+        return;
+      }
+      // The plan is FAILED with its message; a rerun would fail the same way.
+      plog.error({ err: e }, "plan failed");
+    }
+  };
+
+  return run({
+    pgPool: pool,
+    concurrency: opts.concurrency ?? 1,
+    noHandleSignals: true,
+    pollInterval: opts.pollIntervalMs ?? 2000,
+    gracefulShutdownAbortTimeout: opts.graceMs ?? 30_000,
+    logger: queueLogger(log),
+    parsedCronItems: [],
+    taskList: { [RUN_PLAN_TASK]: runPlan },
+  });
+}

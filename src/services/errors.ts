@@ -1,0 +1,24 @@
+// Errors the services raise for their callers to translate: the GraphQL edge maps each class to
+// an error code (src/graphql/errors.ts), the CLI to a message and exit status. Services never
+// know about either.
+
+/** The thing asked for does not exist. */
+export class NotFoundError extends Error {
+  override name = "NotFoundError";
+}
+
+/** The request clashes with the current state (e.g. cancelling a finished plan). */
+export class ConflictError extends Error {
+  override name = "ConflictError";
+}
+
+/** One input field is wrong; `field` is a dotted path into the operation's arguments. */
+export class InputError extends Error {
+  override name = "InputError";
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(`${field}: ${message}`);
+  }
+}
