@@ -18,6 +18,8 @@ RUN DATABASE_URL=postgresql://build:build@localhost:5432/build npx prisma genera
 
 COPY bin ./bin
 COPY src ./src
+# The API reads its SDL at start.
+COPY schema.graphql ./
 
 ENV NODE_ENV=production
 # The image's unprivileged user; the app only reads /app (tsx caches compiled files in /tmp).

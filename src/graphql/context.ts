@@ -12,4 +12,6 @@ export interface GraphQLContext {
   prisma: PrismaClient;
   loaders: Loaders;
   log: Logger;
+  /** importDataset reads only below this directory (absent = anywhere the server can read) */
+  importRoot?: string;
 }

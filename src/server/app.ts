@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
-import { ApolloServer } from "@apollo/server";
+import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { expressMiddleware } from "@as-integrations/express5";
 import { costLimitRule } from "@escape.tech/graphql-armor-cost-limit";
@@ -44,6 +44,8 @@ export interface AppOptions {
   log: Logger;
   introspection?: boolean;
   limits?: Partial<ApiLimits>;
+  /** importDataset reads only below this directory */
+  importRoot?: string;
   /** readiness beyond the database: false while shutting down */
   isAccepting?: () => boolean;
 }
@@ -81,7 +83,7 @@ export async function createApi(opts: AppOptions): Promise<Api> {
         log.error({ err: e, requestId }, "internal error");
         return requestId;
       }),
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer: server })],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer: server }), requestLog(log)],
   });
   await apollo.start();
 
@@ -121,6 +123,7 @@ export async function createApi(opts: AppOptions): Promise<Api> {
           prisma,
           loaders: createLoaders(pool, prisma),
           log: log.child({ key: caller.name }),
+          importRoot: opts.importRoot,
         };
       },
     }),
@@ -155,5 +158,27 @@ export async function createApi(opts: AppOptions): Promise<Api> {
         });
       }),
     close: () => apollo.stop(),
+  };
+}
+
+/** One log line per operation: who, what, how long, how it ended. */
+function requestLog(log: Logger): ApolloServerPlugin<GraphQLContext> {
+  return {
+    async requestDidStart() {
+      const started = performance.now();
+      return {
+        async willSendResponse({ contextValue, operationName, operation, errors }) {
+          log.info(
+            {
+              key: contextValue.caller?.name,
+              operation: operationName ?? operation?.operation ?? null,
+              ms: Math.round((performance.now() - started) * 10) / 10,
+              errors: errors?.map((e) => e.extensions?.code ?? "INTERNAL_SERVER_ERROR"),
+            },
+            "graphql",
+          );
+        },
+      };
+    },
   };
 }

@@ -20,6 +20,8 @@ export interface ServeOptions {
   workers: number;
   graceMs: number;
   introspection?: boolean;
+  /** importDataset reads only below this directory */
+  importRoot?: string;
   log: Logger;
 }
 
@@ -40,6 +42,7 @@ export async function serve(opts: ServeOptions): Promise<RunningServer> {
     prisma,
     log,
     introspection: opts.introspection,
+    importRoot: opts.importRoot,
     isAccepting: () => accepting,
   });
   const port = await api.listen(opts.port, opts.host);

@@ -23,6 +23,11 @@ export function registerServerCommands(program: Command): void {
       30_000,
     )
     .option("--no-introspection", "turn schema introspection off")
+    .option(
+      "--import-root <dir>",
+      "importDataset reads only below this directory (default $IMPORT_ROOT; unset = anywhere)",
+      process.env.IMPORT_ROOT,
+    )
     .action(
       async (o: {
         port?: number;
@@ -30,6 +35,7 @@ export function registerServerCommands(program: Command): void {
         workers: number;
         grace: number;
         introspection: boolean;
+        importRoot?: string;
       }) => {
         const log = createLogger("offerplan-api");
         const port = o.port ?? (process.env.PORT ? Number(process.env.PORT) : 4000);
@@ -39,6 +45,7 @@ export function registerServerCommands(program: Command): void {
           workers: o.workers,
           graceMs: o.grace,
           introspection: o.introspection,
+          importRoot: o.importRoot,
           log,
         });
         process.once("SIGTERM", () => void server.stop("SIGTERM"));

@@ -1,5 +1,7 @@
 // The caller, API keys and imports (ADMIN).
+import path from "node:path";
 import { importDataset } from "../../ingest";
+import { InputError } from "../../services/errors";
 import { createApiKey, listApiKeys, revokeApiKey } from "../../services/api-keys";
 import { requireRole } from "../../server/auth";
 import type { Resolvers } from "../__generated__/resolvers";
@@ -24,7 +26,7 @@ export const adminResolvers: Resolvers = {
     },
     importDataset: async (_p, { dir }, ctx) => {
       requireRole(ctx.caller, "ADMIN");
-      const r = await importDataset(ctx.pool, dir);
+      const r = await importDataset(ctx.pool, importPath(dir, ctx.importRoot));
       ctx.log.info({ dir, importRunId: r.runId }, "dataset imported");
       return {
         importRunId: String(r.runId),
@@ -37,3 +39,13 @@ export const adminResolvers: Resolvers = {
     },
   },
 };
+
+/** With an import root, `dir` is relative to it and may not climb out of it. */
+function importPath(dir: string, root: string | undefined): string {
+  if (!root) return dir;
+  const resolved = path.resolve(root, dir);
+  const rel = path.relative(path.resolve(root), resolved);
+  if (rel.startsWith("..") || path.isAbsolute(rel))
+    throw new InputError("dir", `must be a directory below the server's import root`);
+  return resolved;
+}
