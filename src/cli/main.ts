@@ -3,6 +3,7 @@ import { Command, CommanderError } from "commander";
 import { registerDataCommands } from "./commands/data";
 import { registerDemoCommand } from "./commands/demo";
 import { registerApiKeyCommands } from "./commands/apikey";
+import { registerBiCommands } from "./commands/bi";
 import { registerPlanCommands } from "./commands/plan";
 import { registerServerCommands } from "./commands/server";
 import { CliError } from "./errors";
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
   registerPlanCommands(program);
   registerServerCommands(program);
   registerApiKeyCommands(program);
+  registerBiCommands(program);
   return program;
 }
 

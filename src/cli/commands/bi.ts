@@ -1,0 +1,27 @@
+// `offerplan bi grant`: the read-only role for BI tools (docs/bi.md).
+import type { Command } from "commander";
+import { grantBiRole, BI_VIEWS } from "../../services/bi";
+import { InputError } from "../../services/errors";
+import { CliError } from "../errors";
+import { createOutput } from "../output";
+import { withDatabase } from "../with-database";
+
+export function registerBiCommands(program: Command): void {
+  const bi = program.command("bi").description("access for BI tools");
+  bi.command("grant")
+    .description("create or update a login role that can read the BI views and nothing else")
+    .requiredOption("--password <password>", "the role's password (8 characters or more)")
+    .option("--role <name>", "role name", "offerplan_bi")
+    .action(async (o: { password: string; role: string }) => {
+      const out = createOutput();
+      await withDatabase(out, async (db) => {
+        try {
+          await grantBiRole(db.pool, o.role, o.password);
+        } catch (e) {
+          if (e instanceof InputError) throw new CliError(`--${e.message}`, 2);
+          throw e;
+        }
+        out.info(`role ${o.role} may read: ${BI_VIEWS.join(", ")}, bi_plan_comparison(a, b)`);
+      });
+    });
+}
