@@ -5,6 +5,7 @@ import { registerDemoCommand } from "./commands/demo";
 import { registerApiKeyCommands } from "./commands/apikey";
 import { registerBiCommands } from "./commands/bi";
 import { registerPlanCommands } from "./commands/plan";
+import { registerReportCommand } from "./commands/report";
 import { registerServerCommands } from "./commands/server";
 import { CliError } from "./errors";
 
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
   registerDemoCommand(program);
   registerDataCommands(program);
   registerPlanCommands(program);
+  registerReportCommand(program);
   registerServerCommands(program);
   registerApiKeyCommands(program);
   registerBiCommands(program);

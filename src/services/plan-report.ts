@@ -23,6 +23,22 @@ export interface PlanReport {
     expectedReturn: number;
     cost: number;
   }[];
+  /** every channel, also those the plan does not use */
+  channels: {
+    channel: string;
+    contacts: number;
+    expectedReturn: number;
+    cost: number;
+    profit: number;
+    roi: number | null;
+  }[];
+  segments: {
+    segment: string | null;
+    contacts: number;
+    expectedReturn: number;
+    cost: number;
+    roi: number | null;
+  }[];
 }
 
 export async function planReport(pool: Pool, planId: number): Promise<PlanReport | null> {
@@ -35,7 +51,7 @@ export async function planReport(pool: Pool, planId: number): Promise<PlanReport
   );
   const p = plan.rows[0];
   if (!p) return null;
-  const [report, oc] = await Promise.all([
+  const [report, oc, channels, segments] = await Promise.all([
     pool.query(
       `SELECT name, kind, sense, activity, bound, slack, dual, binding FROM plan_constraint_report
        WHERE plan_id = $1 ORDER BY kind, name`,
@@ -46,6 +62,16 @@ export async function planReport(pool: Pool, planId: number): Promise<PlanReport
               sum(s.expected_return) AS "expectedReturn", sum(s.cost) AS cost
        FROM plan_summary s JOIN offer o ON o.id = s.offer_id JOIN channel c ON c.id = s.channel_id
        WHERE s.plan_id = $1 GROUP BY 1, 2 ORDER BY 1, 2`,
+      [planId],
+    ),
+    pool.query(
+      `SELECT channel_id AS channel, contacts, expected_return AS "expectedReturn", cost, profit, roi
+       FROM bi_channel_profitability WHERE plan_id = $1 ORDER BY channel_id`,
+      [planId],
+    ),
+    pool.query(
+      `SELECT segment, contacts, expected_return AS "expectedReturn", cost, roi
+       FROM bi_segment_summary WHERE plan_id = $1 ORDER BY segment NULLS LAST`,
       [planId],
     ),
   ]);
@@ -63,5 +89,7 @@ export async function planReport(pool: Pool, planId: number): Promise<PlanReport
     error: p.error,
     constraintReport: report.rows,
     offerChannel: oc.rows,
+    channels: channels.rows,
+    segments: segments.rows,
   };
 }

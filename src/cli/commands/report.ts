@@ -1,0 +1,90 @@
+// `offerplan report`: the paper's outputs for a stored plan as a table, CSV, JSON or one HTML page.
+import type { Command } from "commander";
+import { writeFile } from "node:fs/promises";
+import { renderCsv } from "../../reports/csv";
+import { renderHtml } from "../../reports/html";
+import { planReport, type PlanReport } from "../../services/plan-report";
+import { CliError } from "../errors";
+import { count, createOutput, money, pct, table, type Output } from "../output";
+import { withDatabase } from "../with-database";
+import { intOption } from "./options";
+import { printPlan } from "./plan";
+
+const FORMATS = ["table", "csv", "json", "html"] as const;
+type Format = (typeof FORMATS)[number];
+
+export function registerReportCommand(program: Command): void {
+  program
+    .command("report")
+    .description(
+      "a plan's report: optimized vs ad-hoc, offer frequencies by channel, profitability by channel, constraint report with marginal values, segments",
+    )
+    .requiredOption("--plan <id>", "plan id", intOption)
+    .option("--format <f>", FORMATS.join(" | "), "table")
+    .option("--out <file>", "write to a file instead of stdout")
+    .action(async (o: { plan: number; format: string; out?: string }) => {
+      if (!FORMATS.includes(o.format as Format))
+        throw new CliError(`--format must be one of ${FORMATS.join(", ")}`, 2);
+      const out = createOutput();
+      await withDatabase(out, async (db) => {
+        const report = await planReport(db.pool, o.plan);
+        if (!report) throw new CliError(`plan ${o.plan} does not exist`);
+        const text = render(report, o.format as Format);
+        if (o.out) {
+          await writeFile(o.out, text);
+          out.info(`wrote the ${o.format} report of plan ${o.plan} to ${o.out}`);
+        } else process.stdout.write(text);
+      });
+    });
+}
+
+function render(r: PlanReport, format: Format): string {
+  switch (format) {
+    case "csv":
+      return renderCsv(r);
+    case "json":
+      return JSON.stringify(r, null, 2) + "\n";
+    case "html":
+      return renderHtml(r);
+    case "table": {
+      const lines: string[] = [];
+      const sink: Output = {
+        info: (l) => lines.push(l),
+        progress: () => undefined,
+        json: () => undefined,
+        done: () => undefined,
+      };
+      printPlan(sink, r);
+      if (r.kpis) {
+        lines.push("\nprofitability by channel");
+        lines.push(
+          table(
+            ["channel", "contacts", "expected return", "cost", "profit", "ROI"],
+            r.channels.map((c) => [
+              c.channel,
+              count(c.contacts),
+              money(c.expectedReturn),
+              money(c.cost),
+              money(c.profit),
+              c.roi === null ? "-" : pct(c.roi),
+            ]),
+          ),
+        );
+        lines.push("\nsegments");
+        lines.push(
+          table(
+            ["segment", "contacts", "expected return", "cost", "ROI"],
+            r.segments.map((s) => [
+              s.segment ?? "(none)",
+              count(s.contacts),
+              money(s.expectedReturn),
+              money(s.cost),
+              s.roi === null ? "-" : pct(s.roi),
+            ]),
+          ),
+        );
+      }
+      return lines.join("\n") + "\n";
+    }
+  }
+}

@@ -1,0 +1,77 @@
+// The plan report as one tidy CSV (section, key, metric, value): every number of the report in
+// one file that a spreadsheet pivot or a BI tool reads without parsing several tables.
+import type { PlanReport } from "../services/plan-report";
+import { baselineOf } from "./shape";
+
+const cell = (v: string | number | null | undefined) => {
+  if (v === null || v === undefined) return "";
+  const s = String(v);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+};
+
+export function renderCsv(r: PlanReport): string {
+  const rows: (string | number | null | undefined)[][] = [["section", "key", "metric", "value"]];
+  const add = (
+    section: string,
+    key: string,
+    metrics: Record<string, number | string | null | undefined>,
+  ) => {
+    for (const [metric, value] of Object.entries(metrics)) rows.push([section, key, metric, value]);
+  };
+  add("plan", String(r.id), {
+    constraint_set: r.constraintSetName,
+    constraint_set_version: r.constraintSetVersion,
+    method: r.method,
+    status: r.status,
+  });
+  const k = (r.kpis ?? {}) as Record<string, number | null | undefined>;
+  if (r.kpis) {
+    add("kpis", "optimized", {
+      expected_return: k.expectedReturn,
+      cost: k.cost,
+      roi: k.cost ? k.roi : null,
+      contacts: k.contacts,
+      upper_bound: k.upperBound,
+      gap: k.gap,
+    });
+    const b = baselineOf(r);
+    if (b)
+      add("kpis", "baseline", {
+        expected_return: b.expectedReturn,
+        cost: b.cost,
+        roi: b.roi,
+        contacts: b.contacts,
+      });
+  }
+  for (const c of r.offerChannel)
+    add("offer_channel_frequency", `${c.offer}/${c.channel}`, {
+      contacts: c.contacts,
+      expected_return: c.expectedReturn,
+      cost: c.cost,
+    });
+  for (const c of r.channels)
+    add("channel_profitability", c.channel, {
+      contacts: c.contacts,
+      expected_return: c.expectedReturn,
+      cost: c.cost,
+      profit: c.profit,
+      roi: c.roi,
+    });
+  for (const c of r.constraintReport)
+    add("constraint_report", c.name, {
+      kind: c.kind,
+      level: c.activity,
+      bound: c.bound,
+      slack: c.slack,
+      marginal_value: c.dual,
+      binding: c.binding ? "true" : "false",
+    });
+  for (const s of r.segments)
+    add("segment_summary", s.segment ?? "", {
+      contacts: s.contacts,
+      expected_return: s.expectedReturn,
+      cost: s.cost,
+      roi: s.roi,
+    });
+  return rows.map((row) => row.map(cell).join(",")).join("\n") + "\n";
+}
