@@ -40,6 +40,8 @@ const config: CodegenConfig = {
           ChangedAssignment: model("ChangedAssignmentModel"),
           PlanComparison: model("PlanComparisonModel"),
           ApiKey: model("ApiKeyModel"),
+          Analysis: model("AnalysisModel"),
+          AnalysisPoint: model("AnalysisPointModel"),
           ConstraintReportRow: "../../db/plan-writer#ReportRow",
         },
       },

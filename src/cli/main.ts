@@ -2,6 +2,7 @@
 import { Command, CommanderError } from "commander";
 import { registerDataCommands } from "./commands/data";
 import { registerDemoCommand } from "./commands/demo";
+import { registerAnalyzeCommands } from "./commands/analyze";
 import { registerApiKeyCommands } from "./commands/apikey";
 import { registerBiCommands } from "./commands/bi";
 import { registerPlanCommands } from "./commands/plan";
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   registerDataCommands(program);
   registerPlanCommands(program);
   registerReportCommand(program);
+  registerAnalyzeCommands(program);
   registerServerCommands(program);
   registerApiKeyCommands(program);
   registerBiCommands(program);

@@ -1,7 +1,14 @@
 // What resolvers receive as their parent: rows as the data layer returns them (database ids, not
 // GraphQL objects). codegen.ts maps each GraphQL type to one of these, so a relation is resolved
 // by a field resolver through a DataLoader rather than built eagerly.
-import type { ApiKey, ConstraintSet, ConstraintSetVersion, Plan } from "../generated/prisma/client";
+import type {
+  Analysis,
+  AnalysisPoint,
+  ApiKey,
+  ConstraintSet,
+  ConstraintSetVersion,
+  Plan,
+} from "../generated/prisma/client";
 
 export interface ChannelModel {
   dbId: number;
@@ -125,3 +132,6 @@ export interface PlanComparisonModel {
   a: PlanModel;
   b: PlanModel;
 }
+
+export type AnalysisModel = Analysis;
+export type AnalysisPointModel = AnalysisPoint;

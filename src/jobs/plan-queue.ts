@@ -6,11 +6,15 @@ import type { Logger as Pino } from "pino";
 import type { PrismaClient } from "../db/prisma";
 
 export const RUN_PLAN_TASK = "run-plan";
+export const RUN_ANALYSIS_TASK = "run-analysis";
 /** a run interrupted by a shutdown goes back on the queue; after this many tries it fails */
 export const MAX_ATTEMPTS = 5;
 
 export interface RunPlanPayload {
   planId: number;
+}
+export interface RunAnalysisPayload {
+  analysisId: number;
 }
 
 /** Minimal view of a Prisma client or transaction: all the queue needs. */
@@ -24,6 +28,12 @@ export async function enqueuePlanJob(tx: SqlRunner, planId: number): Promise<voi
   await tx.$executeRaw`SELECT 1 FROM graphile_worker.add_job(
     ${RUN_PLAN_TASK}, json_build_object('planId', ${planId}::int),
     max_attempts := ${MAX_ATTEMPTS}::int, job_key := ${jobKey(planId)})`;
+}
+
+export async function enqueueAnalysisJob(tx: SqlRunner, analysisId: number): Promise<void> {
+  await tx.$executeRaw`SELECT 1 FROM graphile_worker.add_job(
+    ${RUN_ANALYSIS_TASK}, json_build_object('analysisId', ${analysisId}::int),
+    max_attempts := ${MAX_ATTEMPTS}::int, job_key := ${`analysis:${analysisId}`})`;
 }
 
 /** Drops a plan's job unless a worker holds it (that worker then sees the plan cancelled). */

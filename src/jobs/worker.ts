@@ -16,7 +16,14 @@ import {
   PlanInterruptedError,
   type RunPlanParameters,
 } from "../services/plans";
-import { queueLogger, RUN_PLAN_TASK, type RunPlanPayload } from "./plan-queue";
+import { executeAnalysis } from "../services/analyses";
+import {
+  queueLogger,
+  RUN_ANALYSIS_TASK,
+  RUN_PLAN_TASK,
+  type RunAnalysisPayload,
+  type RunPlanPayload,
+} from "./plan-queue";
 
 export interface WorkerOptions {
   pool: Pool;
@@ -82,14 +89,41 @@ export async function startWorker(opts: WorkerOptions): Promise<Runner> {
     }
   };
 
+  const runAnalysis: Task = async (payload, helpers) => {
+    const { analysisId } = payload as RunAnalysisPayload;
+    const alog = log.child({ analysisId });
+    const version = await dataVersion();
+    if (cache?.dataVersion !== version) cache = null;
+    const started = Date.now();
+    alog.info({ reuseInstance: cache !== null }, "analysis started");
+    try {
+      const done = await executeAnalysis(pool, prisma, analysisId, {
+        loaded: cache?.loaded,
+        signal: helpers.abortSignal,
+      });
+      cache = { dataVersion: version, loaded: done.loaded, last: cache?.last };
+      alog.info({ seconds: (Date.now() - started) / 1000 }, "analysis succeeded");
+    } catch (e) {
+      if (e instanceof PlanInterruptedError) {
+        alog.warn("analysis interrupted by shutdown; queued again");
+        throw e;
+      }
+      alog.error({ err: e }, "analysis failed");
+    }
+  };
+
   return run({
     pgPool: pool,
     concurrency: opts.concurrency ?? 1,
     noHandleSignals: true,
     pollInterval: opts.pollIntervalMs ?? 2000,
     gracefulShutdownAbortTimeout: opts.graceMs ?? 30_000,
+    // Unbatched, graphile-worker fires a job's complete/fail without awaiting it, so a worker
+    // stopping right after a run closed its pool first and the job stayed locked (4 hours) with
+    // its plan QUEUED. Batched (even with no delay), shutdown waits for those writes.
+    preset: { worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
     logger: queueLogger(log),
     parsedCronItems: [],
-    taskList: { [RUN_PLAN_TASK]: runPlan },
+    taskList: { [RUN_PLAN_TASK]: runPlan, [RUN_ANALYSIS_TASK]: runAnalysis },
   });
 }

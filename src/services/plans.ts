@@ -10,16 +10,21 @@ import {
   type PlanRowsInput,
 } from "../db/plan-writer";
 import { resolveConstraints } from "../domain/resolve-constraints";
-import type { ConstraintSetDefinition } from "../domain/constraint-set";
+import { parseConstraintSet, type ConstraintSetDefinition } from "../domain/constraint-set";
 import { optimize } from "../optimize/optimize";
 import type { Disaggregation, Method, PlanResult } from "../optimize/types";
 import type { PlanConstraints } from "../optimize/instance";
 import { enqueuePlanJob, removePlanJob } from "../jobs/plan-queue";
 import type { Plan } from "../generated/prisma/client";
 import { getVersion } from "./constraint-sets";
-import { ConflictError, NotFoundError } from "./errors";
+import { ConflictError, InputError, NotFoundError } from "./errors";
 
 export interface RunPlanParameters {
+  /**
+   * A what-if: fields of the constraint-set JSON that replace the version's for this run only
+   * (no new version is made); the plan is marked as a scenario.
+   */
+  overrides?: Record<string, unknown>;
   method: Method;
   clusters?: number;
   disaggregation?: Disaggregation;
@@ -46,6 +51,7 @@ export async function createPlan(
   opts: CreatePlanOptions = {},
 ): Promise<CreatedPlan> {
   const version = await getVersion(prisma, constraintSetVersionId);
+  if (params.overrides) withOverrides(version.definition, params.overrides);
   return prisma.$transaction(async (tx) => {
     // Serialises numbering among plans of one constraint set.
     await tx.$queryRaw`SELECT id FROM constraint_set WHERE id = ${version.constraintSetId} FOR UPDATE`;
@@ -59,7 +65,8 @@ export async function createPlan(
         constraintSetVersionId,
         versionNumber: (last?.versionNumber ?? 0) + 1,
         method: params.method,
-        parameters: { ...params },
+        parameters: JSON.parse(JSON.stringify(params)),
+        scenario: params.overrides !== undefined,
         requestedBy: opts.requestedBy,
       },
     });
@@ -116,11 +123,11 @@ export async function executePlan(
     if (now - lastWrite < 500) return;
     lastWrite = now;
     void pool
-      .query("UPDATE plan SET phase = $2, progress = $3 WHERE id = $1 AND status = 'RUNNING'", [
-        planId,
-        phase,
-        fraction,
-      ])
+      // Fire-and-forget writes can reach the server out of order; never move progress back.
+      .query(
+        "UPDATE plan SET phase = $2, progress = $3 WHERE id = $1 AND status = 'RUNNING' AND progress <= $3",
+        [planId, phase, fraction],
+      )
       .catch(() => undefined);
   };
   // Between phases: stop when cancelled (status no longer RUNNING) or when shutting down.
@@ -133,7 +140,10 @@ export async function executePlan(
       throw new PlanCancelledError(`plan ${planId} was cancelled`);
   };
   try {
-    const { definition } = await getVersion(prisma, plan.constraintSetVersionId);
+    const version = await getVersion(prisma, plan.constraintSetVersionId);
+    const definition = params.overrides
+      ? withOverrides(version.definition, params.overrides)
+      : version.definition;
     progress("load", 0.02);
     const loaded = opts.loaded ?? (await loadInstance(pool));
     await checkpoint();
@@ -230,4 +240,17 @@ export async function cancelPlan(prisma: PrismaClient, planId: number): Promise<
   const plan = await prisma.plan.findUnique({ where: { id: planId } });
   if (!plan) throw new NotFoundError(`plan ${planId} does not exist`);
   throw new ConflictError(`plan ${planId} is already ${plan.status}`);
+}
+
+/** The version's definition with a what-if's overrides, validated as a whole. */
+export function withOverrides(
+  definition: ConstraintSetDefinition,
+  overrides: Record<string, unknown>,
+): ConstraintSetDefinition {
+  const res = parseConstraintSet({ ...definition, ...overrides });
+  if (!res.ok) {
+    const p = res.problems[0]!;
+    throw new InputError(`input.overrides${p.path ? `.${p.path}` : ""}`, p.message);
+  }
+  return res.value;
 }

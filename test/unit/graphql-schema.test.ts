@@ -9,6 +9,8 @@ describe("schema.graphql", () => {
     );
     const query = schema.getQueryType();
     expect(Object.keys(query!.getFields()).sort()).toEqual([
+      "analyses",
+      "analysis",
       "apiKeys",
       "channels",
       "comparePlans",
@@ -30,6 +32,9 @@ describe("schema.graphql", () => {
       "importDataset",
       "reviseConstraintSet",
       "revokeApiKey",
+      "runBudgetFrontier",
+      "runCapacityPlanning",
+      "runOfferMinimumCost",
       "runPlan",
     ]);
     for (const name of [

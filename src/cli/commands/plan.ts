@@ -1,5 +1,5 @@
 // `offerplan plan run | show | export`.
-import type { Command } from "commander";
+import { InvalidArgumentError, type Command } from "commander";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 
@@ -15,17 +15,18 @@ import {
 import { exportPlan } from "../../services/plan-export";
 import { planReport, type PlanReport } from "../../services/plan-report";
 import { createPlan, executePlan } from "../../services/plans";
+import { InputError } from "../../services/errors";
 import { CliError } from "../errors";
 import { count, createOutput, money, pct, table, type Output } from "../output";
 import { withDatabase } from "../with-database";
 import { intOption } from "./options";
 
-const METHODS: Record<string, Method> = {
+export const METHODS: Record<string, Method> = {
   "cluster-lp": "CLUSTER_LP",
   exact: "EXACT",
   greedy: "GREEDY",
 };
-const DISAGGREGATIONS: Record<string, Disaggregation> = {
+export const DISAGGREGATIONS: Record<string, Disaggregation> = {
   greedy: "GREEDY",
   random: "RANDOM",
   assignment: "ASSIGNMENT",
@@ -37,6 +38,7 @@ export interface PlanRunOptions {
   clusters?: number;
   disaggregation: string;
   seed: number;
+  overrides?: Record<string, unknown>;
   json?: boolean;
 }
 
@@ -52,6 +54,11 @@ export function registerPlanCommands(program: Command): void {
     .option("--clusters <k>", "number of clusters (cluster-lp)", intOption)
     .option("--disaggregation <d>", "greedy | random | assignment", "greedy")
     .option("--seed <s>", "random seed", intOption, 1)
+    .option(
+      "--overrides <json>",
+      "what-if: constraint-set fields that replace the version's for this run, e.g. '{\"budget\": 500000}'",
+      jsonObjectOption,
+    )
     .option("--json", "print JSON")
     .action(async (o: PlanRunOptions) => {
       const out = createOutput(o);
@@ -109,6 +116,10 @@ export async function runPlan(out: Output, db: Database, o: PlanRunOptions): Pro
       clusters: o.clusters,
       disaggregation,
       seed: o.seed,
+      overrides: o.overrides,
+    }).catch((e: unknown) => {
+      if (e instanceof InputError) throw new CliError(e.message.replace(/^input\./, "--"), 2);
+      throw e;
     });
     out.progress(`plan ${created.id}: loading`);
     try {
@@ -131,7 +142,19 @@ export async function runPlan(out: Output, db: Database, o: PlanRunOptions): Pro
   }
 }
 
-async function constraintVersion(prisma: PrismaClient, ref: string): Promise<number> {
+function jsonObjectOption(value: string): Record<string, unknown> {
+  let v: unknown;
+  try {
+    v = JSON.parse(value);
+  } catch {
+    throw new InvalidArgumentError("must be a JSON object");
+  }
+  if (typeof v !== "object" || v === null || Array.isArray(v))
+    throw new InvalidArgumentError("must be a JSON object");
+  return v as Record<string, unknown>;
+}
+
+export async function constraintVersion(prisma: PrismaClient, ref: string): Promise<number> {
   if (/^\d+$/.test(ref))
     return (
       await getVersion(prisma, Number(ref)).catch((e: Error) => {

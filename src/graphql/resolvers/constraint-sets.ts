@@ -14,7 +14,7 @@ import { parseId } from "../pagination";
 const definitionOf = (v: { definition: unknown }) => v.definition as ConstraintSetDefinition;
 
 /** GraphQL gives absent list inputs as null; the contract's JSON leaves them out. */
-function contractJson(input: Record<string, unknown>): Record<string, unknown> {
+export function contractJson(input: object): Record<string, unknown> {
   return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== null && v !== undefined));
 }
 

@@ -1,6 +1,7 @@
 // All resolvers, one module per part of the schema, merged into the generated Resolvers type.
 import type { Resolvers } from "../__generated__/resolvers";
 import { adminResolvers } from "./admin";
+import { analysisResolvers } from "./analyses";
 import { catalogResolvers } from "./catalog";
 import { comparisonResolvers } from "./comparison";
 import { constraintSetResolvers } from "./constraint-sets";
@@ -18,6 +19,7 @@ const parts: Resolvers[] = [
   constraintSetResolvers,
   planResolvers,
   comparisonResolvers,
+  analysisResolvers,
 ];
 
 export const resolvers: Resolvers = parts.reduce<Resolvers>(

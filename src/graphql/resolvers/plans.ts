@@ -14,6 +14,7 @@ import type {
 } from "../__generated__/resolvers";
 import type { GraphQLContext } from "../context";
 import type { AssignmentModel, PlanModel, ProportionModel } from "../models";
+import { contractJson } from "./constraint-sets";
 import { decodeCursor, pageSize, parseId, toPage } from "../pagination";
 
 const MAX_CLUSTERS = 100_000;
@@ -179,6 +180,7 @@ export const planResolvers: Resolvers = {
           clusters: input.clusters ?? undefined,
           disaggregation: (input.disaggregation ?? "GREEDY") as Disaggregation,
           seed: input.seed ?? 1,
+          overrides: input.overrides ? contractJson(input.overrides) : undefined,
         },
         { requestedBy: ctx.caller.name, enqueue: true },
       );
@@ -194,6 +196,7 @@ export const planResolvers: Resolvers = {
   },
   Plan: {
     id: (p) => String(p.id),
+    overrides: (p) => (p.parameters as { overrides?: Record<string, unknown> }).overrides ?? null,
     parameters: (p) => {
       const params = p.parameters as Record<string, unknown>;
       return {
@@ -385,7 +388,8 @@ export const planResolvers: Resolvers = {
   },
 };
 
-async function versionToRun(
+/** The version a run uses: the given version, or the latest of the given (unarchived) set. */
+export async function versionToRun(
   ctx: GraphQLContext,
   input: { constraintSetId?: string | null; constraintSetVersionId?: string | null },
 ): Promise<number> {

@@ -1,0 +1,180 @@
+// `offerplan analyze frontier | capacity | minimums`: strategic analyses, stored like plans and
+// printed as the paper's tables.
+import type { Command } from "commander";
+import { InvalidArgumentError } from "commander";
+import { createPrisma } from "../../db/prisma";
+import type { AnalysisKind } from "../../generated/prisma/client";
+import type { AnalysisPoint } from "../../optimize/analyses";
+import {
+  budgetSeries,
+  createAnalysis,
+  executeAnalysis,
+  type AnalysisParameters,
+} from "../../services/analyses";
+import { InputError } from "../../services/errors";
+import { CliError } from "../errors";
+import { count, createOutput, money, pct, table, type Output } from "../output";
+import { withDatabase } from "../with-database";
+import { intOption } from "./options";
+import { constraintVersion, DISAGGREGATIONS, METHODS } from "./plan";
+
+function numberList(value: string): number[] {
+  const parts = value.split(",").map((s) => Number(s.trim()));
+  if (parts.some((n) => !Number.isFinite(n) || n < 0))
+    throw new InvalidArgumentError("must be comma-separated numbers >= 0");
+  return parts;
+}
+
+function numberOption(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError("must be a number >= 0");
+  return n;
+}
+
+interface CommonOptions {
+  constraints: string;
+  method: string;
+  clusters?: number;
+  disaggregation: string;
+  seed: number;
+  json?: boolean;
+}
+
+function withCommon(cmd: Command): Command {
+  return cmd
+    .requiredOption("--constraints <file|versionId>", "constraint-set JSON file, or a version id")
+    .option("--method <m>", "cluster-lp | exact | greedy", "cluster-lp")
+    .option("--clusters <k>", "number of clusters (cluster-lp)", intOption)
+    .option("--disaggregation <d>", "greedy | random | assignment", "greedy")
+    .option("--seed <s>", "random seed", intOption, 1)
+    .option("--json", "print JSON");
+}
+
+export function registerAnalyzeCommands(program: Command): void {
+  const analyze = program
+    .command("analyze")
+    .description("budget frontier, capacity planning and offer minimum costs");
+  withCommon(
+    analyze
+      .command("frontier")
+      .description("the plan at each budget: return, ROI, marginal return per dollar")
+      .option("--budgets <list>", "comma-separated budgets", numberList)
+      .option("--from <b>", "lowest budget", numberOption)
+      .option("--to <b>", "highest budget", numberOption)
+      .option("--points <n>", "budgets from --from to --to", intOption, 10),
+  ).action(
+    async (
+      o: CommonOptions & { budgets?: number[]; from?: number; to?: number; points: number },
+    ) => {
+      await run(o, "BUDGET_FRONTIER", () => ({ budgets: budgetSeries(o) }));
+    },
+  );
+  withCommon(
+    analyze
+      .command("capacity")
+      .description("the plan and the value of one more contact at each capacity of a channel")
+      .requiredOption("--channel <id>", "channel to vary")
+      .requiredOption("--capacities <list>", "comma-separated capacities", numberList),
+  ).action(async (o: CommonOptions & { channel: string; capacities: number[] }) => {
+    await run(o, "CAPACITY", () => ({ channelId: o.channel, capacities: o.capacities }));
+  });
+  withCommon(
+    analyze
+      .command("minimums")
+      .description("what each offer's minimum volume costs: the plan without it, and its dual"),
+  ).action(async (o: CommonOptions) => {
+    await run(o, "OFFER_MINIMUMS", () => ({}));
+  });
+}
+
+async function run(
+  o: CommonOptions,
+  kind: AnalysisKind,
+  extra: () => Partial<AnalysisParameters>,
+): Promise<void> {
+  const method = METHODS[o.method];
+  if (!method) throw new CliError(`--method must be one of ${Object.keys(METHODS).join(", ")}`, 2);
+  const disaggregation = DISAGGREGATIONS[o.disaggregation];
+  if (!disaggregation)
+    throw new CliError(
+      `--disaggregation must be one of ${Object.keys(DISAGGREGATIONS).join(", ")}`,
+      2,
+    );
+  const out = createOutput(o);
+  await withDatabase(out, async (db) => {
+    const prisma = createPrisma(db.url);
+    try {
+      const versionId = await constraintVersion(prisma, o.constraints);
+      let analysisId: number;
+      try {
+        const params = { method, clusters: o.clusters, disaggregation, seed: o.seed, ...extra() };
+        analysisId = (await createAnalysis(prisma, kind, versionId, params)).id;
+      } catch (e) {
+        if (e instanceof InputError) throw new CliError(e.message.replace(/^input\./, "--"), 2);
+        throw e;
+      }
+      const started = performance.now();
+      const { points } = await executeAnalysis(db.pool, prisma, analysisId).catch((e: Error) => {
+        throw new CliError(`analysis ${analysisId} failed: ${e.message}`);
+      });
+      const seconds = (performance.now() - started) / 1000;
+      if (o.json) out.json({ id: analysisId, kind, seconds, points });
+      else print(out, analysisId, kind, points, seconds);
+    } finally {
+      await prisma.$disconnect();
+    }
+  });
+}
+
+const dual = (v: number | null) => (v === null ? "-" : v.toFixed(4));
+
+function print(
+  out: Output,
+  id: number,
+  kind: AnalysisKind,
+  points: AnalysisPoint[],
+  seconds: number,
+): void {
+  out.info(`analysis ${id} (${kind}), ${points.length} points in ${seconds.toFixed(1)} s\n`);
+  if (kind === "OFFER_MINIMUMS") {
+    out.info(
+      table(
+        ["plan", "expected return", "cost", "ROI", "minimum's dual", "the minimum costs"],
+        points.map((p, i) => [
+          p.label,
+          money(p.expectedReturn),
+          money(p.cost),
+          pct(p.roi),
+          i === 0 ? "" : dual(p.dual),
+          i === 0 ? "" : money(p.marginalReturn ?? 0),
+        ]),
+      ),
+    );
+    return;
+  }
+  const budget = kind === "BUDGET_FRONTIER";
+  out.info(
+    table(
+      [
+        budget ? "budget" : "capacity",
+        "expected return",
+        "cost",
+        "ROI",
+        "contacts",
+        budget ? "dual (next $)" : "dual (next contact)",
+        "marginal return",
+        ...(budget ? ["below hurdle"] : []),
+      ],
+      points.map((p) => [
+        budget ? money(p.parameter ?? 0) : count(p.parameter ?? 0),
+        money(p.expectedReturn),
+        money(p.cost),
+        pct(p.roi),
+        count(p.contacts),
+        dual(p.dual),
+        p.marginalReturn === null ? "-" : p.marginalReturn.toFixed(4),
+        ...(budget ? [p.belowHurdle ? "yes" : ""] : []),
+      ]),
+    ),
+  );
+}

@@ -1,0 +1,90 @@
+// Strategic analyses: start one (a job, like a plan), read its points.
+import type { AnalysisKind } from "../../generated/prisma/client";
+import type { Disaggregation, Method } from "../../optimize/types";
+import { budgetSeries, createAnalysis, type AnalysisParameters } from "../../services/analyses";
+import { requireRole } from "../../server/auth";
+import type { Resolvers } from "../__generated__/resolvers";
+import type { GraphQLContext } from "../context";
+import type { ConstraintReportRow } from "../../optimize/types";
+import { pageSize, parseId } from "../pagination";
+import { versionToRun } from "./plans";
+
+interface RunInput {
+  constraintSetId?: string | null;
+  constraintSetVersionId?: string | null;
+  method?: string | null;
+  clusters?: number | null;
+  disaggregation?: string | null;
+  seed?: number | null;
+}
+
+async function start(
+  ctx: GraphQLContext,
+  kind: AnalysisKind,
+  input: RunInput,
+  extra: Partial<AnalysisParameters>,
+) {
+  requireRole(ctx.caller, "ANALYST");
+  const versionId = await versionToRun(ctx, input);
+  const a = await createAnalysis(
+    ctx.prisma,
+    kind,
+    versionId,
+    {
+      method: (input.method ?? "CLUSTER_LP") as Method,
+      clusters: input.clusters ?? undefined,
+      disaggregation: (input.disaggregation ?? "GREEDY") as Disaggregation,
+      seed: input.seed ?? 1,
+      ...extra,
+    },
+    { requestedBy: ctx.caller.name, enqueue: true },
+  );
+  ctx.log.info({ analysisId: a.id, kind }, "analysis queued");
+  return a;
+}
+
+export const analysisResolvers: Resolvers = {
+  Query: {
+    analysis: (_p, { id }, ctx) =>
+      ctx.prisma.analysis.findUnique({ where: { id: parseId(id, "id") } }),
+    analyses: (_p, { constraintSetId, kind, first }, ctx) =>
+      ctx.prisma.analysis.findMany({
+        where: {
+          ...(kind ? { kind } : {}),
+          ...(constraintSetId != null
+            ? {
+                constraintSetVersion: {
+                  constraintSetId: parseId(constraintSetId, "constraintSetId"),
+                },
+              }
+            : {}),
+        },
+        orderBy: { id: "desc" },
+        take: pageSize(first, 20),
+      }),
+  },
+  Mutation: {
+    runBudgetFrontier: (_p, { input }, ctx) =>
+      start(ctx, "BUDGET_FRONTIER", input, { budgets: budgetSeries(input) }),
+    runCapacityPlanning: (_p, { input }, ctx) =>
+      start(ctx, "CAPACITY", input, { channelId: input.channelId, capacities: input.capacities }),
+    runOfferMinimumCost: (_p, { input }, ctx) => start(ctx, "OFFER_MINIMUMS", input, {}),
+  },
+  Analysis: {
+    id: (a) => String(a.id),
+    parameters: (a) => a.parameters as Record<string, unknown>,
+    constraintSetVersion: async (a, _args, ctx) =>
+      (await ctx.loaders.version.load(a.constraintSetVersionId))!,
+    points: (a, _args, ctx) =>
+      a.status === "SUCCEEDED"
+        ? ctx.prisma.analysisPoint.findMany({
+            where: { analysisId: a.id },
+            orderBy: { pointIndex: "asc" },
+          })
+        : [],
+  },
+  AnalysisPoint: {
+    index: (p) => p.pointIndex,
+    constraintReport: (p) => p.constraintReport as unknown as ConstraintReportRow[],
+  },
+};

@@ -1,0 +1,208 @@
+// Strategic analyses as stored runs: create (QUEUED, with its job when asked), execute
+// (RUNNING → SUCCEEDED / FAILED), read back. The numbers come from src/optimize/analyses.ts; the
+// points are written in one transaction that also marks the analysis SUCCEEDED.
+import type { Pool } from "pg";
+import { loadInstance, type LoadedInstance } from "../db/instance-loader";
+import type { PrismaClient } from "../db/prisma";
+import { resolveConstraints } from "../domain/resolve-constraints";
+import type { Analysis, AnalysisKind, Prisma } from "../generated/prisma/client";
+import { enqueueAnalysisJob } from "../jobs/plan-queue";
+import {
+  budgetFrontier,
+  capacitySweep,
+  offerMinimumCosts,
+  type AnalysisOptions,
+  type AnalysisPoint,
+} from "../optimize/analyses";
+import type { Disaggregation, Method } from "../optimize/types";
+import { getVersion } from "./constraint-sets";
+import { InputError } from "./errors";
+import { PlanInterruptedError } from "./plans";
+
+export const MAX_POINTS = 50;
+
+export interface AnalysisParameters {
+  method: Method;
+  clusters?: number;
+  disaggregation?: Disaggregation;
+  seed?: number;
+  /** BUDGET_FRONTIER */
+  budgets?: number[];
+  /** CAPACITY */
+  channelId?: string;
+  capacities?: number[];
+}
+
+/** `budgets` given, or `points` evenly spaced budgets from `from` to `to`. */
+export function budgetSeries(input: {
+  budgets?: number[] | null;
+  from?: number | null;
+  to?: number | null;
+  points?: number | null;
+}): number[] {
+  if (input.budgets?.length) return input.budgets;
+  const { from, to } = input;
+  const n = input.points ?? 10;
+  if (from == null || to == null)
+    throw new InputError("input.budgets", "give budgets, or from and to (and points)");
+  if (!(from >= 0) || !(to > from)) throw new InputError("input.to", "must exceed from (>= 0)");
+  if (!Number.isInteger(n) || n < 2 || n > MAX_POINTS)
+    throw new InputError("input.points", `must be a whole number from 2 to ${MAX_POINTS}`);
+  return Array.from({ length: n }, (_, i) => from + ((to - from) * i) / (n - 1));
+}
+
+function checkSeries(values: number[] | undefined, field: string): void {
+  if (!values?.length) throw new InputError(field, "must list at least one value");
+  if (values.length > MAX_POINTS)
+    throw new InputError(field, `at most ${MAX_POINTS} points in one analysis`);
+  values.forEach((v, i) => {
+    if (!Number.isFinite(v) || v < 0)
+      throw new InputError(`${field}.${i}`, "must be a number >= 0");
+  });
+}
+
+export async function createAnalysis(
+  prisma: PrismaClient,
+  kind: AnalysisKind,
+  constraintSetVersionId: number,
+  params: AnalysisParameters,
+  opts: { requestedBy?: string; enqueue?: boolean } = {},
+): Promise<Analysis> {
+  if (kind === "BUDGET_FRONTIER") checkSeries(params.budgets, "input.budgets");
+  if (kind === "CAPACITY") {
+    checkSeries(params.capacities, "input.capacities");
+    const channel = await prisma.channel.findUnique({
+      where: { externalId: params.channelId ?? "" },
+    });
+    if (!channel) throw new InputError("input.channelId", `unknown channel "${params.channelId}"`);
+  }
+  if (params.clusters != null && (params.clusters < 1 || params.clusters > 100_000))
+    throw new InputError("input.clusters", "must be from 1 to 100000");
+  await getVersion(prisma, constraintSetVersionId);
+  return prisma.$transaction(async (tx) => {
+    const a = await tx.analysis.create({
+      data: {
+        kind,
+        constraintSetVersionId,
+        method: params.method,
+        parameters: params as unknown as Prisma.InputJsonObject,
+        requestedBy: opts.requestedBy,
+      },
+    });
+    if (opts.enqueue) await enqueueAnalysisJob(tx, a.id);
+    return a;
+  });
+}
+
+export interface ExecuteAnalysisOptions {
+  loaded?: LoadedInstance;
+  signal?: AbortSignal;
+}
+
+export async function executeAnalysis(
+  pool: Pool,
+  prisma: PrismaClient,
+  analysisId: number,
+  opts: ExecuteAnalysisOptions = {},
+): Promise<{ points: AnalysisPoint[]; loaded: LoadedInstance }> {
+  const claimed = await prisma.analysis.updateMany({
+    where: { id: analysisId, status: "QUEUED" },
+    data: { status: "RUNNING", startedAt: new Date(), progress: 0 },
+  });
+  if (claimed.count !== 1) throw new Error(`analysis ${analysisId} is not queued`);
+  const a = await prisma.analysis.findUniqueOrThrow({ where: { id: analysisId } });
+  const params = a.parameters as unknown as AnalysisParameters;
+  try {
+    const { definition } = await getVersion(prisma, a.constraintSetVersionId);
+    const loaded = opts.loaded ?? (await loadInstance(pool));
+    if (opts.signal?.aborted) throw new PlanInterruptedError(`analysis ${analysisId}: stopping`);
+    const { instance, catalog } = loaded;
+    const constraints = resolveConstraints(definition, {
+      offerIds: instance.offerIds,
+      channelIds: instance.channelIds,
+      segments: instance.segments,
+      channelCapacity: catalog.channels.map((c) => c.capacity ?? Infinity),
+      offerMin: catalog.offers.map((o) => o.minVolume),
+      offerMax: catalog.offers.map((o) => o.maxVolume ?? Infinity),
+    });
+    const run: AnalysisOptions = {
+      method: params.method,
+      clusters: params.clusters,
+      disaggregation: params.disaggregation,
+      seed: params.seed,
+      onPoint: (done, total) => {
+        void pool
+          .query("UPDATE analysis SET progress = $2 WHERE id = $1 AND status = 'RUNNING'", [
+            analysisId,
+            done / total,
+          ])
+          .catch(() => undefined);
+      },
+    };
+    let points: AnalysisPoint[];
+    switch (a.kind) {
+      case "BUDGET_FRONTIER":
+        points = await budgetFrontier(instance, constraints, params.budgets ?? [], run);
+        break;
+      case "CAPACITY": {
+        const k = instance.channelIds.indexOf(params.channelId ?? "");
+        if (k < 0) throw new Error(`unknown channel "${params.channelId}"`);
+        points = await capacitySweep(instance, constraints, k, params.capacities ?? [], run);
+        break;
+      }
+      case "OFFER_MINIMUMS":
+        points = await offerMinimumCosts(instance, constraints, run);
+        break;
+    }
+    await writePoints(pool, analysisId, points);
+    return { points, loaded };
+  } catch (e) {
+    if (e instanceof PlanInterruptedError) {
+      await prisma.analysis.updateMany({
+        where: { id: analysisId, status: "RUNNING" },
+        data: { status: "QUEUED", progress: 0, startedAt: null },
+      });
+      throw e;
+    }
+    await prisma.analysis.updateMany({
+      where: { id: analysisId, status: "RUNNING" },
+      data: {
+        status: "FAILED",
+        error: e instanceof Error ? e.message : String(e),
+        finishedAt: new Date(),
+      },
+    });
+    throw e;
+  }
+}
+
+async function writePoints(pool: Pool, id: number, points: AnalysisPoint[]): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    await client.query(
+      `INSERT INTO analysis_point (analysis_id, point_index, label, parameter, value, expected_return,
+         cost, roi, contacts, upper_bound, gap, dual, marginal_return, below_hurdle, constraint_report)
+       SELECT $1, i - 1, p.label, p.parameter, p.value, p."expectedReturn", p.cost, p.roi, p.contacts,
+              p."upperBound", p.gap, p.dual, p."marginalReturn", p."belowHurdle", p."constraintReport"
+       FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS e(j, i),
+            jsonb_to_record(e.j) AS p(label text, parameter float8, value float8,
+              "expectedReturn" float8, cost float8, roi float8, contacts int, "upperBound" float8,
+              gap float8, dual float8, "marginalReturn" float8, "belowHurdle" boolean,
+              "constraintReport" jsonb)`,
+      [id, JSON.stringify(points, (_k, v: unknown) => (v === Infinity ? null : v))],
+    );
+    const done = await client.query(
+      `UPDATE analysis SET status = 'SUCCEEDED', progress = 1, finished_at = now()
+       WHERE id = $1 AND status = 'RUNNING'`,
+      [id],
+    );
+    if (done.rowCount !== 1) throw new Error(`analysis ${id} is no longer running`);
+    await client.query("COMMIT");
+  } catch (e) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw e;
+  } finally {
+    client.release();
+  }
+}
