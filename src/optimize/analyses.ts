@@ -54,6 +54,7 @@ async function solve(
     clusters: opts.clusters,
     disaggregation: opts.disaggregation,
     seed: opts.seed,
+    baseline: false,
     reuse: warm
       ? {
           membership: warm.membership,

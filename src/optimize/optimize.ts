@@ -91,16 +91,23 @@ export async function optimize(
     baseline: null,
   };
   clock.lap("prepare");
-  core.progress("baseline", 0);
-  const base = baselinePlan(inst, core.cp, cons.offerMin);
-  core.baseline = base.feasible ? computeKpis(inst, cons, base.selected) : null;
-  clock.lap("baseline");
+  // The ad-hoc plan is GREEDY's plan and every other plan's yardstick; series of runs that
+  // never report it (analyses) skip it.
+  const base =
+    options.method === "GREEDY" || options.baseline !== false
+      ? baselinePlan(inst, core.cp, cons.offerMin)
+      : null;
+  if (base) {
+    core.progress("baseline", 0);
+    core.baseline = base.feasible ? computeKpis(inst, cons, base.selected) : null;
+    clock.lap("baseline");
+  }
 
   let partial: MethodOutcome;
   switch (options.method) {
     case "GREEDY":
-      if (!base.feasible) await failWithDiagnosis(core);
-      partial = { selected: base.selected, duals: undefined };
+      if (!base!.feasible) await failWithDiagnosis(core);
+      partial = { selected: base!.selected, duals: undefined };
       break;
     case "EXACT":
       partial = await runExact(core);

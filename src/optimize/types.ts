@@ -98,6 +98,8 @@ export interface OptimizeOptions {
   solver?: LpSolver;
   onProgress?: (phase: string, fraction: number) => void;
   reuse?: Reuse;
+  /** compute the ad-hoc baseline plan for comparison (default true; GREEDY always does) */
+  baseline?: boolean;
   /** customers sampled to fit k-means (default 20,000) */
   clusterSample?: number;
   /** full-data Lagrangian passes for EXACT (default 40) and CLUSTER_LP re-pricing (default 8) */
