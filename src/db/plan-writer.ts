@@ -83,6 +83,14 @@ export async function writePlanResult(
     if (done.rowCount !== 1)
       throw new PlanNoLongerRunningError(`plan ${planId} is no longer running`);
     await client.query("COMMIT");
+    // Fresh partitions have no statistics until autovacuum gets to them; the first reports and
+    // assignment pages would be planned blind. Sampling costs well under a second.
+    await client
+      .query(`ANALYZE plan_assignment_p${planId}`)
+      .then(() =>
+        input.membership ? client.query(`ANALYZE plan_cluster_member_p${planId}`) : null,
+      )
+      .catch(() => undefined);
     return seconds;
   } catch (e) {
     await client.query("ROLLBACK").catch(() => undefined);
