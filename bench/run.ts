@@ -4,9 +4,11 @@ import path from "node:path";
 const benches: Record<string, string> = {
   import: "import.ts",
   optimize: "optimize.ts",
+  frontier: "frontier.ts",
   "optimize-core": "optimize-core.ts",
   lp: "lp.ts",
   generate: "generate-speed.ts",
+  api: "api.ts",
 };
 
 const [name, ...rest] = process.argv.slice(2);

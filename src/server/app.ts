@@ -11,7 +11,7 @@ import { costLimitRule } from "@escape.tech/graphql-armor-cost-limit";
 import { maxAliasesRule } from "@escape.tech/graphql-armor-max-aliases";
 import { maxDepthRule } from "@escape.tech/graphql-armor-max-depth";
 import express from "express";
-import { GraphQLError } from "graphql";
+import { GraphQLError, type ValidationContext } from "graphql";
 import type { Pool } from "pg";
 import type { Logger } from "pino";
 import type { PrismaClient } from "../db/prisma";
@@ -36,6 +36,13 @@ export const DEFAULT_LIMITS: ApiLimits = {
   maxDepth: 10,
   maxCost: 20_000,
   maxAliases: 20,
+};
+
+// The armor rules throw out of graphql-js validation by default, which Apollo answers as an
+// internal error; reported instead, a rejection is an ordinary GRAPHQL_VALIDATION_FAILED (400).
+const reportRejection = {
+  propagateOnRejection: false,
+  onReject: [(ctx: ValidationContext | null, err: GraphQLError) => ctx?.reportError(err)],
 };
 
 export interface AppOptions {
@@ -73,9 +80,9 @@ export async function createApi(opts: AppOptions): Promise<Api> {
     introspection: opts.introspection ?? process.env.NODE_ENV !== "production",
     includeStacktraceInErrorResponses: false,
     validationRules: [
-      maxDepthRule({ n: limits.maxDepth }),
-      costLimitRule({ maxCost: limits.maxCost }),
-      maxAliasesRule({ n: limits.maxAliases }),
+      maxDepthRule({ n: limits.maxDepth, ...reportRejection }),
+      costLimitRule({ maxCost: limits.maxCost, ...reportRejection }),
+      maxAliasesRule({ n: limits.maxAliases, ...reportRejection }),
     ],
     formatError: (formatted, error) =>
       formatError(formatted, error, (e) => {
