@@ -3,9 +3,11 @@ import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Client, Pool } from "pg";
 import { adminQuery, databaseUrl } from "../src/db/admin";
 import { migrate } from "../src/db/migrate";
 import { writeDataset } from "../src/generate";
+import { importDataset } from "../src/ingest";
 
 const DEFAULT_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres";
 
@@ -48,4 +50,47 @@ export async function dropDatabase(database: string): Promise<void> {
 export function argValue(argv: string[], name: string, fallback: string): string {
   const i = argv.indexOf(`--${name}`);
   return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1]! : fallback;
+}
+
+const IMPORTED = "offerplan bench: imported";
+
+/**
+ * A database holding the cached dataset, imported once and kept between runs
+ * (offerplan_bench_c<N>_s<seed>_<profile>): loader work needs no fresh import of minutes.
+ */
+export async function importedDatabase(
+  customers: number,
+  seed: number,
+  profile: "default" | "hard" = "default",
+): Promise<string> {
+  const dir = await benchDataset(customers, seed, profile);
+  const database = `offerplan_bench_c${customers}_s${seed}_${profile}`;
+  const url = databaseUrl(benchServer(), database);
+  if (await isImported(database)) return url;
+  await freshDatabase(database);
+  const pool = new Pool({ connectionString: url, max: 2 });
+  try {
+    const t0 = performance.now();
+    await importDataset(pool, dir);
+    await pool.query("VACUUM ANALYZE");
+    await pool.query(`COMMENT ON DATABASE ${database} IS '${IMPORTED}'`);
+    console.log(`imported into ${database} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  } finally {
+    await pool.end();
+  }
+  return url;
+}
+
+async function isImported(database: string): Promise<boolean> {
+  const admin = new Client({ connectionString: benchServer() });
+  await admin.connect();
+  try {
+    const { rows } = await admin.query<{ comment: string | null }>(
+      "SELECT shobj_description(oid, 'pg_database') AS comment FROM pg_database WHERE datname = $1",
+      [database],
+    );
+    return rows[0]?.comment === IMPORTED;
+  } finally {
+    await admin.end();
+  }
 }
