@@ -1,12 +1,19 @@
-// Builds the optimizer's typed-array Instance from PostgreSQL: binary COPY of the customers and
-// of the raw score rows, then the data contract's expansion done on typed arrays. The SQL view
+// Builds the optimizer's typed-array Instance from PostgreSQL. Customers and score rows are read
+// at the same time on two connections that share one snapshot (the first transaction exports it,
+// the second adopts it), both as binary COPY decoded straight off the socket (copy-out.ts), and
+// the data contract's option expansion runs on each customer's rows as they arrive
+// (option-expander.ts): PostgreSQL sending the score rows is then the critical path. The SQL view
 // eligible_option says the same thing (BI, summaries, tests cross-check the two), but evaluating
-// it row by row costs ~2 µs an option in PostgreSQL, where this path streams the ~3× fewer score
-// rows and expands them in Node while the database is still sending.
+// it costs ~2 µs an option inside PostgreSQL, where this path streams the ~2.3× fewer score rows.
 import type { Pool, PoolClient } from "pg";
-import { to as copyTo } from "pg-copy-streams";
 import type { Instance } from "../optimize/instance";
-import { readBinaryCopy } from "./copy-binary";
+import { copyOutBinary } from "./copy-out";
+import {
+  ABSENT,
+  OptionExpander,
+  type CustomerTable,
+  type ExpanderCatalog,
+} from "./option-expander";
 
 export interface CatalogOffer {
   dbId: number;
@@ -35,43 +42,107 @@ export interface LoadedInstance {
   instance: Instance;
   catalog: Catalog;
   seconds: number;
-  /** seconds reading customers, reading score rows, expanding options */
-  phases: { customers: number; scores: number; expand: number };
+  /**
+   * seconds: the transactions and sizes; the catalog and reading customers, and the catalog and
+   * reading + expanding score rows (concurrent, both from the end of start); laying the options
+   * out in customer order
+   */
+  phases: { start: number; customers: number; scores: number; assemble: number };
 }
 
 export async function loadInstance(pool: Pool): Promise<LoadedInstance> {
   const started = performance.now();
-  const client = await pool.connect();
+  const first = await pool.connect();
+  let second: PoolClient | null = null;
   try {
     // One snapshot for every read, so a concurrent import cannot mix old and new rows.
-    await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-    const catalog = await loadCatalog(client);
-    const customers = await loadCustomers(client, catalog.segments);
-    const tScores = performance.now();
-    const raw = await loadScores(client, customers.indexOfId, catalog);
-    await client.query("COMMIT");
-    const tExpand = performance.now();
-    const instance = expandOptions(customers, catalog, raw);
+    await first.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    const { rows: snap } = await first.query<{ id: string }>("SELECT pg_export_snapshot() AS id");
+    second = await secondConnection(pool);
+    if (second) {
+      await second.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+      await second.query(`SET TRANSACTION SNAPSHOT '${snap[0]!.id}'`);
+    }
+    // max(id) comes from the primary key and the counts from the statistics: a count(*) would
+    // scan the customers once more before anything streams.
+    const { rows: size } = await first.query<{
+      max: number | null;
+      customers: number;
+      scores: number;
+    }>(
+      `SELECT (SELECT max(id) FROM customer) AS max,
+              (SELECT greatest(reltuples, 0)::float8 FROM pg_class WHERE oid = 'customer'::regclass) AS customers,
+              (SELECT greatest(reltuples, 0)::float8 FROM pg_class WHERE oid = 'score'::regclass) AS scores`,
+    );
+    const maxId = size[0]!.max ?? 0;
+    const customers: CustomerTable = {
+      segmentOfId: new Int32Array(maxId + 1).fill(ABSENT),
+      doNotContactOfId: new Uint8Array(maxId + 1),
+    };
+    const tStreams = performance.now();
+    let tCustomers = 0;
+    let tScores = 0;
+    // The score rows need only offers and channels, the customers only the segments: the
+    // segments' DISTINCT scan and the customers' stream run beside the score rows' stream.
+    const [segments, offersAndChannels] = await Promise.all([
+      loadSegments(first).then(async (segments) => {
+        await loadCustomers(first, segments, customers);
+        tCustomers = performance.now();
+        return segments;
+      }),
+      loadOffersAndChannels(second ?? first).then(async (catalog) => {
+        const forExpander = expanderCatalog(catalog);
+        const expander = new OptionExpander(
+          forExpander,
+          customers,
+          Math.ceil(size[0]!.customers * 1.02),
+          Math.ceil(size[0]!.scores * 1.02 * mostChannels(forExpander)),
+        );
+        await loadScores(second ?? first, catalog, expander);
+        tScores = performance.now();
+        return { ...catalog, expander };
+      }),
+    ]);
+    await Promise.all([first.query("COMMIT"), second?.query("COMMIT")]);
+    const { expander, ...rest } = offersAndChannels;
+    const catalog: Catalog = { ...rest, segments };
+    const tAssemble = performance.now();
+    const options = expander.assemble();
+    const instance: Instance = {
+      ...options,
+      offerIds: catalog.offers.map((o) => o.id),
+      channelIds: catalog.channels.map((c) => c.id),
+      segments: catalog.segments,
+    };
     const done = performance.now();
     return {
       instance,
       catalog,
       seconds: (done - started) / 1000,
       phases: {
-        customers: (tScores - started) / 1000,
-        scores: (tExpand - tScores) / 1000,
-        expand: (done - tExpand) / 1000,
+        start: (tStreams - started) / 1000,
+        customers: (tCustomers - tStreams) / 1000,
+        scores: (tScores - tStreams) / 1000,
+        assemble: (done - tAssemble) / 1000,
       },
     };
   } catch (e) {
-    await client.query("ROLLBACK").catch(() => undefined);
+    await first.query("ROLLBACK").catch(() => undefined);
+    await second?.query("ROLLBACK").catch(() => undefined);
     throw e;
   } finally {
-    client.release();
+    first.release();
+    second?.release();
   }
 }
 
-async function loadCatalog(client: PoolClient): Promise<Catalog> {
+/** A second connection when the pool can give one without waiting for the first to return. */
+async function secondConnection(pool: Pool): Promise<PoolClient | null> {
+  const max = (pool as unknown as { options?: { max?: number } }).options?.max ?? 10;
+  return max >= 2 ? pool.connect() : null;
+}
+
+async function loadOffersAndChannels(client: PoolClient): Promise<Omit<Catalog, "segments">> {
   const channels = await client.query<{
     id: number;
     external_id: string;
@@ -94,9 +165,6 @@ async function loadCatalog(client: PoolClient): Promise<Catalog> {
             ARRAY(SELECT channel_id FROM offer_channel oc WHERE oc.offer_id = o.id) AS channel_ids
      FROM offer o ORDER BY o.external_id`,
   );
-  const segments = await client.query<{ segment: string }>(
-    "SELECT DISTINCT segment FROM customer WHERE segment IS NOT NULL ORDER BY segment",
-  );
   return {
     offers: offers.rows.map((o) => ({
       dbId: o.id,
@@ -113,45 +181,36 @@ async function loadCatalog(client: PoolClient): Promise<Catalog> {
       capacity: c.capacity,
       responseFactor: c.response_factor,
     })),
-    segments: segments.rows.map((s) => s.segment),
   };
 }
 
-interface Customers {
-  customerKey: Int32Array;
-  customerSegment: Int32Array;
-  doNotContact: Uint8Array;
-  indexOfId: Int32Array;
-  segments: string[];
+async function loadSegments(client: PoolClient): Promise<string[]> {
+  const { rows } = await client.query<{ segment: string }>(
+    "SELECT DISTINCT segment FROM customer WHERE segment IS NOT NULL ORDER BY segment",
+  );
+  return rows.map((s) => s.segment);
 }
 
-async function loadCustomers(client: PoolClient, segments: string[]): Promise<Customers> {
-  const max = await client.query<{ max: number | null; n: string }>(
-    "SELECT max(id) AS max, count(*) AS n FROM customer",
+/** Fills the customers table by database id (the instance orders customers by id). */
+async function loadCustomers(
+  client: PoolClient,
+  segments: string[],
+  { segmentOfId, doNotContactOfId }: CustomerTable,
+): Promise<void> {
+  // The segment's index in the sorted list is computed in SQL to keep the stream numeric; heap
+  // order, since the arrays are by id anyway.
+  await copyOutBinary(
+    client,
+    `COPY (SELECT c.id, coalesce(array_position(${literalArray(segments)}::text[], c.segment) - 1, -1)::int4,
+                  c.do_not_contact::int4
+           FROM customer c) TO STDOUT (FORMAT binary)`,
+    ["int4", "int4", "int4"],
+    (v) => {
+      const id = v[0]!;
+      segmentOfId[id] = v[1]!;
+      doNotContactOfId[id] = v[2]!;
+    },
   );
-  const count = Number(max.rows[0]!.n);
-  const indexOfId = new Int32Array((max.rows[0]!.max ?? 0) + 1).fill(-1);
-  const customerKey = new Int32Array(count);
-  const customerSegment = new Int32Array(count);
-  const doNotContact = new Uint8Array(count);
-  // The segment's index in the sorted list is computed in SQL to keep the stream numeric.
-  const stream = client.query(
-    copyTo(
-      `COPY (SELECT c.id, coalesce(array_position(${literalArray(segments)}::text[], c.segment) - 1, -1)::int4,
-                    c.do_not_contact::int4
-             FROM customer c ORDER BY c.id) TO STDOUT (FORMAT binary)`,
-    ),
-  );
-  let i = 0;
-  await readBinaryCopy(stream, ["int4", "int4", "int4"], (row) => {
-    const id = row.values[0]!;
-    indexOfId[id] = i;
-    customerKey[i] = id;
-    customerSegment[i] = row.values[1]!;
-    doNotContact[i] = row.values[2]!;
-    i++;
-  });
-  return { customerKey, customerSegment, doNotContact, indexOfId, segments };
 }
 
 function literalArray(values: string[]): string {
@@ -159,48 +218,42 @@ function literalArray(values: string[]): string {
   return `'{${quoted.join(",").replace(/'/g, "''")}}'`;
 }
 
-/** Score rows with customer, offer and channel as instance indexes (channel -1 = every channel). */
-export interface RawScores {
-  n: number;
-  cust: Int32Array;
-  offer: Int32Array;
-  channel: Int32Array;
-  probability: Float64Array;
-  value: Float64Array;
-  /** NaN = the channel's cost per contact */
-  cost: Float64Array;
-}
-
 async function loadScores(
   client: PoolClient,
-  indexOfId: Int32Array,
-  catalog: Catalog,
-): Promise<RawScores> {
+  catalog: Omit<Catalog, "segments">,
+  expander: OptionExpander,
+): Promise<void> {
   const offerIndex = indexByDbId(catalog.offers);
   const channelIndex = indexByDbId(catalog.channels);
-  const estimate = await client.query<{ n: number }>(
-    "SELECT greatest(reltuples, 0)::float8 AS n FROM pg_class WHERE oid = 'score'::regclass",
+  await copyOutBinary(
+    client,
+    "COPY score (customer_id, offer_id, channel_id, probability, value, cost) TO STDOUT (FORMAT binary)",
+    ["int4", "int4", "int4", "float8", "float8", "float8"],
+    (v) => {
+      const channel = v[2]!;
+      expander.row(
+        v[0]!,
+        offerIndex[v[1]!]!,
+        channel < 0 ? -1 : channelIndex[channel]!,
+        v[3]!,
+        v[4]!,
+        v[5]!,
+      );
+    },
   );
-  const raw = allocScores(Math.max(1024, Math.ceil((estimate.rows[0]?.n ?? 0) * 1.05)));
-  const stream = client.query(
-    copyTo(
-      `COPY (SELECT customer_id, offer_id, coalesce(channel_id, -1), probability, value, cost FROM score)
-       TO STDOUT (FORMAT binary)`,
-    ),
-  );
-  let s = raw;
-  await readBinaryCopy(stream, ["int4", "int4", "int4", "float8", "float8", "float8"], (row) => {
-    if (s.n === s.cust.length) s = growScores(s);
-    const v = row.values;
-    const k = s.n++;
-    s.cust[k] = indexOfId[v[0]!]!;
-    s.offer[k] = offerIndex[v[1]!]!;
-    s.channel[k] = v[2]! < 0 ? -1 : channelIndex[v[2]!]!;
-    s.probability[k] = v[3]!;
-    s.value[k] = v[4]!;
-    s.cost[k] = v[5]!;
-  });
-  return s;
+}
+
+function expanderCatalog(catalog: Omit<Catalog, "segments">): ExpanderCatalog {
+  const nC = catalog.channels.length;
+  const allowed = new Uint8Array(catalog.offers.length * nC);
+  catalog.offers.forEach((o, j) => o.allowed.forEach((a, c) => (allowed[j * nC + c] = a ? 1 : 0)));
+  return {
+    numOffers: catalog.offers.length,
+    numChannels: nC,
+    allowed,
+    responseFactor: Float64Array.from(catalog.channels, (c) => c.responseFactor),
+    channelCost: Float64Array.from(catalog.channels, (c) => c.costPerContact),
+  };
 }
 
 /** Database id → instance index as a dense array: a Map lookup per row costs seconds at 20M rows. */
@@ -210,132 +263,13 @@ function indexByDbId(items: { dbId: number }[]): Int32Array {
   return index;
 }
 
-function allocScores(cap: number): RawScores {
-  return {
-    n: 0,
-    cust: new Int32Array(cap),
-    offer: new Int32Array(cap),
-    channel: new Int32Array(cap),
-    probability: new Float64Array(cap),
-    value: new Float64Array(cap),
-    cost: new Float64Array(cap),
-  };
-}
-
-function growScores(s: RawScores): RawScores {
-  const t = allocScores(s.cust.length * 2);
-  t.n = s.n;
-  t.cust.set(s.cust);
-  t.offer.set(s.offer);
-  t.channel.set(s.channel);
-  t.probability.set(s.probability);
-  t.value.set(s.value);
-  t.cost.set(s.cost);
-  return t;
-}
-
-/**
- * The data contract's eligibility, on arrays: a channel-less row holds for every channel the
- * offer allows (probability × response factor, capped at 1) unless a row naming that channel
- * overrides it; do-not-contact customers get no options. Options are ordered by customer, then
- * offer, then channel.
- */
-export function expandOptions(customers: Customers, catalog: Catalog, raw: RawScores): Instance {
-  const numCustomers = customers.customerKey.length;
-  const nC = catalog.channels.length;
-  const nO = catalog.offers.length;
-  // Score rows grouped by customer (counting sort), each group then ordered by offer.
-  const rowStart = new Int32Array(numCustomers + 1);
-  for (let k = 0; k < raw.n; k++) rowStart[raw.cust[k]! + 1]!++;
-  for (let i = 0; i < numCustomers; i++) rowStart[i + 1]! += rowStart[i]!;
-  const order = new Int32Array(raw.n);
-  const next = rowStart.slice(0, numCustomers);
-  for (let k = 0; k < raw.n; k++) order[next[raw.cust[k]!]!++] = k;
-
-  const allowed = new Uint8Array(nO * nC);
-  catalog.offers.forEach((o, j) => o.allowed.forEach((a, c) => (allowed[j * nC + c] = a ? 1 : 0)));
-  const rf = Float64Array.from(catalog.channels, (c) => c.responseFactor);
-  const channelCost = Float64Array.from(catalog.channels, (c) => c.costPerContact);
-
-  // Per customer and offer: the generic row and the channel-specific rows.
-  const generic = new Int32Array(nO).fill(-1);
-  const specific = new Int32Array(nO * nC).fill(-1);
-  const touched: number[] = [];
-
-  const visit = (
-    emit: (i: number, j: number, c: number, p: number, value: number, cost: number) => void,
-  ) => {
-    for (let i = 0; i < numCustomers; i++) {
-      if (customers.doNotContact[i]) continue;
-      for (let a = rowStart[i]!; a < rowStart[i + 1]!; a++) {
-        const k = order[a]!;
-        const j = raw.offer[k]!;
-        if (generic[j] === -1 && !touched.includes(j)) touched.push(j);
-        if (raw.channel[k]! < 0) generic[j] = k;
-        else specific[j * nC + raw.channel[k]!] = k;
-      }
-      touched.sort((x, y) => x - y);
-      for (const j of touched) {
-        const g = generic[j]!;
-        for (let c = 0; c < nC; c++) {
-          const sk = specific[j * nC + c]!;
-          specific[j * nC + c] = -1;
-          if (!allowed[j * nC + c]) continue;
-          if (sk >= 0) {
-            const cost = raw.cost[sk]!;
-            emit(
-              i,
-              j,
-              c,
-              raw.probability[sk]!,
-              raw.value[sk]!,
-              Number.isNaN(cost) ? channelCost[c]! : cost,
-            );
-          } else if (g >= 0) {
-            const cost = raw.cost[g]!;
-            emit(
-              i,
-              j,
-              c,
-              Math.min(1, raw.probability[g]! * rf[c]!),
-              raw.value[g]!,
-              Number.isNaN(cost) ? channelCost[c]! : cost,
-            );
-          }
-        }
-        generic[j] = -1;
-      }
-      touched.length = 0;
-    }
-  };
-
-  const custStart = new Int32Array(numCustomers + 1);
-  visit((i) => custStart[i + 1]!++);
-  for (let i = 0; i < numCustomers; i++) custStart[i + 1]! += custStart[i]!;
-  const total = custStart[numCustomers]!;
-  const optOffer = new Int32Array(total);
-  const optChannel = new Int32Array(total);
-  const optReturn = new Float64Array(total);
-  const optCost = new Float64Array(total);
-  let at = 0;
-  visit((_i, j, c, p, value, cost) => {
-    optOffer[at] = j;
-    optChannel[at] = c;
-    optReturn[at] = p * value;
-    optCost[at] = cost;
-    at++;
-  });
-  return {
-    numCustomers,
-    offerIds: catalog.offers.map((o) => o.id),
-    channelIds: catalog.channels.map((c) => c.id),
-    segments: customers.segments,
-    customerSegment: customers.customerSegment,
-    customerKey: customers.customerKey,
-    custStart,
-    optOffer,
-    optChannel,
-    optReturn,
-    optCost,
-  };
+/** The most options one score row can give: the channels of the offer allowing the most. */
+function mostChannels(c: ExpanderCatalog): number {
+  let most = 1;
+  for (let j = 0; j < c.numOffers; j++) {
+    let n = 0;
+    for (let k = 0; k < c.numChannels; k++) n += c.allowed[j * c.numChannels + k]!;
+    most = Math.max(most, n);
+  }
+  return most;
 }
