@@ -134,10 +134,31 @@ export async function readCatalog(pool: Pool): Promise<CatalogModels> {
   };
 }
 
+/**
+ * Offers and channels change only with an import, yet nearly every request needs them: one read
+ * is shared by all requests for CATALOG_TTL_MS, so an import shows up in the API within that.
+ */
+const CATALOG_TTL_MS = 5_000;
+const sharedCatalogs = new WeakMap<Pool, { at: number; catalog: Promise<CatalogModels> }>();
+
+function cachedCatalog(pool: Pool): Promise<CatalogModels> {
+  const hit = sharedCatalogs.get(pool);
+  if (hit && Date.now() - hit.at < CATALOG_TTL_MS) return hit.catalog;
+  const catalog = readCatalog(pool);
+  sharedCatalogs.set(pool, { at: Date.now(), catalog });
+  catalog.catch(() => sharedCatalogs.delete(pool));
+  return catalog;
+}
+
+/** After an import in this process, the next request reads the catalog afresh. */
+export function invalidateCatalog(pool: Pool): void {
+  sharedCatalogs.delete(pool);
+}
+
 export function createLoaders(pool: Pool, prisma: PrismaClient): Loaders {
   let catalog: Promise<CatalogModels> | null = null;
   return {
-    catalog: () => (catalog ??= readCatalog(pool)),
+    catalog: () => (catalog ??= cachedCatalog(pool)),
     customer: new DataLoader(async (ids) => {
       const res = await pool.query<CustomerRow>(
         `SELECT id, external_id, segment, do_not_contact, attributes FROM customer
@@ -154,9 +175,19 @@ export function createLoaders(pool: Pool, prisma: PrismaClient): Loaders {
       );
       return byKey(ids, res.rows.map(toCustomer), (c) => c.id);
     }),
-    plan: new DataLoader(async (ids) =>
-      byKey(ids, await prisma.plan.findMany({ where: { id: { in: [...ids] } } }), (p) => p.id),
-    ),
+    // The plan row is read on nearly every request; through the pool it skips Prisma's query
+    // compiler (a measurable share of a ~5 ms request).
+    plan: new DataLoader(async (ids) => {
+      const res = await pool.query<PlanModel>(
+        `SELECT id, version_number AS "versionNumber",
+                constraint_set_version_id AS "constraintSetVersionId", status, method, parameters,
+                scenario, progress, phase, kpis, timings, error, created_at AS "createdAt",
+                started_at AS "startedAt", finished_at AS "finishedAt", requested_by AS "requestedBy"
+         FROM plan WHERE id = ANY($1::int[])`,
+        [ids],
+      );
+      return byKey(ids, res.rows, (p) => p.id);
+    }),
     constraintSet: new DataLoader(async (ids) =>
       byKey(
         ids,

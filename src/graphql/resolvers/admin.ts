@@ -5,6 +5,7 @@ import { InputError } from "../../services/errors";
 import { createApiKey, listApiKeys, revokeApiKey } from "../../services/api-keys";
 import { requireRole } from "../../server/auth";
 import type { Resolvers } from "../__generated__/resolvers";
+import { invalidateCatalog } from "../loaders";
 import { parseId } from "../pagination";
 
 export const adminResolvers: Resolvers = {
@@ -27,6 +28,7 @@ export const adminResolvers: Resolvers = {
     importDataset: async (_p, { dir }, ctx) => {
       requireRole(ctx.caller, "ADMIN");
       const r = await importDataset(ctx.pool, importPath(dir, ctx.importRoot));
+      invalidateCatalog(ctx.pool);
       ctx.log.info({ dir, importRunId: r.runId }, "dataset imported");
       return {
         importRunId: String(r.runId),
