@@ -7,6 +7,7 @@ import { registerApiKeyCommands } from "./commands/apikey";
 import { registerBiCommands } from "./commands/bi";
 import { registerPlanCommands } from "./commands/plan";
 import { registerReportCommand } from "./commands/report";
+import { registerResultsCommands } from "./commands/results";
 import { registerServerCommands } from "./commands/server";
 import { CliError } from "./errors";
 
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerServerCommands(program);
   registerApiKeyCommands(program);
   registerBiCommands(program);
+  registerResultsCommands(program);
   return program;
 }
 

@@ -11,6 +11,7 @@ export const BI_VIEWS = [
   "bi_constraint_report",
   "bi_segment_summary",
   "bi_cluster_summary",
+  "bi_plan_results",
 ] as const;
 export const BI_FUNCTIONS = ["bi_plan_comparison(integer, integer)"] as const;
 

@@ -1,4 +1,5 @@
-// The plan export of the data contract: customer_id,offer_id,channel_id,expected_return,cost.
+// The plan export of the data contract: customer_id,offer_id,channel_id,expected_return,cost, and
+// `group` (treatment or control) for a plan that held out a control group.
 import { createWriteStream } from "node:fs";
 import { rename, rm } from "node:fs/promises";
 import { pipeline } from "node:stream/promises";
@@ -7,20 +8,23 @@ import { to as copyTo } from "pg-copy-streams";
 
 /** Streams a plan's assignments to a CSV file (written to a temporary name, then renamed). */
 export async function exportPlan(pool: Pool, planId: number, file: string): Promise<number> {
-  const status = await pool.query<{ status: string }>("SELECT status FROM plan WHERE id = $1", [
-    planId,
-  ]);
+  const status = await pool.query<{ status: string; holdout: boolean }>(
+    `SELECT status, COALESCE((parameters ->> 'controlShare')::float8 > 0, false) AS holdout
+     FROM plan WHERE id = $1`,
+    [planId],
+  );
   if (!status.rows[0]) throw new Error(`plan ${planId} does not exist`);
   if (status.rows[0].status !== "SUCCEEDED")
     throw new Error(
       `plan ${planId} is ${status.rows[0].status}, only a SUCCEEDED plan has assignments`,
     );
+  const columns = `customer_id, offer_id, channel_id, expected_return, cost${status.rows[0].holdout ? ', "group"' : ""}`;
   const client = await pool.connect();
   const tmp = `${file}.partial`;
   try {
     const copy = client.query(
       copyTo(
-        `COPY (SELECT customer_id, offer_id, channel_id, expected_return, cost FROM plan_export
+        `COPY (SELECT ${columns} FROM plan_export
                WHERE plan_id = ${Number(planId)} ORDER BY customer_id, offer_id)
          TO STDOUT (FORMAT csv, HEADER true)`,
       ),

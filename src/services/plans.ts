@@ -16,10 +16,18 @@ import type { Disaggregation, Method, PlanResult } from "../optimize/types";
 import type { PlanConstraints } from "../optimize/instance";
 import { enqueuePlanJob, removePlanJob } from "../jobs/plan-queue";
 import type { Plan } from "../generated/prisma/client";
+import { calibrateInstance } from "../results";
 import { getVersion } from "./constraint-sets";
 import { ConflictError, InputError, NotFoundError } from "./errors";
+import {
+  calibrationFactors,
+  checkResultParameters,
+  holdOut,
+  type Holdout,
+  type ResultRunParameters,
+} from "./results";
 
-export interface RunPlanParameters {
+export interface RunPlanParameters extends ResultRunParameters {
   /**
    * A what-if: fields of the constraint-set JSON that replace the version's for this run only
    * (no new version is made); the plan is marked as a scenario.
@@ -52,6 +60,7 @@ export async function createPlan(
 ): Promise<CreatedPlan> {
   const version = await getVersion(prisma, constraintSetVersionId);
   if (params.overrides) withOverrides(version.definition, params.overrides);
+  await checkResultParameters(prisma, params);
   return prisma.$transaction(async (tx) => {
     // Serialises numbering among plans of one constraint set.
     await tx.$queryRaw`SELECT id FROM constraint_set WHERE id = ${version.constraintSetId} FOR UPDATE`;
@@ -147,7 +156,11 @@ export async function executePlan(
     progress("load", 0.02);
     const loaded = opts.loaded ?? (await loadInstance(pool));
     await checkpoint();
-    const { instance, catalog } = loaded;
+    const { catalog } = loaded;
+    // A calibrated run scales a copy: `loaded` stays as read, for the worker to reuse.
+    const instance = params.calibrationId
+      ? calibrateInstance(loaded.instance, await calibrationFactors(pool, params.calibrationId))
+      : loaded.instance;
     const constraints = resolveConstraints(definition, {
       offerIds: instance.offerIds,
       channelIds: instance.channelIds,
@@ -168,7 +181,15 @@ export async function executePlan(
     progress("write", 0.92);
     // A reused instance cost nothing to load this time.
     const loadSeconds = opts.loaded ? 0 : loaded.seconds;
-    await writePlanResult(pool, planId, toRows(loaded, result, loadSeconds), opts.failpoint);
+    const held = params.controlShare
+      ? holdOut(instance, constraints, result, params.controlShare, params.seed ?? 1)
+      : undefined;
+    await writePlanResult(
+      pool,
+      planId,
+      toRows({ ...loaded, instance }, result, loadSeconds, held),
+      opts.failpoint,
+    );
     return { planId, result, loaded, constraints, definition };
   } catch (e) {
     if (e instanceof PlanNoLongerRunningError) throw new PlanCancelledError(e.message);
@@ -192,7 +213,12 @@ export async function executePlan(
   }
 }
 
-function toRows(loaded: LoadedInstance, r: PlanResult, loadSeconds: number): PlanRowsInput {
+function toRows(
+  loaded: LoadedInstance,
+  r: PlanResult,
+  loadSeconds: number,
+  held?: Holdout,
+): PlanRowsInput {
   const { instance, catalog } = loaded;
   const offerIndex = new Map(instance.offerIds.map((id, i) => [id, i]));
   const channelIndex = new Map(instance.channelIds.map((id, i) => [id, i]));
@@ -200,6 +226,7 @@ function toRows(loaded: LoadedInstance, r: PlanResult, loadSeconds: number): Pla
     instance,
     catalog,
     selected: r.selected,
+    control: held?.control,
     clusters: r.clusters,
     membership: r.membership,
     proportions: r.proportions?.map((p) => ({
@@ -214,6 +241,8 @@ function toRows(loaded: LoadedInstance, r: PlanResult, loadSeconds: number): Pla
       objective: r.objective,
       value: r.value,
       ...r.kpis,
+      // with a holdout: the treatment's KPIs, the control group's counts beside them
+      ...held?.kpis,
       upperBound: r.upperBound ?? null,
       gap: r.gap ?? null,
       clusterLpValue: r.clusterLpValue ?? null,

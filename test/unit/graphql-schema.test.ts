@@ -22,6 +22,7 @@ describe("schema.graphql", () => {
       "offers",
       "plan",
       "plans",
+      "scoreCalibration",
       "viewer",
     ]);
     expect(Object.keys(schema.getMutationType()!.getFields()).sort()).toEqual([
@@ -30,6 +31,8 @@ describe("schema.graphql", () => {
       "createApiKey",
       "createConstraintSet",
       "importDataset",
+      "importResponses",
+      "recalibrateScores",
       "reviseConstraintSet",
       "revokeApiKey",
       "runBudgetFrontier",

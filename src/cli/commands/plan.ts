@@ -15,11 +15,12 @@ import {
 import { exportPlan } from "../../services/plan-export";
 import { planReport, type PlanReport } from "../../services/plan-report";
 import { createPlan, executePlan } from "../../services/plans";
-import { InputError } from "../../services/errors";
+import { InputError, NotFoundError } from "../../services/errors";
 import { CliError } from "../errors";
 import { count, createOutput, money, pct, table, type Output } from "../output";
 import { withDatabase } from "../with-database";
 import { intOption } from "./options";
+import { shareOption } from "./results";
 
 export const METHODS: Record<string, Method> = {
   "cluster-lp": "CLUSTER_LP",
@@ -39,6 +40,8 @@ export interface PlanRunOptions {
   disaggregation: string;
   seed: number;
   overrides?: Record<string, unknown>;
+  controlShare?: number;
+  calibration?: number;
   json?: boolean;
 }
 
@@ -59,6 +62,12 @@ export function registerPlanCommands(program: Command): void {
       "what-if: constraint-set fields that replace the version's for this run, e.g. '{\"budget\": 500000}'",
       jsonObjectOption,
     )
+    .option(
+      "--control-share <s>",
+      "hold out this share (0 to <1) of each segment × offer's chosen customers as a control group",
+      shareOption,
+    )
+    .option("--calibration <id>", "run with a score calibration (scores recalibrate)", intOption)
     .option("--json", "print JSON")
     .action(async (o: PlanRunOptions) => {
       const out = createOutput(o);
@@ -117,8 +126,11 @@ export async function runPlan(out: Output, db: Database, o: PlanRunOptions): Pro
       disaggregation,
       seed: o.seed,
       overrides: o.overrides,
+      controlShare: o.controlShare,
+      calibrationId: o.calibration,
     }).catch((e: unknown) => {
       if (e instanceof InputError) throw new CliError(e.message.replace(/^input\./, "--"), 2);
+      if (e instanceof NotFoundError) throw new CliError(e.message, 2);
       throw e;
     });
     out.progress(`plan ${created.id}: loading`);
@@ -202,6 +214,11 @@ export function printPlan(out: Output, r: PlanReport): void {
   ];
   out.info("");
   out.info(table(["", "optimized", "ad-hoc baseline"], rows));
+  const control = (k.control ?? null) as Record<string, unknown> | null;
+  if (control)
+    out.info(
+      `\ncontrol group (${pct(num(k.controlShare))} held out, not contacted): ${count(num(control.contacts))} assignments, expected return ${money(num(control.expectedReturn))}; the KPIs above count the treatment only`,
+    );
   if (typeof k.upperBound === "number")
     out.info(`\ncertified upper bound ${money(k.upperBound)}; optimality gap ${pct(num(k.gap))}`);
   out.info("\ncontacts by offer and channel");

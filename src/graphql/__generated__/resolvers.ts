@@ -2,6 +2,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { ChannelModel, OfferModel, CustomerModel, ConstraintSetModel, ConstraintSetVersionModel, PlanModel, ProportionModel, AssignmentModel, CustomerPlanAssignmentModel, OfferChannelFrequencyModel, ChannelProfitabilityModel, PricedOptionModel, ExplanationModel, OfferChannelDeltaModel, OfferChannelPairModel, ChangedAssignmentModel, PlanComparisonModel, ApiKeyModel, AnalysisModel, AnalysisPointModel } from '../models';
 import type { ReportRow } from '../../db/plan-writer';
+import type { PlanResultsModel, ResultRowModel, ScoreCalibrationModel, CalibrationFactorModel } from '../results-models';
 import type { GraphQLContext } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -130,6 +131,24 @@ export type BudgetFrontierInput = {
   points?: InputMaybe<Scalars['Int']['input']>;
   seed?: InputMaybe<Scalars['Int']['input']>;
   to?: InputMaybe<Scalars['Float']['input']>;
+};
+
+export type CalibrationFactor = {
+  __typename?: 'CalibrationFactor';
+  channel: Channel;
+  /** treatment assignments measured; 0 = carried over unmeasured from the base calibration */
+  customers: Scalars['Int']['output'];
+  /** shrunk toward previousFactor: previousFactor × (a + responders) / (a + predictedResponders) */
+  factor: Scalars['Float']['output'];
+  offer: Offer;
+  predictedResponders: Scalars['Float']['output'];
+  /** the base calibration's factor (1 when none) */
+  previousFactor: Scalars['Float']['output'];
+  /** what the data alone say: previousFactor × responders / predictedResponders */
+  rawFactor?: Maybe<Scalars['Float']['output']>;
+  responders: Scalars['Int']['output'];
+  /** null = customers without a segment */
+  segment?: Maybe<Scalars['String']['output']>;
 };
 
 export type CapacityPlanningInput = {
@@ -311,6 +330,19 @@ export type ConstraintSetVersion = {
   version: Scalars['Int']['output'];
 };
 
+/** The control group of a plan: chosen like the others, not contacted. */
+export type ControlGroupKpis = {
+  __typename?: 'ControlGroupKpis';
+  /** held-out assignments */
+  contacts: Scalars['Int']['output'];
+  cost: Scalars['Float']['output'];
+  customers: Scalars['Int']['output'];
+  /** what the held-out assignments would have returned */
+  expectedReturn: Scalars['Float']['output'];
+  /** the share of each segment × offer's chosen options held out */
+  share: Scalars['Float']['output'];
+};
+
 export type CreatedApiKey = {
   __typename?: 'CreatedApiKey';
   apiKey: ApiKey;
@@ -446,6 +478,10 @@ export type Mutation = {
   createConstraintSet: ConstraintSetPayload;
   /** ADMIN: imports a dataset directory on the server (same code path as the CLI) */
   importDataset: ImportResult;
+  /** ADMIN: imports a plan's response file (or a directory's responses.csv) on the server; path is below the import root */
+  importResponses: ResponseImportResult;
+  /** ADMIN: a new score calibration from a plan's measured responses (priorStrength default 20) */
+  recalibrateScores: ScoreCalibration;
   /** ADMIN: a new version when the definition changed */
   reviseConstraintSet: ConstraintSetPayload;
   /** ADMIN */
@@ -484,6 +520,18 @@ export type MutationCreateConstraintSetArgs = {
 
 export type MutationImportDatasetArgs = {
   dir: Scalars['String']['input'];
+};
+
+
+export type MutationImportResponsesArgs = {
+  path: Scalars['String']['input'];
+  planId: Scalars['ID']['input'];
+};
+
+
+export type MutationRecalibrateScoresArgs = {
+  planId: Scalars['ID']['input'];
+  priorStrength?: InputMaybe<Scalars['Float']['input']>;
 };
 
 
@@ -613,6 +661,8 @@ export type Plan = {
   /** 0–1 */
   progress: Scalars['Float']['output'];
   proportions: ProportionConnection;
+  /** what the campaign measured; null until a response file is imported (importResponses) */
+  results?: Maybe<PlanResults>;
   /** a what-if run: the version's constraints with overrides, no new version */
   scenario: Scalars['Boolean']['output'];
   segmentSummary: Array<SegmentSummary>;
@@ -688,6 +738,8 @@ export type PlanKpis = {
   baselineExpectedReturn?: Maybe<Scalars['Float']['output']>;
   contacts: Scalars['Int']['output'];
   contactsByChannel: Array<ChannelContacts>;
+  /** the held-out control group (null without one); the fields above count the treatment only */
+  control?: Maybe<ControlGroupKpis>;
   cost: Scalars['Float']['output'];
   expectedReturn: Scalars['Float']['output'];
   /** 1 − value / upperBound */
@@ -705,10 +757,33 @@ export type PlanMethod =
 
 export type PlanParameters = {
   __typename?: 'PlanParameters';
+  /** the score calibration the run applied */
+  calibrationId?: Maybe<Scalars['ID']['output']>;
   clusters?: Maybe<Scalars['Int']['output']>;
+  /** share of each segment × offer's chosen options held out as control (null = none) */
+  controlShare?: Maybe<Scalars['Float']['output']>;
   disaggregation?: Maybe<Disaggregation>;
   method: PlanMethod;
   seed?: Maybe<Scalars['Int']['output']>;
+};
+
+export type PlanResults = {
+  __typename?: 'PlanResults';
+  byChannel: Array<ResultRow>;
+  byOffer: Array<ResultRow>;
+  bySegment: Array<ResultRow>;
+  /** the score calibration the plan ran with (its predictions include it) */
+  calibrationId?: Maybe<Scalars['ID']['output']>;
+  /** every segment × offer × channel */
+  cells: Array<ResultRow>;
+  /** NEWCOMBE_WILSON_95 */
+  ciMethod: Scalars['String']['output'];
+  /** response files imported */
+  imports: Scalars['Int']['output'];
+  lastImportedAt: Scalars['DateTime']['output'];
+  /** response rows stored */
+  responses: Scalars['Int']['output'];
+  total: ResultRow;
 };
 
 export type PlanStatus =
@@ -784,6 +859,7 @@ export type Query = {
   plan?: Maybe<Plan>;
   /** newest first */
   plans: PlanConnection;
+  scoreCalibration?: Maybe<ScoreCalibration>;
   /** who the API key belongs to */
   viewer: Viewer;
 };
@@ -838,21 +914,101 @@ export type QueryPlansArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+
+export type QueryScoreCalibrationArgs = {
+  id: Scalars['ID']['input'];
+};
+
+export type ResponseImportResult = {
+  __typename?: 'ResponseImportResult';
+  /** false when every row matched what is stored (nothing written) */
+  changed: Scalars['Boolean']['output'];
+  file: Scalars['String']['output'];
+  importId: Scalars['ID']['output'];
+  inserted: Scalars['Int']['output'];
+  planId: Scalars['ID']['output'];
+  rowsRead: Scalars['Int']['output'];
+  seconds: Scalars['Float']['output'];
+  unchanged: Scalars['Int']['output'];
+  updated: Scalars['Int']['output'];
+};
+
+/** One group's outcome. The unit is an assignment (customer × offer); without a response row it did not respond. */
+export type ResultGroup = {
+  __typename?: 'ResultGroup';
+  customers: Scalars['Int']['output'];
+  responders: Scalars['Int']['output'];
+  /** responders / customers; null for an empty group */
+  responseRate?: Maybe<Scalars['Float']['output']>;
+  revenue: Scalars['Float']['output'];
+  revenuePerCustomer?: Maybe<Scalars['Float']['output']>;
+};
+
+export type ResultLevel =
+  /** one segment × offer × channel */
+  | 'CELL'
+  | 'CHANNEL'
+  | 'OFFER'
+  | 'SEGMENT'
+  /** the whole plan */
+  | 'TOTAL';
+
+export type ResultRow = {
+  __typename?: 'ResultRow';
+  /** treatment response rate / predicted; 1 = the scores were calibrated */
+  actualToPredicted?: Maybe<Scalars['Float']['output']>;
+  channel?: Maybe<Channel>;
+  control: ResultGroup;
+  level: ResultLevel;
+  offer?: Maybe<Offer>;
+  /** mean predicted response probability of the treatment assignments (with the plan's calibration) */
+  predictedResponseRate?: Maybe<Scalars['Float']['output']>;
+  /** treatment − control revenue per customer */
+  revenueUpliftPerCustomer?: Maybe<Scalars['Float']['output']>;
+  /** null on the levels that do not split by segment, and for customers without one */
+  segment?: Maybe<Scalars['String']['output']>;
+  treatment: ResultGroup;
+  /** treatment − control response rate; null when a group is empty */
+  uplift?: Maybe<Scalars['Float']['output']>;
+  upliftCiHigh?: Maybe<Scalars['Float']['output']>;
+  /** 95 % interval of the uplift (Newcombe's hybrid score interval from two Wilson intervals) */
+  upliftCiLow?: Maybe<Scalars['Float']['output']>;
+};
+
 export type Role =
   | 'ADMIN'
   | 'ANALYST'
   | 'VIEWER';
 
 export type RunPlanInput = {
+  /** apply a score calibration's factors to the scores for this run (recalibrateScores) */
+  calibrationId?: InputMaybe<Scalars['ID']['input']>;
   clusters?: InputMaybe<Scalars['Int']['input']>;
   /** runs the set's latest version */
   constraintSetId?: InputMaybe<Scalars['ID']['input']>;
   constraintSetVersionId?: InputMaybe<Scalars['ID']['input']>;
+  /** hold out this share (0 ≤ share < 1) of each segment × offer's chosen options as a control group: chosen, not contacted */
+  controlShare?: InputMaybe<Scalars['Float']['input']>;
   disaggregation?: InputMaybe<Disaggregation>;
   method?: InputMaybe<PlanMethod>;
   /** a what-if: these fields replace the version's for this run only (the plan is a scenario) */
   overrides?: InputMaybe<ConstraintSetOverridesInput>;
   seed?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** Factors on the scores' probabilities per segment × offer × channel, learnt from a plan's results. Never changes once made. */
+export type ScoreCalibration = {
+  __typename?: 'ScoreCalibration';
+  /** the calibration the source plan ran with, which this one refines */
+  baseCalibrationId?: Maybe<Scalars['ID']['output']>;
+  createdAt: Scalars['DateTime']['output'];
+  createdBy?: Maybe<Scalars['String']['output']>;
+  factors: Array<CalibrationFactor>;
+  id: Scalars['ID']['output'];
+  /** the prior counts for this many expected responders */
+  priorStrength: Scalars['Float']['output'];
+  /** the plan whose responses it learnt from */
+  sourcePlan: Plan;
 };
 
 export type SegmentCount = {
@@ -978,6 +1134,7 @@ export type ResolversTypes = {
   AssignmentGroup: AssignmentGroup;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   BudgetFrontierInput: BudgetFrontierInput;
+  CalibrationFactor: ResolverTypeWrapper<CalibrationFactorModel>;
   CapacityPlanningInput: CapacityPlanningInput;
   ChangedAssignment: ResolverTypeWrapper<ChangedAssignmentModel>;
   ChangedAssignmentConnection: ResolverTypeWrapper<Omit<ChangedAssignmentConnection, 'edges'> & { edges: Array<ResolversTypes['ChangedAssignmentEdge']> }>;
@@ -997,6 +1154,7 @@ export type ResolversTypes = {
   ConstraintSetOverridesInput: ConstraintSetOverridesInput;
   ConstraintSetPayload: ResolverTypeWrapper<Omit<ConstraintSetPayload, 'constraintSet' | 'version'> & { constraintSet: ResolversTypes['ConstraintSet'], version: ResolversTypes['ConstraintSetVersion'] }>;
   ConstraintSetVersion: ResolverTypeWrapper<ConstraintSetVersionModel>;
+  ControlGroupKpis: ResolverTypeWrapper<ControlGroupKpis>;
   CreatedApiKey: ResolverTypeWrapper<Omit<CreatedApiKey, 'apiKey'> & { apiKey: ResolversTypes['ApiKey'] }>;
   Customer: ResolverTypeWrapper<CustomerModel>;
   CustomerPlanAssignment: ResolverTypeWrapper<CustomerPlanAssignmentModel>;
@@ -1031,6 +1189,7 @@ export type ResolversTypes = {
   PlanKpis: ResolverTypeWrapper<PlanKpis>;
   PlanMethod: PlanMethod;
   PlanParameters: ResolverTypeWrapper<PlanParameters>;
+  PlanResults: ResolverTypeWrapper<PlanResultsModel>;
   PlanStatus: PlanStatus;
   PlanTimings: ResolverTypeWrapper<PlanTimings>;
   PricedOption: ResolverTypeWrapper<PricedOptionModel>;
@@ -1038,8 +1197,13 @@ export type ResolversTypes = {
   ProportionConnection: ResolverTypeWrapper<Omit<ProportionConnection, 'edges'> & { edges: Array<ResolversTypes['ProportionEdge']> }>;
   ProportionEdge: ResolverTypeWrapper<Omit<ProportionEdge, 'node'> & { node: ResolversTypes['Proportion'] }>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  ResponseImportResult: ResolverTypeWrapper<ResponseImportResult>;
+  ResultGroup: ResolverTypeWrapper<ResultGroup>;
+  ResultLevel: ResultLevel;
+  ResultRow: ResolverTypeWrapper<ResultRowModel>;
   Role: Role;
   RunPlanInput: RunPlanInput;
+  ScoreCalibration: ResolverTypeWrapper<ScoreCalibrationModel>;
   SegmentCount: ResolverTypeWrapper<SegmentCount>;
   SegmentRule: ResolverTypeWrapper<SegmentRule>;
   SegmentRuleInput: SegmentRuleInput;
@@ -1059,6 +1223,7 @@ export type ResolversParentTypes = {
   AssignmentFilter: AssignmentFilter;
   Boolean: Scalars['Boolean']['output'];
   BudgetFrontierInput: BudgetFrontierInput;
+  CalibrationFactor: CalibrationFactorModel;
   CapacityPlanningInput: CapacityPlanningInput;
   ChangedAssignment: ChangedAssignmentModel;
   ChangedAssignmentConnection: Omit<ChangedAssignmentConnection, 'edges'> & { edges: Array<ResolversParentTypes['ChangedAssignmentEdge']> };
@@ -1077,6 +1242,7 @@ export type ResolversParentTypes = {
   ConstraintSetOverridesInput: ConstraintSetOverridesInput;
   ConstraintSetPayload: Omit<ConstraintSetPayload, 'constraintSet' | 'version'> & { constraintSet: ResolversParentTypes['ConstraintSet'], version: ResolversParentTypes['ConstraintSetVersion'] };
   ConstraintSetVersion: ConstraintSetVersionModel;
+  ControlGroupKpis: ControlGroupKpis;
   CreatedApiKey: Omit<CreatedApiKey, 'apiKey'> & { apiKey: ResolversParentTypes['ApiKey'] };
   Customer: CustomerModel;
   CustomerPlanAssignment: CustomerPlanAssignmentModel;
@@ -1108,13 +1274,18 @@ export type ResolversParentTypes = {
   PlanFilter: PlanFilter;
   PlanKpis: PlanKpis;
   PlanParameters: PlanParameters;
+  PlanResults: PlanResultsModel;
   PlanTimings: PlanTimings;
   PricedOption: PricedOptionModel;
   Proportion: ProportionModel;
   ProportionConnection: Omit<ProportionConnection, 'edges'> & { edges: Array<ResolversParentTypes['ProportionEdge']> };
   ProportionEdge: Omit<ProportionEdge, 'node'> & { node: ResolversParentTypes['Proportion'] };
   Query: Record<PropertyKey, never>;
+  ResponseImportResult: ResponseImportResult;
+  ResultGroup: ResultGroup;
+  ResultRow: ResultRowModel;
   RunPlanInput: RunPlanInput;
+  ScoreCalibration: ScoreCalibrationModel;
   SegmentCount: SegmentCount;
   SegmentRule: SegmentRule;
   SegmentRuleInput: SegmentRuleInput;
@@ -1183,6 +1354,18 @@ export type AssignmentConnectionResolvers<ContextType = GraphQLContext, ParentTy
 export type AssignmentEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AssignmentEdge'] = ResolversParentTypes['AssignmentEdge']> = {
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Assignment'], ParentType, ContextType>;
+};
+
+export type CalibrationFactorResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CalibrationFactor'] = ResolversParentTypes['CalibrationFactor']> = {
+  channel?: Resolver<ResolversTypes['Channel'], ParentType, ContextType>;
+  customers?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  factor?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  offer?: Resolver<ResolversTypes['Offer'], ParentType, ContextType>;
+  predictedResponders?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  previousFactor?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  rawFactor?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  responders?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  segment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type ChangedAssignmentResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ChangedAssignment'] = ResolversParentTypes['ChangedAssignment']> = {
@@ -1292,6 +1475,14 @@ export type ConstraintSetVersionResolvers<ContextType = GraphQLContext, ParentTy
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
+export type ControlGroupKpisResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ControlGroupKpis'] = ResolversParentTypes['ControlGroupKpis']> = {
+  contacts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  cost?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  customers?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  expectedReturn?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  share?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+};
+
 export type CreatedApiKeyResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CreatedApiKey'] = ResolversParentTypes['CreatedApiKey']> = {
   apiKey?: Resolver<ResolversTypes['ApiKey'], ParentType, ContextType>;
   secret?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1388,6 +1579,8 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   createApiKey?: Resolver<ResolversTypes['CreatedApiKey'], ParentType, ContextType, RequireFields<MutationCreateApiKeyArgs, 'name' | 'role'>>;
   createConstraintSet?: Resolver<ResolversTypes['ConstraintSetPayload'], ParentType, ContextType, RequireFields<MutationCreateConstraintSetArgs, 'input'>>;
   importDataset?: Resolver<ResolversTypes['ImportResult'], ParentType, ContextType, RequireFields<MutationImportDatasetArgs, 'dir'>>;
+  importResponses?: Resolver<ResolversTypes['ResponseImportResult'], ParentType, ContextType, RequireFields<MutationImportResponsesArgs, 'path' | 'planId'>>;
+  recalibrateScores?: Resolver<ResolversTypes['ScoreCalibration'], ParentType, ContextType, RequireFields<MutationRecalibrateScoresArgs, 'planId'>>;
   reviseConstraintSet?: Resolver<ResolversTypes['ConstraintSetPayload'], ParentType, ContextType, RequireFields<MutationReviseConstraintSetArgs, 'id' | 'input'>>;
   revokeApiKey?: Resolver<ResolversTypes['ApiKey'], ParentType, ContextType, RequireFields<MutationRevokeApiKeyArgs, 'id'>>;
   runBudgetFrontier?: Resolver<ResolversTypes['Analysis'], ParentType, ContextType, RequireFields<MutationRunBudgetFrontierArgs, 'input'>>;
@@ -1459,6 +1652,7 @@ export type PlanResolvers<ContextType = GraphQLContext, ParentType extends Resol
   phase?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   progress?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   proportions?: Resolver<ResolversTypes['ProportionConnection'], ParentType, ContextType, RequireFields<PlanProportionsArgs, 'first'>>;
+  results?: Resolver<Maybe<ResolversTypes['PlanResults']>, ParentType, ContextType>;
   scenario?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   segmentSummary?: Resolver<Array<ResolversTypes['SegmentSummary']>, ParentType, ContextType>;
   startedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -1493,6 +1687,7 @@ export type PlanKpisResolvers<ContextType = GraphQLContext, ParentType extends R
   baselineExpectedReturn?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   contacts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   contactsByChannel?: Resolver<Array<ResolversTypes['ChannelContacts']>, ParentType, ContextType>;
+  control?: Resolver<Maybe<ResolversTypes['ControlGroupKpis']>, ParentType, ContextType>;
   cost?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   expectedReturn?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   gap?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
@@ -1501,10 +1696,25 @@ export type PlanKpisResolvers<ContextType = GraphQLContext, ParentType extends R
 };
 
 export type PlanParametersResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PlanParameters'] = ResolversParentTypes['PlanParameters']> = {
+  calibrationId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   clusters?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  controlShare?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   disaggregation?: Resolver<Maybe<ResolversTypes['Disaggregation']>, ParentType, ContextType>;
   method?: Resolver<ResolversTypes['PlanMethod'], ParentType, ContextType>;
   seed?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+};
+
+export type PlanResultsResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PlanResults'] = ResolversParentTypes['PlanResults']> = {
+  byChannel?: Resolver<Array<ResolversTypes['ResultRow']>, ParentType, ContextType>;
+  byOffer?: Resolver<Array<ResolversTypes['ResultRow']>, ParentType, ContextType>;
+  bySegment?: Resolver<Array<ResolversTypes['ResultRow']>, ParentType, ContextType>;
+  calibrationId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  cells?: Resolver<Array<ResolversTypes['ResultRow']>, ParentType, ContextType>;
+  ciMethod?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  imports?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  lastImportedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  responses?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['ResultRow'], ParentType, ContextType>;
 };
 
 export type PlanTimingsResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PlanTimings'] = ResolversParentTypes['PlanTimings']> = {
@@ -1558,7 +1768,53 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   offers?: Resolver<Array<ResolversTypes['Offer']>, ParentType, ContextType>;
   plan?: Resolver<Maybe<ResolversTypes['Plan']>, ParentType, ContextType, RequireFields<QueryPlanArgs, 'id'>>;
   plans?: Resolver<ResolversTypes['PlanConnection'], ParentType, ContextType, RequireFields<QueryPlansArgs, 'first'>>;
+  scoreCalibration?: Resolver<Maybe<ResolversTypes['ScoreCalibration']>, ParentType, ContextType, RequireFields<QueryScoreCalibrationArgs, 'id'>>;
   viewer?: Resolver<ResolversTypes['Viewer'], ParentType, ContextType>;
+};
+
+export type ResponseImportResultResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ResponseImportResult'] = ResolversParentTypes['ResponseImportResult']> = {
+  changed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  file?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  importId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  inserted?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  planId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  rowsRead?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  seconds?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  unchanged?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  updated?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type ResultGroupResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ResultGroup'] = ResolversParentTypes['ResultGroup']> = {
+  customers?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  responders?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  responseRate?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  revenue?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  revenuePerCustomer?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+};
+
+export type ResultRowResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ResultRow'] = ResolversParentTypes['ResultRow']> = {
+  actualToPredicted?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  channel?: Resolver<Maybe<ResolversTypes['Channel']>, ParentType, ContextType>;
+  control?: Resolver<ResolversTypes['ResultGroup'], ParentType, ContextType>;
+  level?: Resolver<ResolversTypes['ResultLevel'], ParentType, ContextType>;
+  offer?: Resolver<Maybe<ResolversTypes['Offer']>, ParentType, ContextType>;
+  predictedResponseRate?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  revenueUpliftPerCustomer?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  segment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  treatment?: Resolver<ResolversTypes['ResultGroup'], ParentType, ContextType>;
+  uplift?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  upliftCiHigh?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  upliftCiLow?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+};
+
+export type ScoreCalibrationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ScoreCalibration'] = ResolversParentTypes['ScoreCalibration']> = {
+  baseCalibrationId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  createdBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  factors?: Resolver<Array<ResolversTypes['CalibrationFactor']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  priorStrength?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  sourcePlan?: Resolver<ResolversTypes['Plan'], ParentType, ContextType>;
 };
 
 export type SegmentCountResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SegmentCount'] = ResolversParentTypes['SegmentCount']> = {
@@ -1595,6 +1851,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   Assignment?: AssignmentResolvers<ContextType>;
   AssignmentConnection?: AssignmentConnectionResolvers<ContextType>;
   AssignmentEdge?: AssignmentEdgeResolvers<ContextType>;
+  CalibrationFactor?: CalibrationFactorResolvers<ContextType>;
   ChangedAssignment?: ChangedAssignmentResolvers<ContextType>;
   ChangedAssignmentConnection?: ChangedAssignmentConnectionResolvers<ContextType>;
   ChangedAssignmentEdge?: ChangedAssignmentEdgeResolvers<ContextType>;
@@ -1609,6 +1866,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   ConstraintSet?: ConstraintSetResolvers<ContextType>;
   ConstraintSetPayload?: ConstraintSetPayloadResolvers<ContextType>;
   ConstraintSetVersion?: ConstraintSetVersionResolvers<ContextType>;
+  ControlGroupKpis?: ControlGroupKpisResolvers<ContextType>;
   CreatedApiKey?: CreatedApiKeyResolvers<ContextType>;
   Customer?: CustomerResolvers<ContextType>;
   CustomerPlanAssignment?: CustomerPlanAssignmentResolvers<ContextType>;
@@ -1634,12 +1892,17 @@ export type Resolvers<ContextType = GraphQLContext> = {
   PlanEdge?: PlanEdgeResolvers<ContextType>;
   PlanKpis?: PlanKpisResolvers<ContextType>;
   PlanParameters?: PlanParametersResolvers<ContextType>;
+  PlanResults?: PlanResultsResolvers<ContextType>;
   PlanTimings?: PlanTimingsResolvers<ContextType>;
   PricedOption?: PricedOptionResolvers<ContextType>;
   Proportion?: ProportionResolvers<ContextType>;
   ProportionConnection?: ProportionConnectionResolvers<ContextType>;
   ProportionEdge?: ProportionEdgeResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  ResponseImportResult?: ResponseImportResultResolvers<ContextType>;
+  ResultGroup?: ResultGroupResolvers<ContextType>;
+  ResultRow?: ResultRowResolvers<ContextType>;
+  ScoreCalibration?: ScoreCalibrationResolvers<ContextType>;
   SegmentCount?: SegmentCountResolvers<ContextType>;
   SegmentRule?: SegmentRuleResolvers<ContextType>;
   SegmentSummary?: SegmentSummaryResolvers<ContextType>;

@@ -8,6 +8,7 @@ import { constraintSetResolvers } from "./constraint-sets";
 import { customerResolvers } from "./customers";
 import { explanationResolvers } from "./explanation";
 import { planResolvers } from "./plans";
+import { resultsResolvers } from "./results";
 import { scalarResolvers } from "./scalars";
 
 const parts: Resolvers[] = [
@@ -20,6 +21,7 @@ const parts: Resolvers[] = [
   planResolvers,
   comparisonResolvers,
   analysisResolvers,
+  resultsResolvers,
 ];
 
 export const resolvers: Resolvers = parts.reduce<Resolvers>(

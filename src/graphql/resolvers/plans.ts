@@ -15,6 +15,7 @@ import type {
 import type { GraphQLContext } from "../context";
 import type { AssignmentModel, PlanModel, ProportionModel } from "../models";
 import { contractJson } from "./constraint-sets";
+import { planResultsResolvers } from "./results";
 import { decodeCursor, pageSize, parseId, toPage } from "../pagination";
 
 const MAX_CLUSTERS = 100_000;
@@ -28,6 +29,8 @@ interface StoredKpis {
   upperBound?: number | null;
   gap?: number | null;
   baseline?: { expectedReturn: number; cost: number } | null;
+  controlShare?: number;
+  control?: { contacts: number; customers: number; expectedReturn: number; cost: number };
 }
 
 function kpisOf(plan: PlanModel): PlanKpis | null {
@@ -46,6 +49,7 @@ function kpisOf(plan: PlanModel): PlanKpis | null {
     gap: k.gap ?? null,
     baselineExpectedReturn: k.baseline?.expectedReturn ?? null,
     baselineCost: k.baseline?.cost ?? null,
+    control: k.control ? { share: k.controlShare ?? 0, ...k.control } : null,
   };
 }
 
@@ -181,6 +185,11 @@ export const planResolvers: Resolvers = {
           disaggregation: (input.disaggregation ?? "GREEDY") as Disaggregation,
           seed: input.seed ?? 1,
           overrides: input.overrides ? contractJson(input.overrides) : undefined,
+          controlShare: input.controlShare ?? undefined,
+          calibrationId:
+            input.calibrationId != null
+              ? parseId(input.calibrationId, "input.calibrationId")
+              : undefined,
         },
         { requestedBy: ctx.caller.name, enqueue: true },
       );
@@ -195,6 +204,7 @@ export const planResolvers: Resolvers = {
     },
   },
   Plan: {
+    ...planResultsResolvers,
     id: (p) => String(p.id),
     overrides: (p) => (p.parameters as { overrides?: Record<string, unknown> }).overrides ?? null,
     parameters: (p) => {
@@ -207,6 +217,9 @@ export const planResolvers: Resolvers = {
             ? (params.disaggregation as Disaggregation)
             : null,
         seed: typeof params.seed === "number" ? params.seed : null,
+        controlShare: typeof params.controlShare === "number" ? params.controlShare : null,
+        calibrationId:
+          typeof params.calibrationId === "number" ? String(params.calibrationId) : null,
       };
     },
     constraintSetVersion: async (p, _a, ctx) =>

@@ -1,0 +1,112 @@
+// Campaign results: Plan.results, response imports and score calibrations (ADMIN to write). The
+// statistics come from src/services/results.ts; here ids are parsed and relations resolved.
+import path from "node:path";
+import { ImportError } from "../../ingest/errors";
+import type { ResultLevel as Level } from "../../results";
+import { requireRole } from "../../server/auth";
+import { InputError, NotFoundError } from "../../services/errors";
+import { importPlanResponses, planResults, recalibrateFromPlan } from "../../services/results";
+import type { PlanResolvers, ResultLevel, Resolvers } from "../__generated__/resolvers";
+import { userError } from "../errors";
+import { parseId } from "../pagination";
+
+const LEVELS: Record<Level, ResultLevel> = {
+  total: "TOTAL",
+  segment: "SEGMENT",
+  offer: "OFFER",
+  channel: "CHANNEL",
+  cell: "CELL",
+};
+
+/** Spread into the Plan resolvers (src/graphql/resolvers/plans.ts): one map per type. */
+export const planResultsResolvers: Pick<PlanResolvers, "results"> = {
+  results: (p, _a, ctx) => (p.status === "SUCCEEDED" ? planResults(ctx.pool, p.id) : null),
+};
+
+/** With an import root, `p` is relative to it and may not climb out of it (as importDataset). */
+function importPath(p: string, root: string | undefined): string {
+  if (!root) return p;
+  const resolved = path.resolve(root, p);
+  const rel = path.relative(path.resolve(root), resolved);
+  if (rel.startsWith("..") || path.isAbsolute(rel))
+    throw new InputError("path", "must be a file or directory below the server's import root");
+  return resolved;
+}
+
+export const resultsResolvers: Resolvers = {
+  Query: {
+    scoreCalibration: (_p, { id }, ctx) =>
+      ctx.prisma.scoreCalibration.findUnique({ where: { id: parseId(id, "id") } }),
+  },
+  Mutation: {
+    importResponses: async (_p, args, ctx) => {
+      requireRole(ctx.caller, "ADMIN");
+      const planId = parseId(args.planId, "planId");
+      const file = importPath(args.path, ctx.importRoot);
+      try {
+        const r = await importPlanResponses(ctx.pool, planId, file, {
+          importedBy: ctx.caller.name,
+        });
+        ctx.log.info({ planId, importId: r.importId, rows: r.rowsRead }, "responses imported");
+        return {
+          ...r,
+          importId: String(r.importId),
+          planId: String(r.planId),
+          changed: r.inserted > 0 || r.updated > 0,
+        };
+      } catch (e) {
+        // the problems are the file's; the argument at fault is `path`, not importDataset's `dir`
+        if (e instanceof ImportError)
+          throw userError("BAD_USER_INPUT", e.message, {
+            field: "path",
+            total: e.total,
+            problems: e.problems,
+          });
+        throw e;
+      }
+    },
+    recalibrateScores: async (_p, args, ctx) => {
+      requireRole(ctx.caller, "ADMIN");
+      const planId = parseId(args.planId, "planId");
+      const r = await recalibrateFromPlan(ctx.pool, planId, {
+        priorStrength: args.priorStrength ?? undefined,
+        createdBy: ctx.caller.name,
+      });
+      ctx.log.info({ planId, calibrationId: r.calibrationId }, "scores recalibrated");
+      return ctx.prisma.scoreCalibration.findUniqueOrThrow({ where: { id: r.calibrationId } });
+    },
+  },
+  PlanResults: {
+    calibrationId: (r) => (r.calibrationId === null ? null : String(r.calibrationId)),
+  },
+  ResultRow: {
+    level: (r) => LEVELS[r.level],
+    offer: async (r, _a, ctx) =>
+      r.offer === null
+        ? null
+        : ((await ctx.loaders.catalog()).offerByExternalId.get(r.offer) ?? null),
+    channel: async (r, _a, ctx) =>
+      r.channel === null
+        ? null
+        : ((await ctx.loaders.catalog()).channelByExternalId.get(r.channel) ?? null),
+  },
+  ScoreCalibration: {
+    id: (c) => String(c.id),
+    sourcePlan: async (c, _a, ctx) => {
+      const plan = await ctx.loaders.plan.load(c.sourcePlanId);
+      if (!plan) throw new NotFoundError(`plan ${c.sourcePlanId} does not exist`);
+      return plan;
+    },
+    baseCalibrationId: (c) => (c.baseCalibrationId === null ? null : String(c.baseCalibrationId)),
+    factors: (c, _a, ctx) =>
+      ctx.prisma.scoreCalibrationFactor.findMany({
+        where: { calibrationId: c.id },
+        orderBy: [{ segment: "asc" }, { offerId: "asc" }, { channelId: "asc" }],
+      }),
+  },
+  CalibrationFactor: {
+    segment: (f) => (f.segment === "" ? null : f.segment),
+    offer: async (f, _a, ctx) => (await ctx.loaders.catalog()).offers.get(f.offerId)!,
+    channel: async (f, _a, ctx) => (await ctx.loaders.catalog()).channels.get(f.channelId)!,
+  },
+};
