@@ -1,7 +1,7 @@
 // The plan report as one tidy CSV (section, key, metric, value): every number of the report in
 // one file that a spreadsheet pivot or a BI tool reads without parsing several tables.
 import type { PlanReport } from "../services/plan-report";
-import { baselineOf } from "./shape";
+import { baselineOf, resultKey } from "./shape";
 
 const cell = (v: string | number | null | undefined) => {
   if (v === null || v === undefined) return "";
@@ -72,6 +72,18 @@ export function renderCsv(r: PlanReport): string {
       expected_return: s.expectedReturn,
       cost: s.cost,
       roi: s.roi,
+    });
+  for (const x of r.results)
+    add("results", `${x.level}:${resultKey(x)}`, {
+      treatment_customers: x.treatmentCustomers,
+      control_customers: x.controlCustomers,
+      treatment_response_rate: x.treatmentResponseRate,
+      control_response_rate: x.controlResponseRate,
+      uplift: x.uplift,
+      uplift_ci_low: x.upliftCiLow,
+      uplift_ci_high: x.upliftCiHigh,
+      predicted_response_rate: x.predictedResponseRate,
+      treatment_revenue_per_customer: x.treatmentRevenuePerCustomer,
     });
   return rows.map((row) => row.map(cell).join(",")).join("\n") + "\n";
 }

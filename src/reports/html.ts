@@ -1,7 +1,7 @@
 // The plan report as one self-contained HTML page: inline CSS and SVG charts, no script, no
 // external resource, so it opens from a file or an e-mail attachment and prints as it shows.
 import type { PlanReport } from "../services/plan-report";
-import { baselineOf, offerChannelMatrix } from "./shape";
+import { baselineOf, offerChannelMatrix, resultKey } from "./shape";
 
 const esc = (s: string) =>
   s.replace(
@@ -212,6 +212,53 @@ ${table(
   "segments",
 )}
 </section>`);
+
+  if (r.results.length) {
+    const byOffer = r.results.filter((x) => x.level === "offer" && x.uplift !== null);
+    sections.push(`<section id="results"><h2>Measured results</h2>
+<p>Response rates of contacted (treatment) and held-out (control) customers; uplift = treatment − control with its 95 % interval (Newcombe).</p>
+${table(
+  [
+    "level",
+    "of",
+    "treatment",
+    "control",
+    "treatment rate",
+    "control rate",
+    "uplift",
+    "95 % interval",
+    "predicted rate",
+  ],
+  r.results.map((x) => [
+    x.level,
+    resultKey(x),
+    int(x.treatmentCustomers),
+    int(x.controlCustomers),
+    pct(x.treatmentResponseRate),
+    pct(x.controlResponseRate),
+    pct(x.uplift),
+    x.upliftCiLow === null ? "–" : `${pct(x.upliftCiLow)} … ${pct(x.upliftCiHigh)}`,
+    pct(x.predictedResponseRate),
+  ]),
+  "results",
+  2,
+)}
+${
+  byOffer.length
+    ? barChart(
+        "Uplift by offer",
+        byOffer.map((x, i) => ({
+          label: x.offer ?? "",
+          value: x.uplift!,
+          color: PALETTE[i % PALETTE.length],
+          text: pct(x.uplift),
+        })),
+        "chart-uplift",
+      )
+    : ""
+}
+</section>`);
+  }
 
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">

@@ -42,3 +42,11 @@ export function offerChannelMatrix(r: PlanReport): OfferChannelMatrix {
     })),
   };
 }
+
+/** "all", a segment, an offer or a channel: what a results row is about. */
+export function resultKey(r: PlanReport["results"][number]): string {
+  if (r.level === "total") return "all";
+  if (r.level === "segment") return r.segment ?? "(none)";
+  if (r.level === "offer") return r.offer ?? "";
+  return r.channel ?? "";
+}

@@ -32,6 +32,8 @@ export interface PlanReport {
     profit: number;
     roi: number | null;
   }[];
+  /** measured results, once responses are imported (bi_plan_results; cells left out) */
+  results: ResultRow[];
   segments: {
     segment: string | null;
     contacts: number;
@@ -39,6 +41,22 @@ export interface PlanReport {
     cost: number;
     roi: number | null;
   }[];
+}
+
+export interface ResultRow {
+  level: string;
+  segment: string | null;
+  offer: string | null;
+  channel: string | null;
+  treatmentCustomers: number;
+  controlCustomers: number;
+  treatmentResponseRate: number | null;
+  controlResponseRate: number | null;
+  uplift: number | null;
+  upliftCiLow: number | null;
+  upliftCiHigh: number | null;
+  predictedResponseRate: number | null;
+  treatmentRevenuePerCustomer: number | null;
 }
 
 export async function planReport(pool: Pool, planId: number): Promise<PlanReport | null> {
@@ -51,7 +69,7 @@ export async function planReport(pool: Pool, planId: number): Promise<PlanReport
   );
   const p = plan.rows[0];
   if (!p) return null;
-  const [report, oc, channels, segments] = await Promise.all([
+  const [report, oc, channels, segments, results] = await Promise.all([
     pool.query(
       `SELECT name, kind, sense, activity, bound, slack, dual, binding FROM plan_constraint_report
        WHERE plan_id = $1 ORDER BY kind, name`,
@@ -74,6 +92,19 @@ export async function planReport(pool: Pool, planId: number): Promise<PlanReport
        FROM bi_segment_summary WHERE plan_id = $1 ORDER BY segment NULLS LAST`,
       [planId],
     ),
+    pool.query<ResultRow>(
+      `SELECT level, segment, offer_id AS offer, channel_id AS channel,
+              treatment_customers AS "treatmentCustomers", control_customers AS "controlCustomers",
+              treatment_response_rate AS "treatmentResponseRate",
+              control_response_rate AS "controlResponseRate", uplift,
+              uplift_ci_low AS "upliftCiLow", uplift_ci_high AS "upliftCiHigh",
+              predicted_response_rate AS "predictedResponseRate",
+              treatment_revenue_per_customer AS "treatmentRevenuePerCustomer"
+       FROM bi_plan_results WHERE plan_id = $1 AND level <> 'cell'
+       ORDER BY array_position(ARRAY['total','segment','offer','channel'], level),
+                segment NULLS FIRST, offer_id NULLS FIRST, channel_id NULLS FIRST`,
+      [planId],
+    ),
   ]);
   return {
     id: p.id,
@@ -91,5 +122,6 @@ export async function planReport(pool: Pool, planId: number): Promise<PlanReport
     offerChannel: oc.rows,
     channels: channels.rows,
     segments: segments.rows,
+    results: results.rows,
   };
 }

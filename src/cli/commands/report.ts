@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { writeFile } from "node:fs/promises";
 import { renderCsv } from "../../reports/csv";
 import { renderHtml } from "../../reports/html";
+import { resultKey } from "../../reports/shape";
 import { planReport, type PlanReport } from "../../services/plan-report";
 import { CliError } from "../errors";
 import { count, createOutput, money, pct, table, type Output } from "../output";
@@ -83,6 +84,38 @@ function render(r: PlanReport, format: Format): string {
             ]),
           ),
         );
+        if (r.results.length) {
+          lines.push(
+            "\nmeasured results (uplift = treatment − control response rate, 95 % interval)",
+          );
+          const rate = (v: number | null) => (v === null ? "-" : pct(v));
+          lines.push(
+            table(
+              [
+                "level",
+                "of",
+                "treatment",
+                "control",
+                "treat. rate",
+                "ctrl rate",
+                "uplift",
+                "interval",
+                "predicted",
+              ],
+              r.results.map((x) => [
+                x.level,
+                resultKey(x),
+                count(x.treatmentCustomers),
+                count(x.controlCustomers),
+                rate(x.treatmentResponseRate),
+                rate(x.controlResponseRate),
+                rate(x.uplift),
+                x.upliftCiLow === null ? "-" : `${rate(x.upliftCiLow)} .. ${rate(x.upliftCiHigh)}`,
+                rate(x.predictedResponseRate),
+              ]),
+            ),
+          );
+        }
       }
       return lines.join("\n") + "\n";
     }

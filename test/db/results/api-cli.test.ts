@@ -13,6 +13,9 @@ import { formatError } from "../../../src/graphql/errors";
 import { createLoaders } from "../../../src/graphql/loaders";
 import { resolvers } from "../../../src/graphql/resolvers";
 import { createPlan, executePlan } from "../../../src/services/plans";
+import { renderCsv } from "../../../src/reports/csv";
+import { renderHtml } from "../../../src/reports/html";
+import { planReport } from "../../../src/services/plan-report";
 import { planResults } from "../../../src/services/results";
 import { resultsFixture, simulatedResponses, type ResultsFixture } from "./helpers";
 
@@ -193,6 +196,26 @@ describe("GraphQL", () => {
     expect(none.plan.results).toBeNull();
     expect(none.plan.kpis.control).toBeNull();
     expect(none.plan.parameters.controlShare).toBeNull();
+  });
+
+  it("puts the results in the plan report (table rows, CSV, HTML)", async () => {
+    const r = (await planResults(f.db.pool, held))!;
+    const report = (await planReport(f.db.pool, held))!;
+    const total = report.results.find((x) => x.level === "total")!;
+    expect(total.treatmentCustomers).toBe(r.total.treatment.customers);
+    expect(total.controlCustomers).toBe(r.total.control.customers);
+    expect(total.uplift).toBeCloseTo(r.total.uplift!, 12);
+    expect(report.results.filter((x) => x.level === "offer").map((x) => x.offer)).toEqual(
+      r.byOffer.map((o) => o.offer),
+    );
+    expect(report.results.some((x) => x.level === "cell")).toBe(false);
+    expect(renderCsv(report)).toContain(
+      `results,total:all,treatment_customers,${total.treatmentCustomers}`,
+    );
+    expect(renderHtml(report)).toContain('<table class="results">');
+    const plainReport = (await planReport(f.db.pool, plain))!;
+    expect(plainReport.results).toEqual([]);
+    expect(renderHtml(plainReport)).not.toContain('id="results"');
   });
 
   it("recalibrates (ADMIN) and runs a plan with the calibration and a holdout (ANALYST)", async () => {
