@@ -42,6 +42,8 @@ export interface RunPlanParameters extends ResultRunParameters {
 export interface CreatedPlan {
   id: number;
   versionNumber: number;
+  /** the row as created (QUEUED): a worker may have claimed it by the time the caller looks */
+  row: Plan;
 }
 
 export interface CreatePlanOptions {
@@ -80,7 +82,7 @@ export async function createPlan(
       },
     });
     if (opts.enqueue) await enqueuePlanJob(tx, plan.id);
-    return { id: plan.id, versionNumber: plan.versionNumber };
+    return { id: plan.id, versionNumber: plan.versionNumber, row: plan };
   });
 }
 

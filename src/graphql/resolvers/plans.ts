@@ -194,7 +194,7 @@ export const planResolvers: Resolvers = {
         { requestedBy: ctx.caller.name, enqueue: true },
       );
       ctx.log.info({ planId: created.id, versionId }, "plan queued");
-      return ctx.prisma.plan.findUniqueOrThrow({ where: { id: created.id } });
+      return created.row;
     },
     cancelPlan: async (_p, { id }, ctx) => {
       requireRole(ctx.caller, "ANALYST");
