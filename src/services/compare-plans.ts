@@ -1,6 +1,7 @@
 // comparePlans: what changed between two SUCCEEDED plans. KPIs come from the plans' own rows,
 // offer × channel contacts from plan_summary and duals from plan_constraint_report (small tables);
 // only the changed customers read the assignment partitions, set-based.
+import { storedKpis, type StoredKpis } from "../domain/stored-kpis";
 import type { Pool } from "pg";
 import type {
   ChangedAssignmentModel,
@@ -25,16 +26,6 @@ export interface KpiDelta {
   delta: number | null;
 }
 
-interface StoredKpis {
-  expectedReturn?: number;
-  cost?: number;
-  roi?: number;
-  contacts?: number;
-  contactsByChannel?: Record<string, number>;
-  upperBound?: number | null;
-  gap?: number | null;
-}
-
 const KPI_NAMES = ["expectedReturn", "cost", "roi", "contacts", "upperBound", "gap"] as const;
 
 function kpiValue(k: StoredKpis, name: (typeof KPI_NAMES)[number]): number | null {
@@ -46,8 +37,8 @@ function kpiValue(k: StoredKpis, name: (typeof KPI_NAMES)[number]): number | nul
 
 /** The plans' KPIs side by side, then contacts per channel as "contacts:<channel>". */
 export function kpiDeltas(a: PlanModel, b: PlanModel): KpiDelta[] {
-  const ka = (a.kpis ?? {}) as StoredKpis;
-  const kb = (b.kpis ?? {}) as StoredKpis;
+  const ka = storedKpis(a.kpis);
+  const kb = storedKpis(b.kpis);
   const row = (name: string, va: number | null, vb: number | null): KpiDelta => ({
     name,
     a: va,

@@ -1,6 +1,7 @@
 // Why a plan gave a customer what it gave: each eligible option priced at the plan's dual values
 // (src/optimize/explain.ts). Reads one customer's rows only: its eligible options through the
 // eligible_option view, its assignments in the plan's partition, and the plan's small tables.
+import { storedKpis } from "../domain/stored-kpis";
 import type { Pool } from "pg";
 import { parseConstraintSet, type ConstraintSetDefinition } from "../domain/constraint-set";
 import { resolveConstraints } from "../domain/resolve-constraints";
@@ -62,11 +63,6 @@ function definitionOf(raw: unknown): ConstraintSetDefinition {
   return parsed.value;
 }
 
-interface StoredKpis {
-  roi?: number;
-  cost?: number;
-}
-
 export async function explainCustomer(
   pool: Pool,
   plan: PlanModel,
@@ -100,7 +96,7 @@ export async function explainCustomer(
   const { overrides } = plan.parameters as { overrides?: Record<string, unknown> };
   const stored = definitionOf(version.rows[0]?.definition);
   const definition = overrides ? withOverrides(stored, overrides) : stored;
-  const kpis = (plan.kpis ?? {}) as StoredKpis;
+  const kpis = storedKpis(plan.kpis);
   const facts = (r: OptionRow): OptionFacts => ({
     offer: r.offer,
     channel: r.channel,

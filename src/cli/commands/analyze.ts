@@ -16,7 +16,7 @@ import { CliError } from "../errors";
 import { count, createOutput, money, pct, table, type Output } from "../output";
 import { withDatabase } from "../with-database";
 import { intOption } from "./options";
-import { constraintVersion, DISAGGREGATIONS, METHODS } from "./plan";
+import { constraintVersion, methodOptions } from "./plan";
 
 function numberList(value: string): number[] {
   const parts = value.split(",").map((s) => Number(s.trim()));
@@ -92,14 +92,7 @@ async function run(
   kind: AnalysisKind,
   extra: () => Partial<AnalysisParameters>,
 ): Promise<void> {
-  const method = METHODS[o.method];
-  if (!method) throw new CliError(`--method must be one of ${Object.keys(METHODS).join(", ")}`, 2);
-  const disaggregation = DISAGGREGATIONS[o.disaggregation];
-  if (!disaggregation)
-    throw new CliError(
-      `--disaggregation must be one of ${Object.keys(DISAGGREGATIONS).join(", ")}`,
-      2,
-    );
+  const { method, disaggregation } = methodOptions(o);
   const out = createOutput(o);
   await withDatabase(out, async (db) => {
     const prisma = createPrisma(db.url);

@@ -22,12 +22,12 @@ import { withDatabase } from "../with-database";
 import { intOption } from "./options";
 import { shareOption } from "./results";
 
-export const METHODS: Record<string, Method> = {
+const METHODS: Record<string, Method> = {
   "cluster-lp": "CLUSTER_LP",
   exact: "EXACT",
   greedy: "GREEDY",
 };
-export const DISAGGREGATIONS: Record<string, Disaggregation> = {
+const DISAGGREGATIONS: Record<string, Disaggregation> = {
   greedy: "GREEDY",
   random: "RANDOM",
   assignment: "ASSIGNMENT",
@@ -108,7 +108,11 @@ export function registerPlanCommands(program: Command): void {
 }
 
 /** Saves the constraints (file) or finds the version (id), then creates and executes a plan. */
-export async function runPlan(out: Output, db: Database, o: PlanRunOptions): Promise<PlanReport> {
+/** --method and --disaggregation as the optimiser names them, or a usage error. */
+export function methodOptions(o: { method: string; disaggregation: string }): {
+  method: Method;
+  disaggregation: Disaggregation;
+} {
   const method = METHODS[o.method];
   if (!method) throw new CliError(`--method must be one of ${Object.keys(METHODS).join(", ")}`, 2);
   const disaggregation = DISAGGREGATIONS[o.disaggregation];
@@ -117,6 +121,11 @@ export async function runPlan(out: Output, db: Database, o: PlanRunOptions): Pro
       `--disaggregation must be one of ${Object.keys(DISAGGREGATIONS).join(", ")}`,
       2,
     );
+  return { method, disaggregation };
+}
+
+export async function runPlan(out: Output, db: Database, o: PlanRunOptions): Promise<PlanReport> {
+  const { method, disaggregation } = methodOptions(o);
   const prisma = createPrisma(db.url);
   try {
     const versionId = await constraintVersion(prisma, o.constraints);

@@ -1,6 +1,7 @@
 // Plans: list, run, cancel, and everything read from a stored plan. Reports come from the
 // per-plan tables written in the plan's transaction (summary, constraint report), never from a
 // scan of its assignments; assignment pages are keyset reads of the plan's own partition.
+import { storedKpis } from "../../domain/stored-kpis";
 import type { Prisma } from "../../generated/prisma/client";
 import type { Disaggregation, Method } from "../../optimize/types";
 import { ConflictError, InputError, NotFoundError } from "../../services/errors";
@@ -20,22 +21,9 @@ import { decodeCursor, pageSize, parseId, toPage } from "../pagination";
 
 const MAX_CLUSTERS = 100_000;
 
-interface StoredKpis {
-  expectedReturn?: number;
-  cost?: number;
-  roi?: number;
-  contacts?: number;
-  contactsByChannel?: Record<string, number>;
-  upperBound?: number | null;
-  gap?: number | null;
-  baseline?: { expectedReturn: number; cost: number } | null;
-  controlShare?: number;
-  control?: { contacts: number; customers: number; expectedReturn: number; cost: number };
-}
-
 function kpisOf(plan: PlanModel): PlanKpis | null {
   if (plan.status !== "SUCCEEDED" || !plan.kpis) return null;
-  const k = plan.kpis as StoredKpis;
+  const k = storedKpis(plan.kpis);
   return {
     expectedReturn: k.expectedReturn ?? 0,
     cost: k.cost ?? 0,
