@@ -40,7 +40,16 @@ export function registerDemoCommand(program: Command): void {
             seed: o.seed,
           });
           printPlan(out, report);
-          out.info(`\nnext: npx offerplan plan export --plan ${report.id} --out plan.csv`);
+          const budget = report.constraintReport.find((c) => c.name === "budget")?.bound ?? 0;
+          out.info(
+            [
+              "\nnext:",
+              `  npx offerplan report --plan ${report.id} --format html --out plan-${report.id}.html`,
+              `  npx offerplan plan export --plan ${report.id} --out plan.csv`,
+              `  npx offerplan analyze frontier --constraints ${path.join(o.dir, "constraints.json")} --points 5 --from ${Math.round(budget / 4)} --to ${Math.round(budget * 2.5)}`,
+              "  npx offerplan apikey create --role ADMIN --name me && npx offerplan serve   # GraphQL on :4000",
+            ].join("\n"),
+          );
         });
       },
     );
