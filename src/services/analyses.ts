@@ -4,7 +4,6 @@
 import type { Pool } from "pg";
 import { loadInstance, type LoadedInstance } from "../db/instance-loader";
 import type { PrismaClient } from "../db/prisma";
-import { resolveConstraints } from "../domain/resolve-constraints";
 import type { Analysis, AnalysisKind, Prisma } from "../generated/prisma/client";
 import { enqueueAnalysisJob } from "../jobs/plan-queue";
 import {
@@ -17,7 +16,7 @@ import {
 import type { Disaggregation, Method } from "../optimize/types";
 import { getVersion } from "./constraint-sets";
 import { InputError } from "./errors";
-import { PlanInterruptedError } from "./plans";
+import { constraintsFor, PlanInterruptedError } from "./plans";
 
 export const MAX_POINTS = 50;
 
@@ -116,15 +115,8 @@ export async function executeAnalysis(
     const { definition } = await getVersion(prisma, a.constraintSetVersionId);
     const loaded = opts.loaded ?? (await loadInstance(pool));
     if (opts.signal?.aborted) throw new PlanInterruptedError(`analysis ${analysisId}: stopping`);
-    const { instance, catalog } = loaded;
-    const constraints = resolveConstraints(definition, {
-      offerIds: instance.offerIds,
-      channelIds: instance.channelIds,
-      segments: instance.segments,
-      channelCapacity: catalog.channels.map((c) => c.capacity ?? Infinity),
-      offerMin: catalog.offers.map((o) => o.minVolume),
-      offerMax: catalog.offers.map((o) => o.maxVolume ?? Infinity),
-    });
+    const { instance } = loaded;
+    const constraints = constraintsFor(definition, loaded);
     const run: AnalysisOptions = {
       method: params.method,
       clusters: params.clusters,

@@ -158,19 +158,11 @@ export async function executePlan(
     progress("load", 0.02);
     const loaded = opts.loaded ?? (await loadInstance(pool));
     await checkpoint();
-    const { catalog } = loaded;
     // A calibrated run scales a copy: `loaded` stays as read, for the worker to reuse.
     const instance = params.calibrationId
       ? calibrateInstance(loaded.instance, await calibrationFactors(pool, params.calibrationId))
       : loaded.instance;
-    const constraints = resolveConstraints(definition, {
-      offerIds: instance.offerIds,
-      channelIds: instance.channelIds,
-      segments: instance.segments,
-      channelCapacity: catalog.channels.map((c) => c.capacity ?? Infinity),
-      offerMin: catalog.offers.map((o) => o.minVolume),
-      offerMax: catalog.offers.map((o) => o.maxVolume ?? Infinity),
-    });
+    const constraints = constraintsFor(definition, loaded);
     const result = await optimize(instance, constraints, {
       method: params.method,
       clusters: params.clusters,
@@ -284,4 +276,19 @@ export function withOverrides(
     throw new InputError(`input.overrides${p.path ? `.${p.path}` : ""}`, p.message);
   }
   return res.value;
+}
+
+/** A constraint-set definition against a loaded dataset: its ids and its CSV default limits. */
+export function constraintsFor(
+  definition: ConstraintSetDefinition,
+  { instance, catalog }: LoadedInstance,
+): PlanConstraints {
+  return resolveConstraints(definition, {
+    offerIds: instance.offerIds,
+    channelIds: instance.channelIds,
+    segments: instance.segments,
+    channelCapacity: catalog.channels.map((c) => c.capacity ?? Infinity),
+    offerMin: catalog.offers.map((o) => o.minVolume),
+    offerMax: catalog.offers.map((o) => o.maxVolume ?? Infinity),
+  });
 }
