@@ -2,6 +2,7 @@
 import { Command, CommanderError } from "commander";
 import { registerDataCommands } from "./commands/data";
 import { registerDemoCommand } from "./commands/demo";
+import { registerHistoryCommands } from "./commands/history";
 import { registerAnalyzeCommands } from "./commands/analyze";
 import { registerApiKeyCommands } from "./commands/apikey";
 import { registerBiCommands } from "./commands/bi";
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerApiKeyCommands(program);
   registerBiCommands(program);
   registerResultsCommands(program);
+  registerHistoryCommands(program);
   return program;
 }
 

@@ -17,6 +17,7 @@ describe("schema.graphql", () => {
       "constraintSet",
       "constraintSetVersion",
       "constraintSets",
+      "contactHistorySummary",
       "customer",
       "datasetSummary",
       "offers",
@@ -28,6 +29,7 @@ describe("schema.graphql", () => {
     expect(Object.keys(schema.getMutationType()!.getFields()).sort()).toEqual([
       "archiveConstraintSet",
       "cancelPlan",
+      "commitPlan",
       "createApiKey",
       "createConstraintSet",
       "importDataset",

@@ -19,6 +19,7 @@ import { InputError, NotFoundError } from "../../services/errors";
 import { CliError } from "../errors";
 import { count, createOutput, money, pct, table, type Output } from "../output";
 import { withDatabase } from "../with-database";
+import { registerPlanCommitCommand } from "./history";
 import { intOption } from "./options";
 import { shareOption } from "./results";
 
@@ -105,6 +106,7 @@ export function registerPlanCommands(program: Command): void {
         out.info(`wrote ${count(rows)} assignments to ${o.out}`);
       });
     });
+  registerPlanCommitCommand(plan);
 }
 
 /** Saves the constraints (file) or finds the version (id), then creates and executes a plan. */

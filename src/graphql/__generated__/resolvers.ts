@@ -330,6 +330,15 @@ export type ConstraintSetVersion = {
   version: Scalars['Int']['output'];
 };
 
+export type ContactHistorySummary = {
+  __typename?: 'ContactHistorySummary';
+  contacts: Scalars['Int']['output'];
+  customers: Scalars['Int']['output'];
+  /** earliest contact; null when the history is empty */
+  first?: Maybe<Scalars['DateTime']['output']>;
+  last?: Maybe<Scalars['DateTime']['output']>;
+};
+
 /** The control group of a plan: chosen like the others, not contacted. */
 export type ControlGroupKpis = {
   __typename?: 'ControlGroupKpis';
@@ -472,6 +481,8 @@ export type Mutation = {
   archiveConstraintSet: ConstraintSet;
   /** ANALYST: a queued plan never starts; a running one stops and writes nothing */
   cancelPlan: Plan;
+  /** ANALYST: records a SUCCEEDED plan's treatment assignments as contacts on campaignDate; once per plan */
+  commitPlan: PlanCommit;
   /** ADMIN */
   createApiKey: CreatedApiKey;
   /** ADMIN */
@@ -503,6 +514,12 @@ export type MutationArchiveConstraintSetArgs = {
 
 
 export type MutationCancelPlanArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationCommitPlanArgs = {
+  campaignDate: Scalars['DateTime']['input'];
   id: Scalars['ID']['input'];
 };
 
@@ -642,8 +659,12 @@ export type PageInfo = {
 export type Plan = {
   __typename?: 'Plan';
   assignments: AssignmentConnection;
+  /** the campaign date its treatment contacts were recorded at; null until committed */
+  campaignDate?: Maybe<Scalars['DateTime']['output']>;
   channelProfitability: Array<ChannelProfitability>;
   clusters: ClusterConnection;
+  /** when the plan was committed into the contact history (commitPlan); null until then */
+  committedAt?: Maybe<Scalars['DateTime']['output']>;
   constraintReport: Array<ConstraintReportRow>;
   constraintSetVersion: ConstraintSetVersion;
   createdAt: Scalars['DateTime']['output'];
@@ -691,6 +712,17 @@ export type PlanProportionsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   cluster?: InputMaybe<Scalars['Int']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type PlanCommit = {
+  __typename?: 'PlanCommit';
+  campaignDate: Scalars['DateTime']['output'];
+  committedAt: Scalars['DateTime']['output'];
+  /** treatment assignments recorded as contacts */
+  contacts: Scalars['Int']['output'];
+  /** of those, contacts not in the history before */
+  inserted: Scalars['Int']['output'];
+  plan: Plan;
 };
 
 export type PlanComparison = {
@@ -853,6 +885,8 @@ export type Query = {
   constraintSet?: Maybe<ConstraintSet>;
   constraintSetVersion?: Maybe<ConstraintSetVersion>;
   constraintSets: Array<ConstraintSet>;
+  /** the contact history (history import, commitPlan): one pass over it */
+  contactHistorySummary: ContactHistorySummary;
   customer?: Maybe<Customer>;
   datasetSummary: DatasetSummary;
   offers: Array<Offer>;
@@ -1154,6 +1188,7 @@ export type ResolversTypes = {
   ConstraintSetOverridesInput: ConstraintSetOverridesInput;
   ConstraintSetPayload: ResolverTypeWrapper<Omit<ConstraintSetPayload, 'constraintSet' | 'version'> & { constraintSet: ResolversTypes['ConstraintSet'], version: ResolversTypes['ConstraintSetVersion'] }>;
   ConstraintSetVersion: ResolverTypeWrapper<ConstraintSetVersionModel>;
+  ContactHistorySummary: ResolverTypeWrapper<ContactHistorySummary>;
   ControlGroupKpis: ResolverTypeWrapper<ControlGroupKpis>;
   CreatedApiKey: ResolverTypeWrapper<Omit<CreatedApiKey, 'apiKey'> & { apiKey: ResolversTypes['ApiKey'] }>;
   Customer: ResolverTypeWrapper<CustomerModel>;
@@ -1182,6 +1217,7 @@ export type ResolversTypes = {
   OfferVolumeInput: OfferVolumeInput;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Plan: ResolverTypeWrapper<PlanModel>;
+  PlanCommit: ResolverTypeWrapper<Omit<PlanCommit, 'plan'> & { plan: ResolversTypes['Plan'] }>;
   PlanComparison: ResolverTypeWrapper<PlanComparisonModel>;
   PlanConnection: ResolverTypeWrapper<Omit<PlanConnection, 'edges'> & { edges: Array<ResolversTypes['PlanEdge']> }>;
   PlanEdge: ResolverTypeWrapper<Omit<PlanEdge, 'node'> & { node: ResolversTypes['Plan'] }>;
@@ -1242,6 +1278,7 @@ export type ResolversParentTypes = {
   ConstraintSetOverridesInput: ConstraintSetOverridesInput;
   ConstraintSetPayload: Omit<ConstraintSetPayload, 'constraintSet' | 'version'> & { constraintSet: ResolversParentTypes['ConstraintSet'], version: ResolversParentTypes['ConstraintSetVersion'] };
   ConstraintSetVersion: ConstraintSetVersionModel;
+  ContactHistorySummary: ContactHistorySummary;
   ControlGroupKpis: ControlGroupKpis;
   CreatedApiKey: Omit<CreatedApiKey, 'apiKey'> & { apiKey: ResolversParentTypes['ApiKey'] };
   Customer: CustomerModel;
@@ -1268,6 +1305,7 @@ export type ResolversParentTypes = {
   OfferVolumeInput: OfferVolumeInput;
   PageInfo: PageInfo;
   Plan: PlanModel;
+  PlanCommit: Omit<PlanCommit, 'plan'> & { plan: ResolversParentTypes['Plan'] };
   PlanComparison: PlanComparisonModel;
   PlanConnection: Omit<PlanConnection, 'edges'> & { edges: Array<ResolversParentTypes['PlanEdge']> };
   PlanEdge: Omit<PlanEdge, 'node'> & { node: ResolversParentTypes['Plan'] };
@@ -1475,6 +1513,13 @@ export type ConstraintSetVersionResolvers<ContextType = GraphQLContext, ParentTy
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
+export type ContactHistorySummaryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ContactHistorySummary'] = ResolversParentTypes['ContactHistorySummary']> = {
+  contacts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  customers?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  first?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  last?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+};
+
 export type ControlGroupKpisResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ControlGroupKpis'] = ResolversParentTypes['ControlGroupKpis']> = {
   contacts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   cost?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
@@ -1576,6 +1621,7 @@ export type KpiDeltaResolvers<ContextType = GraphQLContext, ParentType extends R
 export type MutationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   archiveConstraintSet?: Resolver<ResolversTypes['ConstraintSet'], ParentType, ContextType, RequireFields<MutationArchiveConstraintSetArgs, 'id'>>;
   cancelPlan?: Resolver<ResolversTypes['Plan'], ParentType, ContextType, RequireFields<MutationCancelPlanArgs, 'id'>>;
+  commitPlan?: Resolver<ResolversTypes['PlanCommit'], ParentType, ContextType, RequireFields<MutationCommitPlanArgs, 'campaignDate' | 'id'>>;
   createApiKey?: Resolver<ResolversTypes['CreatedApiKey'], ParentType, ContextType, RequireFields<MutationCreateApiKeyArgs, 'name' | 'role'>>;
   createConstraintSet?: Resolver<ResolversTypes['ConstraintSetPayload'], ParentType, ContextType, RequireFields<MutationCreateConstraintSetArgs, 'input'>>;
   importDataset?: Resolver<ResolversTypes['ImportResult'], ParentType, ContextType, RequireFields<MutationImportDatasetArgs, 'dir'>>;
@@ -1636,8 +1682,10 @@ export type PageInfoResolvers<ContextType = GraphQLContext, ParentType extends R
 
 export type PlanResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Plan'] = ResolversParentTypes['Plan']> = {
   assignments?: Resolver<ResolversTypes['AssignmentConnection'], ParentType, ContextType, RequireFields<PlanAssignmentsArgs, 'first'>>;
+  campaignDate?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   channelProfitability?: Resolver<Array<ResolversTypes['ChannelProfitability']>, ParentType, ContextType>;
   clusters?: Resolver<ResolversTypes['ClusterConnection'], ParentType, ContextType, RequireFields<PlanClustersArgs, 'first'>>;
+  committedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   constraintReport?: Resolver<Array<ResolversTypes['ConstraintReportRow']>, ParentType, ContextType>;
   constraintSetVersion?: Resolver<ResolversTypes['ConstraintSetVersion'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -1659,6 +1707,14 @@ export type PlanResolvers<ContextType = GraphQLContext, ParentType extends Resol
   status?: Resolver<ResolversTypes['PlanStatus'], ParentType, ContextType>;
   timings?: Resolver<Maybe<ResolversTypes['PlanTimings']>, ParentType, ContextType>;
   versionNumber?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type PlanCommitResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PlanCommit'] = ResolversParentTypes['PlanCommit']> = {
+  campaignDate?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  committedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  contacts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  inserted?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  plan?: Resolver<ResolversTypes['Plan'], ParentType, ContextType>;
 };
 
 export type PlanComparisonResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PlanComparison'] = ResolversParentTypes['PlanComparison']> = {
@@ -1763,6 +1819,7 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   constraintSet?: Resolver<Maybe<ResolversTypes['ConstraintSet']>, ParentType, ContextType, RequireFields<QueryConstraintSetArgs, 'id'>>;
   constraintSetVersion?: Resolver<Maybe<ResolversTypes['ConstraintSetVersion']>, ParentType, ContextType, RequireFields<QueryConstraintSetVersionArgs, 'id'>>;
   constraintSets?: Resolver<Array<ResolversTypes['ConstraintSet']>, ParentType, ContextType, RequireFields<QueryConstraintSetsArgs, 'includeArchived'>>;
+  contactHistorySummary?: Resolver<ResolversTypes['ContactHistorySummary'], ParentType, ContextType>;
   customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<QueryCustomerArgs, 'id'>>;
   datasetSummary?: Resolver<ResolversTypes['DatasetSummary'], ParentType, ContextType>;
   offers?: Resolver<Array<ResolversTypes['Offer']>, ParentType, ContextType>;
@@ -1866,6 +1923,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   ConstraintSet?: ConstraintSetResolvers<ContextType>;
   ConstraintSetPayload?: ConstraintSetPayloadResolvers<ContextType>;
   ConstraintSetVersion?: ConstraintSetVersionResolvers<ContextType>;
+  ContactHistorySummary?: ContactHistorySummaryResolvers<ContextType>;
   ControlGroupKpis?: ControlGroupKpisResolvers<ContextType>;
   CreatedApiKey?: CreatedApiKeyResolvers<ContextType>;
   Customer?: CustomerResolvers<ContextType>;
@@ -1887,6 +1945,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   OfferVolume?: OfferVolumeResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Plan?: PlanResolvers<ContextType>;
+  PlanCommit?: PlanCommitResolvers<ContextType>;
   PlanComparison?: PlanComparisonResolvers<ContextType>;
   PlanConnection?: PlanConnectionResolvers<ContextType>;
   PlanEdge?: PlanEdgeResolvers<ContextType>;

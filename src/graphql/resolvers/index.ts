@@ -7,6 +7,7 @@ import { comparisonResolvers } from "./comparison";
 import { constraintSetResolvers } from "./constraint-sets";
 import { customerResolvers } from "./customers";
 import { explanationResolvers } from "./explanation";
+import { historyResolvers } from "./history";
 import { planResolvers } from "./plans";
 import { resultsResolvers } from "./results";
 import { scalarResolvers } from "./scalars";
@@ -22,6 +23,7 @@ const parts: Resolvers[] = [
   comparisonResolvers,
   analysisResolvers,
   resultsResolvers,
+  historyResolvers,
 ];
 
 export const resolvers: Resolvers = parts.reduce<Resolvers>(

@@ -17,6 +17,7 @@ import type { GraphQLContext } from "../context";
 import type { AssignmentModel, PlanModel, ProportionModel } from "../models";
 import { contractJson } from "./constraint-sets";
 import { planResultsResolvers } from "./results";
+import { planHistoryResolvers } from "./history";
 import { decodeCursor, pageSize, parseId, toPage } from "../pagination";
 
 const MAX_CLUSTERS = 100_000;
@@ -193,6 +194,7 @@ export const planResolvers: Resolvers = {
   },
   Plan: {
     ...planResultsResolvers,
+    ...planHistoryResolvers,
     id: (p) => String(p.id),
     overrides: (p) => (p.parameters as { overrides?: Record<string, unknown> }).overrides ?? null,
     parameters: (p) => {

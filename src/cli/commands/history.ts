@@ -1,0 +1,104 @@
+// `offerplan history import` / `history summary`, and `plan commit`'s option parsing and action
+// (registered under `plan` by src/cli/commands/plan.ts).
+import { InvalidArgumentError, type Command } from "commander";
+import path from "node:path";
+import { ImportError } from "../../ingest";
+import { ConflictError, NotFoundError } from "../../services/errors";
+import { commitPlan, contactHistorySummary, importHistory } from "../../services/history";
+import { CliError } from "../errors";
+import { count, createOutput } from "../output";
+import { withDatabase } from "../with-database";
+import { intOption } from "./options";
+
+function userFacing(e: unknown): never {
+  if (e instanceof NotFoundError || e instanceof ConflictError) throw new CliError(e.message);
+  if (e instanceof ImportError) {
+    const lines = e.problems.map(
+      (p) => `  ${p.file}:${p.line}${p.column ? ` [${p.column}]` : ""}: ${p.message}`,
+    );
+    const more =
+      e.total > e.problems.length ? `\n  … and ${count(e.total - e.problems.length)} more` : "";
+    throw new CliError(
+      `contact history import rejected, nothing was written (${count(e.total)} problem(s)):\n${lines.join("\n")}${more}`,
+    );
+  }
+  throw e;
+}
+
+/** YYYY-MM-DD or YYYY-MM-DDTHH:MM, read as UTC */
+export function campaignDateOption(value: string): Date {
+  const m = /^(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2}))?$/.exec(value.trim());
+  const d = m ? new Date(`${m[1]}T${m[2] ?? "00:00"}:00Z`) : null;
+  // Date rolls 2026-02-30 over to March: a real date reads back the same day
+  if (!d || Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== m![1])
+    throw new InvalidArgumentError("must be a date YYYY-MM-DD or YYYY-MM-DDTHH:MM (UTC)");
+  return d;
+}
+
+export function registerHistoryCommands(program: Command): void {
+  const history = program.command("history").description("the contact history");
+  history
+    .command("import")
+    .description(
+      "import past contacts (customer_id, offer_id, channel_id, contacted_at); a contact already in the history is skipped",
+    )
+    .requiredOption("--file <path>", "the CSV file")
+    .option("--json", "print a JSON summary")
+    .action(async (o: { file: string; json?: boolean }) => {
+      const out = createOutput(o);
+      await withDatabase(out, async (db) => {
+        const s = await importHistory(db.pool, path.resolve(o.file), { importedBy: "cli" }).catch(
+          userFacing,
+        );
+        if (o.json) out.json(s);
+        else
+          out.info(
+            `${count(s.rowsRead)} contact rows from ${s.file}: ${count(s.inserted)} new, ${count(s.unchanged)} already in the history (${s.seconds.toFixed(1)} s, import ${s.importId})`,
+          );
+      });
+    });
+  history
+    .command("summary")
+    .description("contacts, customers contacted, first and last contact")
+    .option("--json", "print JSON")
+    .action(async (o: { json?: boolean }) => {
+      const out = createOutput(o);
+      await withDatabase(out, async (db) => {
+        const s = await contactHistorySummary(db.pool);
+        if (o.json) out.json(s);
+        else
+          out.info(
+            `${count(s.contacts)} contacts of ${count(s.customers)} customers, ${s.first?.toISOString() ?? "-"} to ${s.last?.toISOString() ?? "-"}`,
+          );
+      });
+    });
+}
+
+/** `plan commit` (a subcommand of `plan`). */
+export function registerPlanCommitCommand(plan: Command): void {
+  plan
+    .command("commit")
+    .description(
+      "record a SUCCEEDED plan's treatment assignments into the contact history on the campaign date (once per plan)",
+    )
+    .requiredOption("--plan <id>", "plan id", intOption)
+    .requiredOption(
+      "--campaign-date <date>",
+      "YYYY-MM-DD or YYYY-MM-DDTHH:MM (UTC)",
+      campaignDateOption,
+    )
+    .option("--json", "print JSON")
+    .action(async (o: { plan: number; campaignDate: Date; json?: boolean }) => {
+      const out = createOutput(o);
+      await withDatabase(out, async (db) => {
+        const r = await commitPlan(db.pool, o.plan, o.campaignDate, { committedBy: "cli" }).catch(
+          userFacing,
+        );
+        if (o.json) out.json(r);
+        else
+          out.info(
+            `plan ${r.planId} committed: ${count(r.contacts)} treatment contacts on ${r.campaignDate.toISOString()} (${count(r.inserted)} new to the history)`,
+          );
+      });
+    });
+}
