@@ -14,16 +14,13 @@
 // contacted_at, all required. Extra columns are allowed and not stored.
 import { stat } from "node:fs/promises";
 import { basename } from "node:path";
-import { once } from "node:events";
-import { finished } from "node:stream/promises";
 import type { Pool, PoolClient } from "pg";
-import { from as copyFrom } from "pg-copy-streams";
 import { quoteCell } from "./cells";
+import { stageOneFile } from "./stage-one-file";
 import { CopyOut } from "./copy-out";
-import { readCsvFile, type CsvRecord } from "./csv-reader";
+import type { CsvRecord } from "./csv-reader";
 import { ImportError, ProblemLog } from "./errors";
 import type { HeaderLayout } from "./header";
-import { FileRows } from "./rows/file-rows";
 import { RowEncoder, range, type FileKind } from "./rows/row-encoder";
 
 export interface ContactImportSummary {
@@ -210,7 +207,14 @@ async function runImport(
   );
   const name = basename(file);
   const problems = new ProblemLog();
-  const rowsRead = await stage(client, file, name, problems);
+  const rowsRead = await stageOneFile(
+    client,
+    file,
+    name,
+    contactsKind(name),
+    "COPY _contacts (line, customer_external_id, offer_external_id, channel_external_id, contacted_at) FROM STDIN",
+    problems,
+  );
   await client.query("ANALYZE _contacts");
   await client.query(RESOLVE);
   await unknownChecks(client, name, problems);
@@ -240,43 +244,6 @@ async function runImport(
     [importId, inserted, unchanged, seconds],
   );
   return { importId, file, rowsRead, inserted, unchanged, seconds };
-}
-
-/** Reads the file into _contacts (COPY streams while the file is read); returns its data rows. */
-async function stage(
-  client: PoolClient,
-  file: string,
-  name: string,
-  problems: ProblemLog,
-): Promise<number> {
-  const out = new CopyOut();
-  const copy = client.query(
-    copyFrom(
-      "COPY _contacts (line, customer_external_id, offer_external_id, channel_external_id, contacted_at) FROM STDIN",
-    ),
-  );
-  let failure: Error | null = null;
-  copy.on("error", (e: Error) => (failure ??= e));
-  const send = async (final: boolean) => {
-    if (failure) throw failure;
-    for (const chunk of out.take(final)) copy.write(chunk);
-    if (copy.writableLength > 8 << 20) await once(copy, "drain");
-  };
-  const rows = new FileRows(name, contactsKind(name), problems, out, { catalog: null }, () =>
-    send(false),
-  );
-  try {
-    await readCsvFile(file, rows);
-    rows.finish();
-    await send(true);
-    copy.end();
-    await finished(copy);
-  } catch (e) {
-    copy.destroy(new Error("import aborted"));
-    throw e;
-  }
-  if (failure) throw failure;
-  return rows.rows;
 }
 
 // Each staged row with its database ids (NULL when unknown).

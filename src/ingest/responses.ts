@@ -14,16 +14,13 @@
 // that one) and revenue (number >= 0, empty = 0) optional; extra columns are kept as attributes.
 import { stat } from "node:fs/promises";
 import { basename, join } from "node:path";
-import { once } from "node:events";
-import { finished } from "node:stream/promises";
 import type { Pool, PoolClient } from "pg";
-import { from as copyFrom } from "pg-copy-streams";
 import { parseBoolean, quoteCell } from "./cells";
 import { CopyOut } from "./copy-out";
-import { readCsvFile, type CsvRecord } from "./csv-reader";
+import { stageOneFile } from "./stage-one-file";
+import type { CsvRecord } from "./csv-reader";
 import { ImportError, ProblemLog } from "./errors";
 import type { HeaderLayout } from "./header";
-import { FileRows } from "./rows/file-rows";
 import { RowEncoder, range, type FileKind } from "./rows/row-encoder";
 
 /** the file read when a directory is given */
@@ -191,7 +188,14 @@ async function runImport(
   await client.query(`CREATE TEMP TABLE _responses (${STAGING_COLUMNS}) ON COMMIT DROP`);
   const name = basename(file);
   const problems = new ProblemLog();
-  const rowsRead = await stage(client, file, name, problems);
+  const rowsRead = await stageOneFile(
+    client,
+    file,
+    name,
+    responsesKind(name),
+    "COPY _responses (line, customer_external_id, offer_external_id, channel_external_id, responded, revenue, attributes) FROM STDIN",
+    problems,
+  );
   await client.query("ANALYZE _responses");
   await client.query(RESOLVE, [planId]);
   await setChecks(client, name, planId, problems);
@@ -233,43 +237,6 @@ async function runImport(
     [importId, inserted, updated, unchanged, seconds],
   );
   return { importId, planId, file, rowsRead, inserted, updated, unchanged, seconds };
-}
-
-/** Reads the file into _responses (COPY streams while the file is read); returns its data rows. */
-async function stage(
-  client: PoolClient,
-  file: string,
-  name: string,
-  problems: ProblemLog,
-): Promise<number> {
-  const out = new CopyOut();
-  const copy = client.query(
-    copyFrom(
-      "COPY _responses (line, customer_external_id, offer_external_id, channel_external_id, responded, revenue, attributes) FROM STDIN",
-    ),
-  );
-  let failure: Error | null = null;
-  copy.on("error", (e: Error) => (failure ??= e));
-  const send = async (final: boolean) => {
-    if (failure) throw failure;
-    for (const chunk of out.take(final)) copy.write(chunk);
-    if (copy.writableLength > 8 << 20) await once(copy, "drain");
-  };
-  const rows = new FileRows(name, responsesKind(name), problems, out, { catalog: null }, () =>
-    send(false),
-  );
-  try {
-    await readCsvFile(file, rows);
-    rows.finish();
-    await send(true);
-    copy.end();
-    await finished(copy);
-  } catch (e) {
-    copy.destroy(new Error("import aborted"));
-    throw e;
-  }
-  if (failure) throw failure;
-  return rows.rows;
 }
 
 // Each staged row with its database ids and the plan's assignment of that (customer, offer).
