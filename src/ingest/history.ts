@@ -12,6 +12,7 @@
 //
 // Columns (header names trimmed, any letter case, any order): customer_id, offer_id, channel_id,
 // contacted_at, all required. Extra columns are allowed and not stored.
+import { inTransaction } from "../db/transaction";
 import { stat } from "node:fs/promises";
 import { basename } from "node:path";
 import type { Pool, PoolClient } from "pg";
@@ -171,26 +172,11 @@ export async function importContactHistory(
   const started = performance.now();
   if (!(await stat(path).catch(() => null))?.isFile())
     throw new ImportError([{ file: path, line: 0, column: null, message: "no such file" }], 1);
-  const client = await pool.connect();
-  let broken = false;
-  try {
-    await client.query("BEGIN");
+  return inTransaction(pool, async (client) => {
     // a contacted_at without an offset is UTC, whatever the server's default time zone
     await client.query("SET LOCAL TIME ZONE 'UTC'");
-    const summary = await runImport(client, path, opts, started);
-    await client.query("COMMIT");
-    return summary;
-  } catch (e) {
-    try {
-      await client.query("ROLLBACK");
-    } catch {
-      // e.g. the connection died mid-COPY: discard it rather than return it to the pool
-      broken = true;
-    }
-    throw e;
-  } finally {
-    client.release(broken);
-  }
+    return runImport(client, path, opts, started);
+  });
 }
 
 async function runImport(

@@ -9,6 +9,7 @@
 // The small catalog files (channels, offers) are checked and merged first, so that score rows can
 // be given their offer and channel ids while they are read. Any problem: reading goes on to the
 // end to report the rest, the detailed checks run, ImportError is thrown, all is rolled back.
+import { inTransaction } from "../db/transaction";
 import type { Pool, PoolClient } from "pg";
 import { loadCatalogIds, type CatalogIds } from "./catalog-ids";
 import { resolveFiles, type ImportFileName, type ImportFileSpec } from "./dataset-files";
@@ -67,24 +68,7 @@ export async function importDataset(
   const started = performance.now();
   const startedAt = new Date();
   const specs = await resolveFiles(dir, opts.files);
-  const client = await pool.connect();
-  let broken = false;
-  try {
-    await client.query("BEGIN");
-    const summary = await runImport(client, dir, specs, opts, started, startedAt);
-    await client.query("COMMIT");
-    return summary;
-  } catch (e) {
-    try {
-      await client.query("ROLLBACK");
-    } catch {
-      // e.g. the connection died mid-COPY: discard it rather than return it to the pool
-      broken = true;
-    }
-    throw e;
-  } finally {
-    client.release(broken);
-  }
+  return inTransaction(pool, (client) => runImport(client, dir, specs, opts, started, startedAt));
 }
 
 async function runImport(

@@ -12,6 +12,7 @@
 // Columns (header names trimmed, any letter case, any order): customer_id, offer_id, responded
 // (true/false) required; channel_id (empty = the channel the plan assigned; given, it must be
 // that one) and revenue (number >= 0, empty = 0) optional; extra columns are kept as attributes.
+import { inTransaction } from "../db/transaction";
 import { stat } from "node:fs/promises";
 import { basename, join } from "node:path";
 import type { Pool, PoolClient } from "pg";
@@ -155,24 +156,7 @@ export async function importResponses(
 ): Promise<ResponseImportSummary> {
   const started = performance.now();
   const file = await resolveResponseFile(path);
-  const client = await pool.connect();
-  let broken = false;
-  try {
-    await client.query("BEGIN");
-    const summary = await runImport(client, planId, file, opts, started);
-    await client.query("COMMIT");
-    return summary;
-  } catch (e) {
-    try {
-      await client.query("ROLLBACK");
-    } catch {
-      // e.g. the connection died mid-COPY: discard it rather than return it to the pool
-      broken = true;
-    }
-    throw e;
-  } finally {
-    client.release(broken);
-  }
+  return inTransaction(pool, (client) => runImport(client, planId, file, opts, started));
 }
 
 async function runImport(
