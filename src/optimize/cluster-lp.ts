@@ -30,6 +30,8 @@ export interface ClusterAggregates {
   eligibleOffer: Float64Array;
   /** segment slot of each cluster (coupling.ts), -1 when its members span slots */
   slot: Int32Array;
+  /** per custom-capacity row t of the coupling: k × O × K sums of its coefficient */
+  sumE: Float64Array[];
 }
 
 export function aggregate(
@@ -47,6 +49,8 @@ export function aggregate(
   const eligibleOffer = new Float64Array(k * O);
   const slot = new Int32Array(k).fill(-2);
   const stamp = new Int32Array(O).fill(-1);
+  const nE = cp.extraRow.length;
+  const sumE = cp.extraCoef.map(() => new Float64Array(k * O * K));
   for (let i = 0; i < inst.numCustomers; i++) {
     const g = membership[i];
     if (g < 0) continue;
@@ -60,6 +64,7 @@ export function aggregate(
       eligible[idx]++;
       sumR[idx] += inst.optReturn[p];
       sumC[idx] += inst.optCost[p];
+      for (let t = 0; t < nE; t++) sumE[t][idx] += cp.extraCoef[t][p];
       if (stamp[o] !== i) {
         stamp[o] = i;
         eligibleOffer[g * O + o]++;
@@ -67,7 +72,7 @@ export function aggregate(
     }
   }
   for (let g = 0; g < k; g++) if (slot[g] === -2) slot[g] = 0;
-  return { k, size, eligible, sumR, sumC, eligibleOffer, slot };
+  return { k, size, eligible, sumR, sumC, eligibleOffer, slot, sumE };
 }
 
 /** Splits clusters whose members span segment slots, so segment rules stay exact. */
@@ -165,7 +170,9 @@ export function buildClusterLp(
         upper.push(e);
         const grp = groupIndex(cp, slot, o, k);
         for (let j = 0; j < m; j++) {
-          const a = cp.coefR[j] * rBar + cp.coefC[j] * cBar + cp.groupF[grp * m + j];
+          let a = cp.coefR[j] * rBar + cp.coefC[j] * cBar + cp.groupF[grp * m + j];
+          const t = cp.extraRow.indexOf(j);
+          if (t >= 0) a += agg.sumE[t][idx] / e;
           if (a !== 0) {
             rowIndex.push(j);
             values.push(a);

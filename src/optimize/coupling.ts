@@ -11,9 +11,15 @@
 // share slot 0; so the group count stays (rule segments + 1) × offers × channels.
 
 import type { Instance, PlanConstraints } from "./instance";
+import type { ExtraRowSpec, LocalRules } from "./policies";
 import type { ConstraintKind } from "./types";
 
-export type RowKind = Exclude<ConstraintKind, "offers_per_customer">;
+export type RowKind =
+  Exclude<ConstraintKind, "offers_per_customer" | PolicyKindOutsideRows> | "custom_capacity";
+
+/** policies that never become coupling rows (policies.ts handles them per customer) */
+type PolicyKindOutsideRows =
+  "fatigue" | "cool_off" | "mutual_exclusion" | "sequencing" | "household";
 
 export interface CouplingRow {
   name: string;
@@ -60,6 +66,20 @@ export interface Coupling {
   maxOffersPerCustomer: number;
   /** 1 + h, or 0 without hurdle */
   hurdleFactor: number;
+  /**
+   * rows whose coefficient is per option (custom capacities): row extraRow[t] gets
+   * extraCoef[t][p] on top of its group term (which is 0 for these rows)
+   */
+  extraRow: Int32Array;
+  extraCoef: Float64Array[];
+  /** per-customer rules every move must respect (policies.ts); null = none */
+  local: LocalRules | null;
+}
+
+/** What compiled policies add to the coupling (policies.ts). */
+export interface CouplingPolicies {
+  extraRows: ExtraRowSpec[];
+  local: LocalRules | null;
 }
 
 export function groupIndex(cp: Coupling, slot: number, offer: number, channel: number): number {
@@ -103,7 +123,11 @@ export function validateInput(inst: Instance, cons: PlanConstraints): void {
   }
 }
 
-export function buildCoupling(inst: Instance, cons: PlanConstraints): Coupling {
+export function buildCoupling(
+  inst: Instance,
+  cons: PlanConstraints,
+  policies: CouplingPolicies = { extraRows: [], local: null },
+): Coupling {
   const O = inst.offerIds.length;
   const K = inst.channelIds.length;
   const rows: CouplingRow[] = [];
@@ -153,6 +177,11 @@ export function buildCoupling(inst: Instance, cons: PlanConstraints): Coupling {
     if (rule.minShare !== null) {
       rows.push({ name: rule.name, kind: "segment_min_share", sense: "GE", rhs: 0, ref: q });
     }
+  });
+  const extraRow = new Int32Array(policies.extraRows.length);
+  policies.extraRows.forEach((x, t) => {
+    extraRow[t] = rows.length;
+    rows.push({ name: x.name, kind: "custom_capacity", sense: x.sense, rhs: x.rhs, ref: t });
   });
   const m = rows.length;
 
@@ -259,6 +288,18 @@ export function buildCoupling(inst: Instance, cons: PlanConstraints): Coupling {
   const unit = new Float64Array(m);
   rows.forEach((row, j) => {
     unit[j] = row.kind === "budget" ? meanOr1(sumC) : row.kind === "hurdle" ? meanOr1(absH) : 1;
+    if (row.kind === "custom_capacity") {
+      const coef = policies.extraRows[row.ref].coef;
+      let abs = 0;
+      let nz = 0;
+      for (let p = 0; p < coef.length; p++) {
+        if (coef[p] !== 0) {
+          abs += Math.abs(coef[p]);
+          nz++;
+        }
+      }
+      unit[j] = nz > 0 && abs > 0 ? abs / nz : 1;
+    }
   });
 
   return {
@@ -287,6 +328,9 @@ export function buildCoupling(inst: Instance, cons: PlanConstraints): Coupling {
     valueScale: meanOr1(absR),
     maxOffersPerCustomer: cons.maxOffersPerCustomer,
     hurdleFactor: cons.hurdleRate === null ? 0 : 1 + h,
+    extraRow,
+    extraCoef: policies.extraRows.map((x) => x.coef),
+    local: policies.local,
   };
 }
 
@@ -343,13 +387,21 @@ export function coefficient(cp: Coupling, inst: Instance, p: number, j: number):
   return (
     cp.coefR[j] * inst.optReturn[p] +
     cp.coefC[j] * inst.optCost[p] +
-    cp.groupF[cp.optGroup[p] * cp.m + j]
+    cp.groupF[cp.optGroup[p] * cp.m + j] +
+    extraCoefficient(cp, p, j)
   );
+}
+
+/** The per-option part of row j's coefficient (custom capacities), 0 for every other row. */
+export function extraCoefficient(cp: Coupling, p: number, j: number): number {
+  for (let t = 0; t < cp.extraRow.length; t++) if (cp.extraRow[t] === j) return cp.extraCoef[t][p];
+  return 0;
 }
 
 /** Row activities A·x of a selection, from scratch. */
 export function activities(cp: Coupling, inst: Instance, selected: Uint8Array): Float64Array {
   const cnt = new Float64Array(cp.numGroups);
+  const sumE = new Float64Array(cp.extraRow.length);
   let sumR = 0;
   let sumC = 0;
   for (let p = 0; p < selected.length; p++) {
@@ -357,8 +409,9 @@ export function activities(cp: Coupling, inst: Instance, selected: Uint8Array): 
     cnt[cp.optGroup[p]]++;
     sumR += inst.optReturn[p];
     sumC += inst.optCost[p];
+    for (let t = 0; t < sumE.length; t++) sumE[t] += cp.extraCoef[t][p];
   }
-  return activitiesFromGroups(cp, cnt, sumR, sumC);
+  return activitiesFromGroups(cp, cnt, sumR, sumC, sumE);
 }
 
 export function activitiesFromGroups(
@@ -366,9 +419,11 @@ export function activitiesFromGroups(
   cnt: Float64Array,
   sumR: number,
   sumC: number,
+  sumE: Float64Array | null = null,
   out: Float64Array = new Float64Array(cp.m),
 ): Float64Array {
   for (let j = 0; j < cp.m; j++) out[j] = cp.coefR[j] * sumR + cp.coefC[j] * sumC;
+  if (sumE !== null) for (let t = 0; t < cp.extraRow.length; t++) out[cp.extraRow[t]] += sumE[t];
   for (let g = 0; g < cp.numGroups; g++) {
     const n = cnt[g];
     if (n === 0) continue;

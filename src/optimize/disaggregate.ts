@@ -73,7 +73,7 @@ export function disaggregate(input: DisaggregateInput): Uint8Array {
   const selected = new Uint8Array(nOpt);
   const count = new Uint8Array(inst.numCustomers);
   const rng = new Rng(seed);
-  const { alpha, beta, phi } = prices;
+  const { alpha, beta, phi, adj } = prices;
   const r = inst.optReturn;
   const c = inst.optCost;
   const grp = cp.optGroup;
@@ -103,7 +103,10 @@ export function disaggregate(input: DisaggregateInput): Uint8Array {
         if (targets[tBase + offer[p] * K + channel[p]] <= 0) continue;
         cand[nc] = p;
         candOwner[nc] = i;
-        key[nc++] = method === "RANDOM" ? rng.float() : alpha * r[p] + beta * c[p] - phi[grp[p]];
+        key[nc++] =
+          method === "RANDOM"
+            ? rng.float()
+            : alpha * r[p] + beta * c[p] - phi[grp[p]] - (adj === null ? 0 : adj[p]);
       }
     }
     if (nc === 0) continue;
@@ -164,7 +167,7 @@ function improveByExchange(
   const K = cp.numChannels;
   const T = O * K; // target index o·K + k; T = "no contact"
   const M = cp.maxOffersPerCustomer;
-  const { alpha, beta, phi } = prices;
+  const { alpha, beta, phi, adj } = prices;
   const r = inst.optReturn;
   const c = inst.optCost;
   const grp = cp.optGroup;
@@ -196,7 +199,9 @@ function improveByExchange(
           const isNone = p === e;
           if (isNone ? count[i] >= M : !selected[p]) continue;
           const A = isNone ? T : inst.optOffer[p] * K + inst.optChannel[p];
-          const vA = isNone ? 0 : alpha * r[p] + beta * c[p] - phi[grp[p]];
+          const vA = isNone
+            ? 0
+            : alpha * r[p] + beta * c[p] - phi[grp[p]] - (adj === null ? 0 : adj[p]);
           // to "none" (only from a held option)
           if (!isNone) consider(A, T, -vA, i, p, -1);
           for (let q = s; q < e; q++) {
@@ -204,7 +209,8 @@ function improveByExchange(
             const ob = inst.optOffer[q];
             if (heldBy[ob] === i && heldOpt[ob] !== p) continue; // offer held by another unit
             const B = ob * K + inst.optChannel[q];
-            consider(A, B, alpha * r[q] + beta * c[q] - phi[grp[q]] - vA, i, isNone ? -1 : p, q);
+            const vq = alpha * r[q] + beta * c[q] - phi[grp[q]] - (adj === null ? 0 : adj[q]);
+            consider(A, B, vq - vA, i, isNone ? -1 : p, q);
           }
         }
       }

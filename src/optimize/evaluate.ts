@@ -4,6 +4,7 @@
 // row representation (coupling.ts).
 
 import type { Instance, PlanConstraints } from "./instance";
+import { policyRows } from "./policy-report";
 import type { ConstraintKind, ConstraintReportRow, Kpis, Sense, Violation } from "./types";
 
 /** relative tolerance of violations(): |excess| ≤ REL_TOL · max(1, |activity|, |bound|) */
@@ -116,9 +117,12 @@ interface RawRow {
   bound: number;
   /** slack below this counts as binding */
   unit: number;
+  reportOnly?: boolean;
+  /** how far past the bound, where activity and bound don't tell (averages) */
+  excess?: number;
 }
 
-function rawRows(inst: Instance, cons: PlanConstraints, t: Tally): RawRow[] {
+function rawRows(inst: Instance, cons: PlanConstraints, t: Tally, selected: Uint8Array): RawRow[] {
   const rows: RawRow[] = [];
   if (Number.isFinite(cons.budget)) {
     const unit = Number.isFinite(t.minCost) ? t.minCost : 0;
@@ -202,6 +206,7 @@ function rawRows(inst: Instance, cons: PlanConstraints, t: Tally): RawRow[] {
       });
     }
   });
+  if (cons.policies && cons.policies.length > 0) rows.push(...policyRows(inst, cons, selected));
   rows.push({
     name: "offers_per_customer",
     kind: "offers_per_customer",
@@ -231,31 +236,38 @@ export function constraintReport(
   selected: Uint8Array,
   duals?: ReadonlyMap<string, number>,
 ): ConstraintReportRow[] {
-  return reportOf(inst, cons, tally(inst, cons, selected), duals);
+  return reportOf(inst, cons, tally(inst, cons, selected), selected, duals);
 }
 
 function reportOf(
   inst: Instance,
   cons: PlanConstraints,
   t: Tally,
+  selected: Uint8Array,
   duals?: ReadonlyMap<string, number>,
 ): ConstraintReportRow[] {
-  return rawRows(inst, cons, t).map((row) => {
+  return rawRows(inst, cons, t, selected).map((row) => {
     const slack = slackOf(row);
+    const perCustomer =
+      row.kind === "offers_per_customer" ||
+      row.kind === "fatigue" ||
+      row.kind === "mutual_exclusion" ||
+      row.kind === "household";
     const binding =
-      row.kind === "offers_per_customer"
-        ? row.activity >= row.bound
-        : slack < Math.max(row.unit, tolerance(row));
-    return {
+      !row.reportOnly &&
+      (perCustomer ? row.activity >= row.bound : slack < Math.max(row.unit, tolerance(row)));
+    const out: ConstraintReportRow = {
       name: row.name,
       kind: row.kind,
       sense: row.sense,
       activity: row.activity,
       bound: row.bound,
       slack,
-      dual: duals?.get(row.name) ?? null,
+      dual: row.reportOnly ? null : (duals?.get(row.name) ?? null),
       binding,
     };
+    if (row.reportOnly) out.reportOnly = true;
+    return out;
   });
 }
 
@@ -265,13 +277,19 @@ export function violations(
   cons: PlanConstraints,
   selected: Uint8Array,
 ): Violation[] {
-  return violationsOf(inst, cons, tally(inst, cons, selected));
+  return violationsOf(inst, cons, tally(inst, cons, selected), selected);
 }
 
-function violationsOf(inst: Instance, cons: PlanConstraints, t: Tally): Violation[] {
+function violationsOf(
+  inst: Instance,
+  cons: PlanConstraints,
+  t: Tally,
+  selected: Uint8Array,
+): Violation[] {
   const out: Violation[] = [];
-  for (const row of rawRows(inst, cons, t)) {
-    const excess = -slackOf(row);
+  for (const row of rawRows(inst, cons, t, selected)) {
+    if (row.reportOnly) continue;
+    const excess = row.excess ?? -slackOf(row);
     if (excess > tolerance(row)) {
       out.push({
         name: row.name,
@@ -306,7 +324,7 @@ export function evaluatePlan(
   const t = tally(inst, cons, selected);
   return {
     kpis: kpisOf(inst, t),
-    constraintReport: reportOf(inst, cons, t, duals),
-    violations: violationsOf(inst, cons, t),
+    constraintReport: reportOf(inst, cons, t, selected, duals),
+    violations: violationsOf(inst, cons, t, selected),
   };
 }

@@ -2,6 +2,8 @@
 // compressed rows of typed arrays. Built from PostgreSQL in one streaming pass (src/db), or by
 // tests directly. Indexes, not database ids, are used everywhere inside src/optimize.
 
+import type { Policy } from "./policy-types";
+
 export interface Instance {
   numCustomers: number;
   /** external ids, index = offer / channel / segment number */
@@ -31,6 +33,8 @@ export interface PlanConstraints {
   offerMin: Float64Array; // per offer
   offerMax: Float64Array; // per offer, Infinity = none
   segmentRules: ResolvedSegmentRule[];
+  /** contact policies (policy-types.ts); absent = none */
+  policies?: Policy[];
 }
 
 export interface ResolvedSegmentRule {

@@ -15,6 +15,7 @@
 
 import { activitiesFromGroups, type Coupling } from "./coupling";
 import type { Instance } from "./instance";
+import { LocalChooser } from "./local-choice";
 
 export interface ObjectiveWeights {
   wr: number;
@@ -28,6 +29,8 @@ export interface PriceTable {
   alpha: number;
   beta: number;
   phi: Float64Array;
+  /** per option: the price of its custom-capacity coefficients, subtracted too; null = none */
+  adj: Float64Array | null;
 }
 
 export function priceTable(cp: Coupling, lambda: Float64Array, w: ObjectiveWeights): PriceTable {
@@ -47,22 +50,37 @@ export function priceTable(cp: Coupling, lambda: Float64Array, w: ObjectiveWeigh
     }
     phi[g] = s;
   }
-  return { alpha, beta, phi };
+  let adj: Float64Array | null = null;
+  for (let t = 0; t < cp.extraRow.length; t++) {
+    const j = cp.extraRow[t];
+    const ls = lambda[j] * cp.sign[j];
+    if (ls === 0) continue;
+    const coef = cp.extraCoef[t];
+    if (adj === null) adj = new Float64Array(coef.length);
+    for (let p = 0; p < coef.length; p++) adj[p] += ls * coef[p];
+  }
+  return { alpha, beta, phi, adj };
 }
 
 export function reducedValue(pt: PriceTable, cp: Coupling, inst: Instance, p: number): number {
-  return pt.alpha * inst.optReturn[p] + pt.beta * inst.optCost[p] - pt.phi[cp.optGroup[p]];
+  return (
+    pt.alpha * inst.optReturn[p] +
+    pt.beta * inst.optCost[p] -
+    pt.phi[cp.optGroup[p]] -
+    (pt.adj === null ? 0 : pt.adj[p])
+  );
 }
 
 /** Reduced value of every option (for passes that look at them several times). */
 export function reducedValues(cp: Coupling, inst: Instance, pt: PriceTable): Float64Array {
   const n = inst.optOffer.length;
   const v = new Float64Array(n);
-  const { alpha, beta, phi } = pt;
+  const { alpha, beta, phi, adj } = pt;
   const r = inst.optReturn;
   const c = inst.optCost;
   const g = cp.optGroup;
   for (let p = 0; p < n; p++) v[p] = alpha * r[p] + beta * c[p] - phi[g[p]];
+  if (adj !== null) for (let p = 0; p < n; p++) v[p] -= adj[p];
   return v;
 }
 
@@ -98,6 +116,8 @@ export class PassScratch {
   readonly candV: Float64Array;
   readonly slotOfOffer: Int32Array;
   readonly stamp: Int32Array;
+  readonly local: LocalChooser;
+  private zero: Float64Array | null = null;
   constructor(inst: Instance) {
     let widest = 0;
     for (let i = 0; i < inst.numCustomers; i++) {
@@ -107,6 +127,12 @@ export class PassScratch {
     this.candV = new Float64Array(widest + 1);
     this.slotOfOffer = new Int32Array(inst.offerIds.length);
     this.stamp = new Int32Array(inst.offerIds.length).fill(-1);
+    this.local = new LocalChooser(widest, inst.offerIds.length, inst.channelIds.length);
+  }
+
+  zeros(n: number): Float64Array {
+    if (this.zero === null || this.zero.length < n) this.zero = new Float64Array(n);
+    return this.zero;
   }
 }
 
@@ -120,6 +146,15 @@ export function lagrangianPass(
 ): PassResult {
   const pt = priceTable(cp, lambda, w);
   const { alpha, beta, phi } = pt;
+  // custom-capacity prices per option; the flag keeps the common case free of the extra read
+  const hasAdj = pt.adj !== null;
+  const adj = pt.adj ?? scratch.zeros(1);
+  const nE = cp.extraRow.length;
+  const sumE = nE > 0 ? new Float64Array(nE) : null;
+  const addE = (p: number) => {
+    for (let t = 0; t < nE; t++) sumE![t] += cp.extraCoef[t][p];
+  };
+  const classes = cp.local?.classes ?? [];
   const r = inst.optReturn;
   const c = inst.optCost;
   const grp = cp.optGroup;
@@ -145,7 +180,7 @@ export function lagrangianPass(
       let top = -Infinity; // best v, even if ≤ 0
       let second = -Infinity;
       for (let p = s; p < e; p++) {
-        const v = alpha * r[p] + beta * c[p] - phi[grp[p]];
+        const v = alpha * r[p] + beta * c[p] - phi[grp[p]] - (hasAdj ? adj[p] : 0);
         if (v > top) {
           second = top;
           top = v;
@@ -162,6 +197,7 @@ export function lagrangianPass(
         cnt[grp[bp]]++;
         sumR += r[bp];
         sumC += c[bp];
+        if (sumE) addE(bp);
         contacts++;
         if (sel) sel[bp] = 1;
       }
@@ -175,8 +211,33 @@ export function lagrangianPass(
       const s = start[i];
       const e = start[i + 1];
       let nc = 0;
+      if (classes.length > 0) {
+        // rules over the customer's own selection: solve its choice exactly
+        const res = scratch.local.choose(
+          i,
+          s,
+          e,
+          M,
+          classes,
+          inst,
+          (p) => alpha * r[p] + beta * c[p] - phi[grp[p]] - (hasAdj ? adj[p] : 0),
+        );
+        if (marg) marg[i] = res.margin;
+        for (let p = s; p < e; p++) if (sel) sel[p] = 0;
+        for (let q = 0; q < res.n; q++) {
+          const bp = res.chosen[q];
+          sumV += res.values[q];
+          cnt[grp[bp]]++;
+          sumR += r[bp];
+          sumC += c[bp];
+          if (sumE) addE(bp);
+          contacts++;
+          if (sel) sel[bp] = 1;
+        }
+        continue;
+      }
       for (let p = s; p < e; p++) {
-        const v = alpha * r[p] + beta * c[p] - phi[grp[p]];
+        const v = alpha * r[p] + beta * c[p] - phi[grp[p]] - (hasAdj ? adj[p] : 0);
         if (sel) sel[p] = 0;
         if (v <= 0) continue;
         const o = offer[p];
@@ -205,7 +266,10 @@ export function lagrangianPass(
         }
         let maxAll = -Infinity;
         for (let p = s; p < e; p++)
-          maxAll = Math.max(maxAll, alpha * r[p] + beta * c[p] - phi[grp[p]]);
+          maxAll = Math.max(
+            maxAll,
+            alpha * r[p] + beta * c[p] - phi[grp[p]] - (hasAdj ? adj[p] : 0),
+          );
         marg[i] = take > 0 ? minSel - bestOut : s < e ? -maxAll : Infinity;
       }
       for (let q = 0; q < take; q++) {
@@ -222,6 +286,7 @@ export function lagrangianPass(
         cnt[grp[bp]]++;
         sumR += r[bp];
         sumC += c[bp];
+        if (sumE) addE(bp);
         contacts++;
         if (sel) sel[bp] = 1;
       }
@@ -229,7 +294,7 @@ export function lagrangianPass(
   }
 
   const scale = opts.rhsScale ?? 1;
-  const activity = activitiesFromGroups(cp, cnt, sumR, sumC);
+  const activity = activitiesFromGroups(cp, cnt, sumR, sumC, sumE);
   const subgradient = new Float64Array(cp.m);
   let value = sumV;
   for (let j = 0; j < cp.m; j++) {

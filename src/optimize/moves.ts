@@ -56,6 +56,18 @@ export class MoveBuffer {
         }
       }
     }
+    const local = state.local;
+    if (local !== null) {
+      // per-customer and household rules (policies.ts): keep only the moves they allow
+      let w = 0;
+      for (let t = 0; t < n; t++) {
+        const a = this.add[t];
+        if (a >= 0 && !local.allows(i, a, this.drop[t])) continue;
+        this.drop[w] = this.drop[t];
+        this.add[w++] = a;
+      }
+      n = w;
+    }
     this.n = n;
     return n;
   }

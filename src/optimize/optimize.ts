@@ -12,6 +12,13 @@
 // are always reported for comparison.
 
 import { buildCoupling, validateInput, type Coupling } from "./coupling";
+import {
+  compilePolicies,
+  expandSelection,
+  validatePolicies,
+  type CompiledPolicies,
+} from "./policies";
+import { inputValues, policyConflicts, withPolicyDuals } from "./policy-prices";
 import { clusterCustomers, featureNames as featureNamesOf } from "./cluster";
 import { aggregate, solveClusterLp, splitBySlot, type ClusterAggregates } from "./cluster-lp";
 import { baselinePlan } from "./baseline";
@@ -54,7 +61,10 @@ class Clock {
 }
 
 interface Core {
+  /** the instance the methods work on: the input without the options the policies forbid */
   inst: Instance;
+  input: Instance;
+  compiled: CompiledPolicies;
   cons: PlanConstraints;
   cp: Coupling;
   solver: LpSolver;
@@ -70,6 +80,8 @@ type MethodOutcome = Omit<
   "kpis" | "constraintReport" | "value" | "baseline" | "timings" | "method" | "objective"
 > & {
   duals: Map<string, number> | undefined;
+  /** the prices the duals come from (≤-form), for the per-customer policies' duals */
+  prices?: { lambda: Float64Array; weights: ObjectiveWeights };
 };
 
 export async function optimize(
@@ -78,11 +90,15 @@ export async function optimize(
   options: OptimizeOptions,
 ): Promise<PlanResult> {
   validateInput(inst, cons);
+  validatePolicies(inst, cons);
   const clock = new Clock();
+  const compiled = compilePolicies(inst, cons);
   const core: Core = {
-    inst,
+    inst: compiled.inst,
+    input: inst,
+    compiled,
     cons,
-    cp: buildCoupling(inst, cons),
+    cp: buildCoupling(compiled.inst, cons, compiled),
     solver: options.solver ?? createSolver("highs"),
     seed: options.seed ?? 1,
     clock,
@@ -95,11 +111,11 @@ export async function optimize(
   // never report it (analyses) skip it.
   const base =
     options.method === "GREEDY" || options.baseline !== false
-      ? baselinePlan(inst, core.cp, cons.offerMin)
+      ? baselinePlan(core.inst, core.cp, cons.offerMin)
       : null;
   if (base) {
     core.progress("baseline", 0);
-    core.baseline = base.feasible ? computeKpis(inst, cons, base.selected) : null;
+    core.baseline = base.feasible ? computeKpis(core.inst, cons, base.selected) : null;
     clock.lap("baseline");
   }
 
@@ -118,7 +134,15 @@ export async function optimize(
   }
 
   core.progress("evaluate", 0.97);
-  const evaluated = evaluatePlan(inst, cons, partial.selected, partial.duals);
+  const selected = expandSelection(compiled, inst.optOffer.length, partial.selected);
+  let duals = partial.duals;
+  if (duals && (cons.policies?.length ?? 0) > 0) {
+    const values = partial.prices
+      ? inputValues(inst, core.cp, compiled, partial.prices.lambda, partial.prices.weights)
+      : null;
+    duals = withPolicyDuals(inst, cons, selected, duals, values);
+  }
+  const evaluated = evaluatePlan(inst, cons, selected, duals);
   const bad = evaluated.violations;
   if (bad.length > 0) {
     // repair guarantees feasibility; reaching this is a bug, never a plan to hand out
@@ -127,10 +151,12 @@ export async function optimize(
   const kpis = evaluated.kpis;
   const report: ConstraintReportRow[] = evaluated.constraintReport;
   const value = objectiveOf(kpis, cons.objective);
-  const { duals: _duals, ...rest } = partial;
+  const { duals: _duals, prices: _prices, ...rest } = partial;
   void _duals;
+  void _prices;
   const result: PlanResult = {
     ...rest,
+    selected,
     method: options.method,
     objective: cons.objective,
     value,
@@ -177,6 +203,12 @@ function dualsByName(cp: Coupling, lambda: Float64Array, scale: number): Map<str
 
 async function failWithDiagnosis(core: Core, model?: LpModel): Promise<never> {
   const d = await diagnose(core.inst, core.cp, core.cons, core.solver, model, core.seed);
+  // name the contact policies that took away what the failing bounds need
+  const named = policyConflicts(core.input, core.cons, core.compiled);
+  if (named.length > 0) {
+    d.messages.unshift(...named);
+    d.message = `no feasible plan: ${d.messages.join("; ")}`;
+  }
   throw new OptimizeError(d.relaxationFeasible ? "NO_PLAN_FOUND" : "INFEASIBLE", d);
 }
 
@@ -203,6 +235,10 @@ async function runExact(core: Core): Promise<MethodOutcome> {
   return {
     selected: res.selected,
     duals: dualsByName(cp, res.lambda, scale),
+    prices: {
+      lambda: res.lambda,
+      weights: res.q === undefined ? { wr: 1, wc: 0 } : { wr: 1, wc: -(1 + res.q) },
+    },
     upperBound: res.upperBound,
   };
 }
@@ -362,6 +398,7 @@ async function runClusterLp(core: Core): Promise<MethodOutcome> {
   return {
     selected: final.selected,
     duals: new Map(cp.rows.map((row, j) => [row.name, lpRes.dual[j] + 0])),
+    prices: { lambda: lpRes.lambda, weights: lpRes.weights },
     upperBound,
     clusters: summaries(inst, cp, agg, summariesFrom),
     featureNames: names,

@@ -4,6 +4,7 @@
 
 import type { Coupling } from "./coupling";
 import type { Instance } from "./instance";
+import { LocalState } from "./policies";
 
 /** internal feasibility tolerance: stricter than evaluate.ts (1e-9) so drift cannot cross it */
 const TOL = 1e-10;
@@ -23,13 +24,22 @@ export class PlanState {
   private readonly touched: Int32Array;
   private readonly isTouched: Uint8Array;
   private nTouched = 0;
+  /** live counts of the per-customer and household rules; null when there are none */
+  readonly local: LocalState | null;
 
+  /**
+   * A selection from elsewhere (a disaggregated or priced plan) may break the per-customer and
+   * household rules, which repair does not see as rows: the weakest contacts (by expected return)
+   * that do are dropped first, and every later move keeps to the rules (canAdd).
+   */
   constructor(
     readonly inst: Instance,
     readonly cp: Coupling,
     selected?: Uint8Array,
   ) {
     this.selected = selected ?? new Uint8Array(inst.optOffer.length);
+    this.local = cp.local ? new LocalState(cp.local, inst) : null;
+    if (this.local && selected) this.shedLocal();
     this.count = new Uint8Array(inst.numCustomers);
     this.act = new Float64Array(cp.m);
     this.gross = new Float64Array(cp.m);
@@ -49,6 +59,7 @@ export class PlanState {
     this.totalR = 0;
     this.totalC = 0;
     this.contacts = 0;
+    this.local?.reset();
     const sel = this.selected;
     const start = inst.custStart;
     // skip unselected options four at a time (most of a plan is zeros)
@@ -68,6 +79,43 @@ export class PlanState {
       this.count[i]++;
       this.contacts++;
       this.addContribution(p, 1, this.act, this.gross);
+      this.local?.update(i, p, 1);
+    }
+  }
+
+  /** Drops the options that break a local rule, weakest first, then recomputes. */
+  private shedLocal(): void {
+    const { inst, selected } = this;
+    const local = this.local!;
+    local.reset();
+    const start = inst.custStart;
+    const order: number[] = [];
+    for (let i = 0; i < inst.numCustomers; i++) {
+      for (let p = start[i]; p < start[i + 1]; p++) if (selected[p]) order.push(p);
+    }
+    // strongest first, so the contacts kept are the best ones
+    order.sort((a, b) => inst.optReturn[b] - inst.optReturn[a] || a - b);
+    selected.fill(0);
+    const count = new Uint8Array(inst.numCustomers);
+    for (const p of order) {
+      // customer of p: binary search in custStart
+      let lo = 0;
+      let hi = inst.numCustomers - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (start[mid] <= p) lo = mid;
+        else hi = mid - 1;
+      }
+      const i = lo;
+      if (count[i] >= this.cp.maxOffersPerCustomer || !local.allows(i, p, -1)) continue;
+      let dup = false;
+      for (let q = start[i]; q < start[i + 1]; q++) {
+        if (selected[q] && inst.optOffer[q] === inst.optOffer[p]) dup = true;
+      }
+      if (dup) continue;
+      selected[p] = 1;
+      count[i]++;
+      local.update(i, p, 1);
     }
   }
 
@@ -91,6 +139,13 @@ export class PlanState {
       const f = cp.groupRowValue[t];
       act[j] += s * f;
       gross[j] += s * Math.abs(f);
+    }
+    for (let t = 0; t < cp.extraRow.length; t++) {
+      const a = cp.extraCoef[t][p];
+      if (a === 0) continue;
+      const j = cp.extraRow[t];
+      act[j] += s * a;
+      gross[j] += s * Math.abs(a);
     }
   }
 
@@ -154,6 +209,14 @@ export class PlanState {
       this.delta[j] += s * f;
       this.deltaGross[j] += s * Math.abs(f);
     }
+    for (let t = 0; t < cp.extraRow.length; t++) {
+      const a = cp.extraCoef[t][p];
+      if (a === 0) continue;
+      const j = cp.extraRow[t];
+      this.touch(j);
+      this.delta[j] += s * a;
+      this.deltaGross[j] += s * Math.abs(a);
+    }
   }
 
   private touch(j: number): void {
@@ -214,6 +277,7 @@ export class PlanState {
       this.addContribution(drop, -1, this.act, this.gross);
       this.count[i]--;
       this.contacts--;
+      this.local?.update(i, drop, -1);
     }
     if (add >= 0) {
       if (this.selected[add]) throw new Error(`option ${add} is already selected`);
@@ -221,6 +285,7 @@ export class PlanState {
       this.addContribution(add, 1, this.act, this.gross);
       this.count[i]++;
       this.contacts++;
+      this.local?.update(i, add, 1);
     }
   }
 
@@ -234,6 +299,6 @@ export class PlanState {
     for (let p = inst.custStart[i]; p < inst.custStart[i + 1]; p++) {
       if (p !== ignoring && this.selected[p] && inst.optOffer[p] === o) return false;
     }
-    return true;
+    return this.local === null || this.local.allows(i, q, ignoring);
   }
 }

@@ -9,6 +9,7 @@
 // Lagrangian bound; with cluster LP prices the exchanges stall (the notes' measurement), which is
 // why callers re-price first.
 
+import { extraCoefficient } from "./coupling";
 import { priceTable, type ObjectiveWeights, type PriceTable } from "./lagrangian";
 import { CandidateList, MoveBuffer, Stamp, widestCustomer } from "./moves";
 import type { PlanState } from "./plan-state";
@@ -59,7 +60,8 @@ class Scratch {
     const e = state.inst.custStart[i + 1];
     for (let p = s; p < e; p++) {
       w[p - s] = weights.wr * r[p] + weights.wc * c[p];
-      v[p - s] = pt.alpha * r[p] + pt.beta * c[p] - pt.phi[grp[p]];
+      v[p - s] =
+        pt.alpha * r[p] + pt.beta * c[p] - pt.phi[grp[p]] - (pt.adj === null ? 0 : pt.adj[p]);
     }
     return s === e ? 0 : this.buf.load(state, i);
   }
@@ -198,7 +200,11 @@ function exchange(sc: Scratch, opts: PolishOptions): { moves: number; gain: numb
       for (let t = 0; t < T; t++) {
         const j = tightRows[t];
         a[(p - s) * T + t] =
-          cp.sign[j] * (cp.coefR[j] * r[p] + cp.coefC[j] * c[p] + cp.groupF[grp[p] * cp.m + j]);
+          cp.sign[j] *
+          (cp.coefR[j] * r[p] +
+            cp.coefC[j] * c[p] +
+            cp.groupF[grp[p] * cp.m + j] +
+            extraCoefficient(cp, p, j));
       }
     }
     let bestA = -1;

@@ -117,7 +117,9 @@ class RowRepair {
     const { inst, cp } = state;
     const lambda = Float64Array.from(opts.lambda ?? new Float64Array(cp.m));
     lambda[j] = 0;
-    const { alpha, beta, phi } = priceTable(cp, lambda, opts.weights);
+    const { alpha, beta, phi, adj } = priceTable(cp, lambda, opts.weights);
+    const extra = cp.extraRow.indexOf(j);
+    const ej = extra >= 0 ? cp.extraCoef[extra] : null;
     const sj = cp.sign[j];
     const cr = cp.coefR[j];
     const cc = cp.coefC[j];
@@ -130,7 +132,7 @@ class RowRepair {
     const bestIdx = new Int32Array(keep);
     const touches = new Uint8Array(cp.numGroups);
     for (let g = 0; g < cp.numGroups; g++) touches[g] = F[g * m + j] !== 0 ? 1 : 0;
-    const isPq = cr !== 0 || cc !== 0;
+    const isPq = cr !== 0 || cc !== 0 || ej !== null;
     const scope = opts.scope;
     const nScope = scope ? scope.length : inst.numCustomers;
     out.clear();
@@ -144,8 +146,8 @@ class RowRepair {
       if (!relevant) continue;
       for (let p = s; p < e; p++) {
         const g = grp[p];
-        val[p - s] = alpha * r[p] + beta * c[p] - phi[g];
-        aj[p - s] = sj * (cr * r[p] + cc * c[p] + F[g * m + j]);
+        val[p - s] = alpha * r[p] + beta * c[p] - phi[g] - (adj === null ? 0 : adj[p]);
+        aj[p - s] = sj * (cr * r[p] + cc * c[p] + F[g * m + j] + (ej === null ? 0 : ej[p]));
       }
       const n = buf.load(state, i);
       let kept = 0;

@@ -19,6 +19,7 @@ export function margins(
   selected: Uint8Array,
 ): Float64Array {
   const { alpha, beta, phi } = pt;
+  const adj = pt.adj;
   const r = inst.optReturn;
   const c = inst.optCost;
   const grp = cp.optGroup;
@@ -34,7 +35,7 @@ export function margins(
     let minSel = Infinity; // smallest v among selected (cost of dropping it)
     for (let p = s; p < e; p++) {
       if (!selected[p]) continue;
-      const v = alpha * r[p] + beta * c[p] - phi[grp[p]];
+      const v = alpha * r[p] + beta * c[p] - phi[grp[p]] - (adj === null ? 0 : adj[p]);
       count++;
       if (v < minSel) minSel = v;
       holderStamp[offer[p]] = i;
@@ -44,7 +45,7 @@ export function margins(
     let maxFree = -Infinity; // best v among unselected options of offers not held
     for (let q = s; q < e; q++) {
       if (selected[q]) continue;
-      const vq = alpha * r[q] + beta * c[q] - phi[grp[q]];
+      const vq = alpha * r[q] + beta * c[q] - phi[grp[q]] - (adj === null ? 0 : adj[q]);
       const o = offer[q];
       if (holderStamp[o] === i) margin = Math.min(margin, holderV[o] - vq);
       else if (vq > maxFree) maxFree = vq;

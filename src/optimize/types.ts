@@ -15,7 +15,13 @@ export type ConstraintKind =
   | "offer_max"
   | "segment_max"
   | "segment_min_share"
-  | "offers_per_customer";
+  | "offers_per_customer"
+  | "fatigue"
+  | "cool_off"
+  | "mutual_exclusion"
+  | "sequencing"
+  | "household"
+  | "custom_capacity";
 
 export type Sense = "LE" | "GE" | "EQ";
 
@@ -46,6 +52,8 @@ export interface ConstraintReportRow {
   dual: number | null;
   /** the bound stops the plan from growing in that direction: slack below one contact's worth */
   binding: boolean;
+  /** a report-only policy: computed and shown, never enforced (absent = enforced) */
+  reportOnly?: boolean;
 }
 
 export interface Violation {

@@ -1,0 +1,33 @@
+// Contact policies of a constraint set, resolved to the dataset's indexes but not yet to the
+// contact history or customer attributes: that second step needs the database and a campaign
+// date (src/db/policy-facts.ts turns a PolicySpec into the core's Policy).
+import type { CustomCapacityPolicy } from "../optimize/policy-types";
+
+interface SpecBase {
+  /** constraint-report name, unique within the set, e.g. "fatigue:30d/channel:call" */
+  name: string;
+  reportOnly: boolean;
+}
+
+/** offer / channel indexes a rule counts; null = all */
+export interface SpecFilter {
+  offers: number[] | null;
+  channels: number[] | null;
+}
+
+export type PolicySpec =
+  | (SpecBase & { kind: "fatigue"; limit: number; windowDays: number; filter: SpecFilter })
+  | (SpecBase & { kind: "cool_off"; days: number; offers: number[] | null })
+  | (SpecBase & { kind: "mutual_exclusion"; offers: number[] })
+  | (SpecBase & { kind: "sequencing"; offer: number; after: number; minDays: number })
+  | (SpecBase & { kind: "household"; limit: number; attribute: string })
+  | (SpecBase & {
+      kind: "custom_capacity";
+      aggregate: CustomCapacityPolicy["aggregate"];
+      max: number | null;
+      min: number | null;
+      filter: SpecFilter;
+      /** customer attribute holding the measure; null when `field` is given */
+      attribute: string | null;
+      field: CustomCapacityPolicy["field"];
+    });
