@@ -116,7 +116,8 @@ export function validateInput(inst: Instance, cons: PlanConstraints): void {
   if (Number.isNaN(cons.budget) || cons.budget < 0) fail("budget");
   for (const rule of cons.segmentRules) {
     if (rule.segment < 0 || rule.segment >= inst.segments.length) fail(`rule ${rule.name} segment`);
-    if (rule.offer >= O || rule.channel >= K) fail(`rule ${rule.name} offer/channel`);
+    const families = cons.channelFamily ? Math.max(0, ...cons.channelFamily) + 1 : K;
+    if (rule.offer >= O || rule.channel >= families) fail(`rule ${rule.name} offer/channel`);
     if (rule.max === null && rule.minShare === null) {
       fail(`rule ${rule.name} has neither max nor minShare`);
     }
@@ -246,7 +247,8 @@ export function buildCoupling(
           const rule = cons.segmentRules[row.ref];
           if (seg !== rule.segment) break;
           const match =
-            (rule.offer < 0 || rule.offer === o) && (rule.channel < 0 || rule.channel === k);
+            (rule.offer < 0 || rule.offer === o) &&
+            (rule.channel < 0 || rule.channel === (cons.channelFamily?.[k] ?? k));
           f = row.kind === "segment_max" ? (match ? 1 : 0) : (match ? 1 : 0) - (rule.minShare ?? 0);
           break;
         }

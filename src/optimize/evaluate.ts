@@ -72,7 +72,7 @@ function tally(inst: Instance, cons: PlanConstraints, selected: Uint8Array): Tal
           const rule = rules[q];
           if (rule.segment !== seg) continue;
           if (rule.offer >= 0 && rule.offer !== o) continue;
-          if (rule.channel >= 0 && rule.channel !== k) continue;
+          if (rule.channel >= 0 && rule.channel !== (cons.channelFamily?.[k] ?? k)) continue;
           t.ruleMatch[q]++;
         }
       }

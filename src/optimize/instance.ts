@@ -35,6 +35,11 @@ export interface PlanConstraints {
   segmentRules: ResolvedSegmentRule[];
   /** contact policies (policy-types.ts); absent = none */
   policies?: Policy[];
+  /**
+   * channel → the channel segment rules name it by (a calendar's per-wave channels map to their
+   * base channel, calendar.ts); absent = itself
+   */
+  channelFamily?: Int32Array;
 }
 
 export interface ResolvedSegmentRule {

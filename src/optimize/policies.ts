@@ -63,6 +63,9 @@ export interface CompiledPolicies {
   extraRowsInput: ExtraRowSpec[];
 }
 
+/** the filter that counts every option */
+export const ALL: OptionFilter = { offers: null, channels: null };
+
 export function enforced(cons: PlanConstraints): Policy[] {
   return (cons.policies ?? []).filter((p) => !p.reportOnly);
 }
@@ -172,15 +175,21 @@ export function compilePolicies(inst: Instance, cons: PlanConstraints): Compiled
   };
   for (const { p: pol, idx } of active) {
     if (pol.kind === "cool_off") {
+      const f = pol.filter ?? ALL;
       for (let t = 0; t < pol.blockedCustomer.length; t++) {
         const i = pol.blockedCustomer[t];
         const o = pol.blockedOffer[t];
-        for (let q = start[i]; q < start[i + 1]; q++) if (offer[q] === o) block(q, idx);
+        for (let q = start[i]; q < start[i + 1]; q++) {
+          if (offer[q] === o && matches(f, o, channel[q])) block(q, idx);
+        }
       }
     } else if (pol.kind === "sequencing") {
+      const f = pol.filter ?? ALL;
       for (let i = 0; i < n; i++) {
         if (pol.qualified[i]) continue;
-        for (let q = start[i]; q < start[i + 1]; q++) if (offer[q] === pol.offer) block(q, idx);
+        for (let q = start[i]; q < start[i + 1]; q++) {
+          if (offer[q] === pol.offer && matches(f, pol.offer, channel[q])) block(q, idx);
+        }
       }
     } else if (pol.kind === "fatigue") {
       for (let i = 0; i < n; i++) {

@@ -15,7 +15,7 @@
 // nothing at the margin.
 
 import type { Instance, PlanConstraints } from "./instance";
-import { customRowName, matches, measureOf } from "./policies";
+import { ALL, customRowName, matches, measureOf } from "./policies";
 import type { Policy } from "./policy-types";
 import type { ConstraintKind, Sense } from "./types";
 
@@ -65,18 +65,23 @@ function rowsOf(inst: Instance, pol: Policy, sel: Uint8Array): PolicyRow[] {
       for (let t = 0; t < pol.blockedCustomer.length; t++) {
         blocked.add(pol.blockedCustomer[t] * O + pol.blockedOffer[t]);
       }
+      const f = pol.filter ?? ALL;
       let bad = 0;
       for (let i = 0; i < n; i++) {
-        for (let p = start[i]; p < start[i + 1]; p++)
-          if (sel[p] && blocked.has(i * O + offer[p])) bad++;
+        for (let p = start[i]; p < start[i + 1]; p++) {
+          if (sel[p] && blocked.has(i * O + offer[p]) && matches(f, offer[p], channel[p])) bad++;
+        }
       }
       return [{ ...base, sense: "LE", activity: bad, bound: 0 }];
     }
     case "sequencing": {
+      const f = pol.filter ?? ALL;
       let bad = 0;
       for (let i = 0; i < n; i++) {
         if (pol.qualified[i]) continue;
-        for (let p = start[i]; p < start[i + 1]; p++) if (sel[p] && offer[p] === pol.offer) bad++;
+        for (let p = start[i]; p < start[i + 1]; p++) {
+          if (sel[p] && offer[p] === pol.offer && matches(f, offer[p], channel[p])) bad++;
+        }
       }
       return [{ ...base, sense: "LE", activity: bad, bound: 0 }];
     }
@@ -194,7 +199,12 @@ export function policyDuals(
         for (let t = 0; t < pol.blockedCustomer.length; t++) {
           const i = pol.blockedCustomer[t];
           for (let p = start[i]; p < start[i + 1]; p++) {
-            if (offer[p] === pol.blockedOffer[t]) consider(i, p, 0);
+            if (
+              offer[p] === pol.blockedOffer[t] &&
+              matches(pol.filter ?? ALL, offer[p], channel[p])
+            ) {
+              consider(i, p, 0);
+            }
           }
         }
         break;
@@ -203,7 +213,9 @@ export function policyDuals(
         for (let i = 0; i < n; i++) {
           if (pol.qualified[i]) continue;
           for (let p = start[i]; p < start[i + 1]; p++)
-            if (offer[p] === pol.offer) consider(i, p, 0);
+            if (offer[p] === pol.offer && matches(pol.filter ?? ALL, offer[p], channel[p])) {
+              consider(i, p, 0);
+            }
         }
         break;
       case "fatigue":

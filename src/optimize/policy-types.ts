@@ -37,6 +37,8 @@ export interface CoolOffPolicy extends PolicyBase {
   /** (customer, offer) pairs contacted within the window: parallel arrays of indexes */
   blockedCustomer: Int32Array;
   blockedOffer: Int32Array;
+  /** options the rule applies to (a calendar's wave); absent = all */
+  filter?: OptionFilter;
 }
 
 /** Never more than one of `offers` to the same customer in one plan. */
@@ -53,6 +55,8 @@ export interface SequencingPolicy extends PolicyBase {
   minDays: number;
   /** per customer: 1 = received `after` early enough */
   qualified: Uint8Array;
+  /** options the rule applies to (a calendar's wave); absent = all */
+  filter?: OptionFilter;
 }
 
 /** At most `limit` contacts per household (customers sharing a household id). */
