@@ -36,17 +36,29 @@ export interface ClusterOptions {
   /** customers sampled to fit k-means (default 20,000) */
   sampleSize?: number;
   withinSegments: boolean;
+  /**
+   * further per-customer features with their names (a custom capacity's measure, so that the
+   * cluster LP can tell the customers who keep an average low from those who raise it)
+   */
+  extra?: { name: string; values: Float64Array }[];
 }
 
-export function featureNames(inst: Instance): string[] {
+export function featureNames(inst: Instance, extra: ClusterOptions["extra"] = []): string[] {
   return [
     ...inst.offerIds.map((id) => `best_return:offer:${id}`),
     ...inst.channelIds.map((id) => `best_return:channel:${id}`),
+    ...extra.map((x) => x.name),
   ];
 }
 
-/** Raw features (√ of best returns) of customer i into out[offset .. offset + d). */
-function features(inst: Instance, i: number, out: Float64Array, offset: number): void {
+/** Raw features (√ of best returns, then the extras) of customer i into out[offset .. offset + d). */
+function features(
+  inst: Instance,
+  i: number,
+  out: Float64Array,
+  offset: number,
+  extra: ClusterOptions["extra"] = [],
+): void {
   const O = inst.offerIds.length;
   const d = O + inst.channelIds.length;
   for (let t = 0; t < d; t++) out[offset + t] = 0;
@@ -61,12 +73,14 @@ function features(inst: Instance, i: number, out: Float64Array, offset: number):
     if (f > out[b]) out[b] = f;
   }
   for (let t = 0; t < d; t++) out[offset + t] = Math.sqrt(out[offset + t]);
+  for (let x = 0; x < extra.length; x++) out[offset + d + x] = extra[x].values[i];
 }
 
 export function clusterCustomers(inst: Instance, opts: ClusterOptions): Clustering {
   const n = inst.numCustomers;
   const S = inst.segments.length;
-  const d = inst.offerIds.length + inst.channelIds.length;
+  const extra = opts.extra ?? [];
+  const d = inst.offerIds.length + inst.channelIds.length + extra.length;
   const rng = new Rng(opts.seed);
   // groups: one per segment (+1 for customers without a segment), or a single group
   const numGroups = opts.withinSegments ? S + 1 : 1;
@@ -107,14 +121,14 @@ export function clusterCustomers(inst: Instance, opts: ClusterOptions): Clusteri
   const buf = new Float64Array(d);
   for (const s of samples) {
     for (const i of s) {
-      features(inst, i, buf, 0);
+      features(inst, i, buf, 0, extra);
       for (let t = 0; t < d; t++) mean[t] += buf[t];
     }
   }
   for (let t = 0; t < d; t++) mean[t] /= Math.max(1, pooled);
   for (const s of samples) {
     for (const i of s) {
-      features(inst, i, buf, 0);
+      features(inst, i, buf, 0, extra);
       for (let t = 0; t < d; t++) sd[t] += (buf[t] - mean[t]) ** 2;
     }
   }
@@ -135,7 +149,7 @@ export function clusterCustomers(inst: Instance, opts: ClusterOptions): Clusteri
     const s = samples[g];
     const data = new Float64Array(s.length * d);
     s.forEach((i, r) => {
-      features(inst, i, data, r * d);
+      features(inst, i, data, r * d, extra);
       standardise(data, r * d);
     });
     const fit = kmeans(data, s.length, d, kOf[g], rng.nextUint32());
@@ -149,7 +163,7 @@ export function clusterCustomers(inst: Instance, opts: ClusterOptions): Clusteri
   const membership = new Int32Array(n).fill(-1);
   for (let i = 0; i < n; i++) {
     if (inst.custStart[i + 1] === inst.custStart[i]) continue;
-    features(inst, i, buf, 0);
+    features(inst, i, buf, 0, extra);
     standardise(buf, 0);
     const g = groupOf(i);
     let best = Infinity;
@@ -178,7 +192,14 @@ export function clusterCustomers(inst: Instance, opts: ClusterOptions): Clusteri
       out[c * d + t] = root > 0 ? root * root : 0;
     }
   }
-  return { k, membership, segmentOfCluster, centroids: out, featureNames: featureNames(inst), d };
+  return {
+    k,
+    membership,
+    segmentOfCluster,
+    centroids: out,
+    featureNames: featureNames(inst, extra),
+    d,
+  };
 }
 
 /** k split over groups in proportion to size (largest remainder), ≥ 1 per non-empty group. */

@@ -33,7 +33,16 @@ export interface PriceTable {
   adj: Float64Array | null;
 }
 
-export function priceTable(cp: Coupling, lambda: Float64Array, w: ObjectiveWeights): PriceTable {
+/**
+ * Prices per group (and per option for custom capacities). `perOption: false` leaves `adj` null
+ * for callers that price only some options and add the custom part themselves (customPrices).
+ */
+export function priceTable(
+  cp: Coupling,
+  lambda: Float64Array,
+  w: ObjectiveWeights,
+  perOption = true,
+): PriceTable {
   let alpha = w.wr;
   let beta = w.wc;
   for (let j = 0; j < cp.m; j++) {
@@ -50,16 +59,32 @@ export function priceTable(cp: Coupling, lambda: Float64Array, w: ObjectiveWeigh
     }
     phi[g] = s;
   }
-  let adj: Float64Array | null = null;
-  for (let t = 0; t < cp.extraRow.length; t++) {
-    const j = cp.extraRow[t];
-    const ls = lambda[j] * cp.sign[j];
-    if (ls === 0) continue;
+  const ls = customPrices(cp, lambda);
+  if (!perOption || ls === null) return { alpha, beta, phi, adj: null };
+  // repair and polish ask for the same prices many times over: keep the last table
+  const key = Array.from(ls).join(",");
+  if (adjMemo.get(cp)?.key === key) return { alpha, beta, phi, adj: adjMemo.get(cp)!.adj };
+  const adj = new Float64Array(cp.extraCoef[0].length);
+  for (let t = 0; t < ls.length; t++) {
+    if (ls[t] === 0) continue;
     const coef = cp.extraCoef[t];
-    if (adj === null) adj = new Float64Array(coef.length);
-    for (let p = 0; p < coef.length; p++) adj[p] += ls * coef[p];
+    for (let p = 0; p < coef.length; p++) adj[p] += ls[t] * coef[p];
   }
+  adjMemo.set(cp, { key, adj });
   return { alpha, beta, phi, adj };
+}
+
+const adjMemo = new WeakMap<Coupling, { key: string; adj: Float64Array }>();
+
+/** ≤-form price of each custom-capacity row (index t of cp.extraRow); null when all are 0. */
+export function customPrices(cp: Coupling, lambda: Float64Array): Float64Array | null {
+  let any = false;
+  const ls = new Float64Array(cp.extraRow.length);
+  for (let t = 0; t < ls.length; t++) {
+    ls[t] = lambda[cp.extraRow[t]] * cp.sign[cp.extraRow[t]];
+    if (ls[t] !== 0) any = true;
+  }
+  return any ? ls : null;
 }
 
 export function reducedValue(pt: PriceTable, cp: Coupling, inst: Instance, p: number): number {
@@ -117,7 +142,6 @@ export class PassScratch {
   readonly slotOfOffer: Int32Array;
   readonly stamp: Int32Array;
   readonly local: LocalChooser;
-  private zero: Float64Array | null = null;
   constructor(inst: Instance) {
     let widest = 0;
     for (let i = 0; i < inst.numCustomers; i++) {
@@ -129,11 +153,6 @@ export class PassScratch {
     this.stamp = new Int32Array(inst.offerIds.length).fill(-1);
     this.local = new LocalChooser(widest, inst.offerIds.length, inst.channelIds.length);
   }
-
-  zeros(n: number): Float64Array {
-    if (this.zero === null || this.zero.length < n) this.zero = new Float64Array(n);
-    return this.zero;
-  }
 }
 
 export function lagrangianPass(
@@ -144,11 +163,18 @@ export function lagrangianPass(
   opts: PassOptions = {},
   scratch: PassScratch = new PassScratch(inst),
 ): PassResult {
-  const pt = priceTable(cp, lambda, w);
+  const pt = priceTable(cp, lambda, w, false);
   const { alpha, beta, phi } = pt;
-  // custom-capacity prices per option; the flag keeps the common case free of the extra read
-  const hasAdj = pt.adj !== null;
-  const adj = pt.adj ?? scratch.zeros(1);
+  // custom-capacity prices, added per option visited (a pass over a sample must not pay for a
+  // table over every option); the flag keeps the common case free of it
+  const ls = customPrices(cp, lambda);
+  const hasAdj = ls !== null;
+  const extraCoef = cp.extraCoef;
+  const adjOf = (p: number): number => {
+    let a = 0;
+    for (let t = 0; t < ls!.length; t++) a += ls![t] * extraCoef[t][p];
+    return a;
+  };
   const nE = cp.extraRow.length;
   const sumE = nE > 0 ? new Float64Array(nE) : null;
   const addE = (p: number) => {
@@ -180,7 +206,7 @@ export function lagrangianPass(
       let top = -Infinity; // best v, even if ≤ 0
       let second = -Infinity;
       for (let p = s; p < e; p++) {
-        const v = alpha * r[p] + beta * c[p] - phi[grp[p]] - (hasAdj ? adj[p] : 0);
+        const v = alpha * r[p] + beta * c[p] - phi[grp[p]] - (hasAdj ? adjOf(p) : 0);
         if (v > top) {
           second = top;
           top = v;
@@ -220,7 +246,7 @@ export function lagrangianPass(
           M,
           classes,
           inst,
-          (p) => alpha * r[p] + beta * c[p] - phi[grp[p]] - (hasAdj ? adj[p] : 0),
+          (p) => alpha * r[p] + beta * c[p] - phi[grp[p]] - (hasAdj ? adjOf(p) : 0),
         );
         if (marg) marg[i] = res.margin;
         for (let p = s; p < e; p++) if (sel) sel[p] = 0;
@@ -237,7 +263,7 @@ export function lagrangianPass(
         continue;
       }
       for (let p = s; p < e; p++) {
-        const v = alpha * r[p] + beta * c[p] - phi[grp[p]] - (hasAdj ? adj[p] : 0);
+        const v = alpha * r[p] + beta * c[p] - phi[grp[p]] - (hasAdj ? adjOf(p) : 0);
         if (sel) sel[p] = 0;
         if (v <= 0) continue;
         const o = offer[p];
@@ -268,7 +294,7 @@ export function lagrangianPass(
         for (let p = s; p < e; p++)
           maxAll = Math.max(
             maxAll,
-            alpha * r[p] + beta * c[p] - phi[grp[p]] - (hasAdj ? adj[p] : 0),
+            alpha * r[p] + beta * c[p] - phi[grp[p]] - (hasAdj ? adjOf(p) : 0),
           );
         marg[i] = take > 0 ? minSel - bestOut : s < e ? -maxAll : Infinity;
       }

@@ -269,6 +269,7 @@ async function runClusterLp(core: Core): Promise<MethodOutcome> {
       seed: core.seed,
       sampleSize: options.clusterSample,
       withinSegments,
+      extra: customFeatures(inst, cp),
     });
     membership = cl.membership;
     k = cl.k;
@@ -414,6 +415,26 @@ async function runClusterLp(core: Core): Promise<MethodOutcome> {
     clusterLpValue: lpRes.value,
     clusterPlanValue,
   };
+}
+
+/** Per customer, the mean coefficient of its options on each custom-capacity row. */
+function customFeatures(inst: Instance, cp: Coupling): { name: string; values: Float64Array }[] {
+  return Array.from(cp.extraRow, (j, t) => {
+    const coef = cp.extraCoef[t];
+    const values = new Float64Array(inst.numCustomers);
+    for (let i = 0; i < inst.numCustomers; i++) {
+      let sum = 0;
+      let nz = 0;
+      for (let p = inst.custStart[i]; p < inst.custStart[i + 1]; p++) {
+        if (coef[p] !== 0) {
+          sum += coef[p];
+          nz++;
+        }
+      }
+      values[i] = nz > 0 ? sum / nz : 0;
+    }
+    return { name: `custom:${cp.rows[j].name}`, values };
+  });
 }
 
 function scoreOf(cons: PlanConstraints, s: PlanState): number {

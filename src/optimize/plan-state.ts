@@ -24,6 +24,8 @@ export class PlanState {
   private readonly touched: Int32Array;
   private readonly isTouched: Uint8Array;
   private nTouched = 0;
+  private prepDrop = -1;
+  private prepAdd = -1;
   /** live counts of the per-customer and household rules; null when there are none */
   readonly local: LocalState | null;
 
@@ -179,6 +181,8 @@ export class PlanState {
    * `deltaOf(j)` gives row j's change and `touchedRows()` the rows that change.
    */
   prepare(drop: number, add: number): void {
+    this.prepDrop = drop;
+    this.prepAdd = add;
     for (let t = 0; t < this.nTouched; t++) {
       const j = this.touched[t];
       this.delta[j] = 0;
@@ -245,8 +249,28 @@ export class PlanState {
     return cp.sign[j] * (this.act[j] + this.delta[j] - cp.rhs[j]) - tol;
   }
 
+  /**
+   * after prepare(): does the move keep to the per-customer and household rules? Moves are often
+   * collected in a batch and applied later, when another member of the household may have moved.
+   */
+  preparedLocalOk(): boolean {
+    const local = this.local;
+    const add = this.prepAdd;
+    if (local === null || add < 0) return true;
+    const start = this.inst.custStart;
+    let lo = 0;
+    let hi = this.inst.numCustomers - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (start[mid] <= add) lo = mid;
+      else hi = mid - 1;
+    }
+    return local.allows(lo, add, this.prepDrop);
+  }
+
   /** after prepare(): does the move leave every touched row within its bound? */
   preparedFeasible(): boolean {
+    if (!this.preparedLocalOk()) return false;
     for (let t = 0; t < this.nTouched; t++) {
       if (this.overAfter(this.touched[t]) > 0) return false;
     }
@@ -258,6 +282,7 @@ export class PlanState {
    * row gets worse. `except` may get worse (the row being repaired is judged by the caller).
    */
   preparedNoWorse(except = -1): boolean {
+    if (!this.preparedLocalOk()) return false;
     for (let t = 0; t < this.nTouched; t++) {
       const j = this.touched[t];
       if (j === except) continue;

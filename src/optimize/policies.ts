@@ -164,73 +164,80 @@ export function compilePolicies(inst: Instance, cons: PlanConstraints): Compiled
   const offer = inst.optOffer;
   const channel = inst.optChannel;
 
-  // 1. options no method may choose
+  // 1. options no method may choose (blockedBy: first rule that forbids each)
   const blockedBy = new Uint16Array(nOpt);
-  let anyBlocked = false;
-  const block = (p: number, idx: number) => {
-    if (blockedBy[p] === 0) {
-      blockedBy[p] = idx + 1;
-      anyBlocked = true;
-    }
-  };
   for (const { p: pol, idx } of active) {
+    const tag = idx + 1;
     if (pol.kind === "cool_off") {
-      const f = pol.filter ?? ALL;
+      const cells = cellMask(pol.filter ?? ALL, O, K);
       for (let t = 0; t < pol.blockedCustomer.length; t++) {
         const i = pol.blockedCustomer[t];
         const o = pol.blockedOffer[t];
         for (let q = start[i]; q < start[i + 1]; q++) {
-          if (offer[q] === o && matches(f, o, channel[q])) block(q, idx);
+          if (offer[q] === o && cells[o * K + channel[q]] && blockedBy[q] === 0) blockedBy[q] = tag;
         }
       }
     } else if (pol.kind === "sequencing") {
-      const f = pol.filter ?? ALL;
+      const cells = cellMask(pol.filter ?? ALL, O, K);
+      const o = pol.offer;
       for (let i = 0; i < n; i++) {
         if (pol.qualified[i]) continue;
         for (let q = start[i]; q < start[i + 1]; q++) {
-          if (offer[q] === pol.offer && matches(f, pol.offer, channel[q])) block(q, idx);
+          if (offer[q] === o && cells[o * K + channel[q]] && blockedBy[q] === 0) blockedBy[q] = tag;
         }
       }
     } else if (pol.kind === "fatigue") {
+      const cells = cellMask(pol.filter, O, K);
       for (let i = 0; i < n; i++) {
         if (pol.prior[i] < pol.limit) continue;
         for (let q = start[i]; q < start[i + 1]; q++) {
-          if (matches(pol.filter, offer[q], channel[q])) block(q, idx);
+          if (cells[offer[q] * K + channel[q]] && blockedBy[q] === 0) blockedBy[q] = tag;
+        }
+      }
+    } else if (pol.kind === "custom_capacity" && pol.customerValue !== null) {
+      // a customer without a value for the measure cannot take the options it bounds
+      const cells = cellMask(pol.filter, O, K);
+      const value = pol.customerValue;
+      for (let i = 0; i < n; i++) {
+        if (!Number.isNaN(value[i])) continue;
+        for (let q = start[i]; q < start[i + 1]; q++) {
+          if (cells[offer[q] * K + channel[q]] && blockedBy[q] === 0) blockedBy[q] = tag;
         }
       }
     } else if (pol.kind === "household" && pol.limit === 0) {
       for (let i = 0; i < n; i++) {
         if (pol.household[i] < 0) continue;
-        for (let q = start[i]; q < start[i + 1]; q++) block(q, idx);
+        for (let q = start[i]; q < start[i + 1]; q++) if (blockedBy[q] === 0) blockedBy[q] = tag;
       }
     }
   }
+  let kept = 0;
+  for (let p = 0; p < nOpt; p++) if (blockedBy[p] === 0) kept++;
+  const anyBlocked = kept < nOpt;
 
   let cInst = inst;
   let origIndex: Int32Array | null = null;
   if (anyBlocked) {
-    let kept = 0;
-    for (let p = 0; p < nOpt; p++) if (blockedBy[p] === 0) kept++;
     origIndex = new Int32Array(kept);
     const custStart = new Int32Array(n + 1);
+    const optOffer = new Int32Array(kept);
+    const optChannel = new Int32Array(kept);
+    const optReturn = new Float64Array(kept);
+    const optCost = new Float64Array(kept);
     let w = 0;
     for (let i = 0; i < n; i++) {
       custStart[i] = w;
-      for (let p = start[i]; p < start[i + 1]; p++) if (blockedBy[p] === 0) origIndex[w++] = p;
+      for (let p = start[i]; p < start[i + 1]; p++) {
+        if (blockedBy[p] !== 0) continue;
+        origIndex[w] = p;
+        optOffer[w] = offer[p];
+        optChannel[w] = channel[p];
+        optReturn[w] = inst.optReturn[p];
+        optCost[w++] = inst.optCost[p];
+      }
     }
     custStart[n] = w;
-    const pick = <T extends Int32Array | Float64Array>(src: T, dst: T): T => {
-      for (let q = 0; q < kept; q++) dst[q] = src[origIndex![q]];
-      return dst;
-    };
-    cInst = {
-      ...inst,
-      custStart,
-      optOffer: pick(inst.optOffer, new Int32Array(kept)),
-      optChannel: pick(inst.optChannel, new Int32Array(kept)),
-      optReturn: pick(inst.optReturn, new Float64Array(kept)),
-      optCost: pick(inst.optCost, new Float64Array(kept)),
-    };
+    cInst = { ...inst, custStart, optOffer, optChannel, optReturn, optCost };
   }
 
   // 2. per-customer classes (only where a customer may take more than one offer)
@@ -278,7 +285,7 @@ export function compilePolicies(inst: Instance, cons: PlanConstraints): Compiled
   );
   const extraRows = extraRowsInput.map((x) => ({
     ...x,
-    coef: origIndex === null ? x.coef : Float64Array.from(origIndex, (p) => x.coef[p]),
+    coef: origIndex === null ? x.coef : gather(x.coef, origIndex),
   }));
 
   const local =
@@ -295,6 +302,12 @@ export function compilePolicies(inst: Instance, cons: PlanConstraints): Compiled
   };
 }
 
+function gather(src: Float64Array, index: Int32Array): Float64Array {
+  const out = new Float64Array(index.length);
+  for (let q = 0; q < index.length; q++) out[q] = src[index[q]];
+  return out;
+}
+
 /** Report name of a custom capacity's max or min row (both get a suffix when both are given). */
 export function customRowName(pol: CustomCapacityPolicy, side: "max" | "min"): string {
   return pol.max !== null && pol.min !== null ? `${pol.name}:${side}` : pol.name;
@@ -308,16 +321,22 @@ function customRows(inst: Instance, policies: Policy[]): ExtraRowSpec[] {
     const nOpt = inst.optOffer.length;
     const raw = new Float64Array(nOpt);
     const inClass = new Uint8Array(nOpt);
+    const cells = cellMask(pol.filter, inst.offerIds.length, inst.channelIds.length);
+    const K = inst.channelIds.length;
+    const value = pol.customerValue;
     for (let i = 0; i < n; i++) {
+      const vi = value === null ? 0 : value[i];
       for (let q = inst.custStart[i]; q < inst.custStart[i + 1]; q++) {
-        if (!matches(pol.filter, inst.optOffer[q], inst.optChannel[q])) continue;
-        const v = measureOf(pol, inst, i, q);
-        if (Number.isNaN(v)) {
-          throw new Error(
-            `invalid optimisation input: policy ${pol.name}: customer ${inst.customerKey[i]} ` +
-              `has no numeric value for the measure`,
-          );
-        }
+        if (!cells[inst.optOffer[q] * K + inst.optChannel[q]]) continue;
+        const v =
+          pol.field === "expectedReturn"
+            ? inst.optReturn[q]
+            : pol.field === "cost"
+              ? inst.optCost[q]
+              : pol.field === "contacts"
+                ? 1
+                : vi;
+        if (Number.isNaN(v)) continue; // blocked (compilePolicies)
         raw[q] = v;
         inClass[q] = 1;
       }
@@ -339,6 +358,11 @@ function customRows(inst: Instance, policies: Policy[]): ExtraRowSpec[] {
     if (pol.min !== null) row("min", pol.min);
   }
   return out;
+}
+
+/** 1 per (offer, channel) cell the filter counts, offer-major. */
+export function cellMask(f: OptionFilter, O: number, K: number): Uint8Array {
+  return maskOf(f, O, K);
 }
 
 function maskOf(f: OptionFilter, O: number, K: number): Uint8Array {

@@ -2,7 +2,7 @@
 // (blocked ones included) at a plan's prices, the duals of the per-customer rules from them, the
 // custom averages' duals in the report's units, and the policies named by a failed run.
 
-import { groupIndex, type Coupling } from "./coupling";
+import type { Coupling } from "./coupling";
 import type { Instance, PlanConstraints } from "./instance";
 import { priceTable, type ObjectiveWeights } from "./lagrangian";
 import { matches, type CompiledPolicies } from "./policies";
@@ -19,12 +19,14 @@ export function inputValues(
   const { alpha, beta, phi } = priceTable(cp, lambda, w);
   const nOpt = inst.optOffer.length;
   const v = new Float64Array(nOpt);
+  const { optOffer: offer, optChannel: channel, optReturn: r, optCost: c } = inst;
+  const O = cp.numOffers;
+  const K = cp.numChannels;
   for (let i = 0; i < inst.numCustomers; i++) {
     const seg = inst.customerSegment[i];
-    const slot = seg >= 0 ? cp.slotOfSegment[seg] : 0;
+    const base = (seg >= 0 ? cp.slotOfSegment[seg] : 0) * O;
     for (let p = inst.custStart[i]; p < inst.custStart[i + 1]; p++) {
-      const g = groupIndex(cp, slot, inst.optOffer[p], inst.optChannel[p]);
-      v[p] = alpha * inst.optReturn[p] + beta * inst.optCost[p] - phi[g];
+      v[p] = alpha * r[p] + beta * c[p] - phi[(base + offer[p]) * K + channel[p]];
     }
   }
   compiled.extraRowsInput.forEach((x, t) => {

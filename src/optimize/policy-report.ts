@@ -15,7 +15,7 @@
 // nothing at the margin.
 
 import type { Instance, PlanConstraints } from "./instance";
-import { ALL, customRowName, matches, measureOf } from "./policies";
+import { ALL, cellMask, customRowName, matches, measureOf } from "./policies";
 import type { Policy } from "./policy-types";
 import type { ConstraintKind, Sense } from "./types";
 
@@ -36,92 +36,122 @@ export function policyRows(
   cons: PlanConstraints,
   selected: Uint8Array,
 ): PolicyRow[] {
+  const chosen = chosenOptions(inst, selected);
   const out: PolicyRow[] = [];
-  for (const pol of cons.policies ?? []) out.push(...rowsOf(inst, pol, selected));
+  for (const pol of cons.policies ?? []) out.push(...rowsOf(inst, pol, chosen));
   return out;
 }
 
-function rowsOf(inst: Instance, pol: Policy, sel: Uint8Array): PolicyRow[] {
-  const n = inst.numCustomers;
-  const start = inst.custStart;
+/** The selected options and their customers, in customer order (a plan is mostly zeros). */
+interface Chosen {
+  n: number;
+  cust: Int32Array;
+  opt: Int32Array;
+}
+
+function chosenOptions(inst: Instance, sel: Uint8Array): Chosen {
+  let n = 0;
+  for (let p = 0; p < sel.length; p++) if (sel[p]) n++;
+  const cust = new Int32Array(n);
+  const opt = new Int32Array(n);
+  let w = 0;
+  for (let i = 0; i < inst.numCustomers; i++) {
+    for (let p = inst.custStart[i]; p < inst.custStart[i + 1]; p++) {
+      if (sel[p]) {
+        cust[w] = i;
+        opt[w++] = p;
+      }
+    }
+  }
+  return { n, cust, opt };
+}
+
+/** Most chosen options per key (customer, household) among those counted; keys in runs or not. */
+function mostPerKey(ch: Chosen, key: (i: number) => number, counted: (p: number) => boolean) {
+  const count = new Map<number, number>();
+  for (let t = 0; t < ch.n; t++) {
+    if (!counted(ch.opt[t])) continue;
+    const k = key(ch.cust[t]);
+    if (k < 0) continue;
+    count.set(k, (count.get(k) ?? 0) + 1);
+  }
+  return count;
+}
+
+function rowsOf(inst: Instance, pol: Policy, ch: Chosen): PolicyRow[] {
   const offer = inst.optOffer;
   const channel = inst.optChannel;
+  const K = inst.channelIds.length;
+  const O = inst.offerIds.length;
   const base = { name: pol.name, kind: pol.kind, reportOnly: pol.reportOnly, unit: 1 } as const;
   switch (pol.kind) {
     case "fatigue": {
+      const cells = cellMask(pol.filter, O, K);
+      const count = mostPerKey(
+        ch,
+        (i) => i,
+        (p) => cells[offer[p] * K + channel[p]] === 1,
+      );
       let worst = 0;
-      for (let i = 0; i < n; i++) {
-        let c = 0;
-        for (let p = start[i]; p < start[i + 1]; p++) {
-          if (sel[p] && matches(pol.filter, offer[p], channel[p])) c++;
-        }
-        if (c > 0) worst = Math.max(worst, pol.prior[i] + c);
-      }
+      for (const [i, c] of count) worst = Math.max(worst, pol.prior[i] + c);
       return [{ ...base, sense: "LE", activity: worst, bound: pol.limit }];
     }
     case "cool_off": {
       const blocked = new Set<number>();
-      const O = inst.offerIds.length;
       for (let t = 0; t < pol.blockedCustomer.length; t++) {
         blocked.add(pol.blockedCustomer[t] * O + pol.blockedOffer[t]);
       }
-      const f = pol.filter ?? ALL;
+      const cells = cellMask(pol.filter ?? ALL, O, K);
       let bad = 0;
-      for (let i = 0; i < n; i++) {
-        for (let p = start[i]; p < start[i + 1]; p++) {
-          if (sel[p] && blocked.has(i * O + offer[p]) && matches(f, offer[p], channel[p])) bad++;
-        }
+      for (let t = 0; t < ch.n; t++) {
+        const p = ch.opt[t];
+        if (blocked.has(ch.cust[t] * O + offer[p]) && cells[offer[p] * K + channel[p]]) bad++;
       }
       return [{ ...base, sense: "LE", activity: bad, bound: 0 }];
     }
     case "sequencing": {
-      const f = pol.filter ?? ALL;
+      const cells = cellMask(pol.filter ?? ALL, O, K);
       let bad = 0;
-      for (let i = 0; i < n; i++) {
-        if (pol.qualified[i]) continue;
-        for (let p = start[i]; p < start[i + 1]; p++) {
-          if (sel[p] && offer[p] === pol.offer && matches(f, offer[p], channel[p])) bad++;
-        }
+      for (let t = 0; t < ch.n; t++) {
+        const p = ch.opt[t];
+        if (pol.qualified[ch.cust[t]] || offer[p] !== pol.offer) continue;
+        if (cells[offer[p] * K + channel[p]]) bad++;
       }
       return [{ ...base, sense: "LE", activity: bad, bound: 0 }];
     }
     case "mutual_exclusion": {
-      const inGroup = new Set(pol.offers);
+      const count = mostPerKey(
+        ch,
+        (i) => i,
+        (p) => pol.offers.includes(offer[p]),
+      );
       let worst = 0;
-      for (let i = 0; i < n; i++) {
-        let c = 0;
-        for (let p = start[i]; p < start[i + 1]; p++) if (sel[p] && inGroup.has(offer[p])) c++;
-        worst = Math.max(worst, c);
-      }
+      for (const c of count.values()) worst = Math.max(worst, c);
       return [{ ...base, sense: "LE", activity: worst, bound: 1 }];
     }
     case "household": {
-      const count = new Map<number, number>();
+      const count = mostPerKey(
+        ch,
+        (i) => pol.household[i],
+        () => true,
+      );
       let worst = 0;
-      for (let i = 0; i < n; i++) {
-        const h = pol.household[i];
-        if (h < 0) continue;
-        let c = 0;
-        for (let p = start[i]; p < start[i + 1]; p++) if (sel[p]) c++;
-        if (c === 0) continue;
-        const total = (count.get(h) ?? 0) + c;
-        count.set(h, total);
-        worst = Math.max(worst, total);
-      }
+      for (const c of count.values()) worst = Math.max(worst, c);
       return [{ ...base, sense: "LE", activity: worst, bound: pol.limit }];
     }
     case "custom_capacity": {
+      const cells = cellMask(pol.filter, O, K);
       let sum = 0;
       let abs = 0;
       let cnt = 0;
-      for (let i = 0; i < n; i++) {
-        for (let p = start[i]; p < start[i + 1]; p++) {
-          if (!sel[p] || !matches(pol.filter, offer[p], channel[p])) continue;
-          const v = measureOf(pol, inst, i, p);
-          sum += v;
-          abs += Math.abs(v);
-          cnt++;
-        }
+      for (let t = 0; t < ch.n; t++) {
+        const p = ch.opt[t];
+        if (!cells[offer[p] * K + channel[p]]) continue;
+        const v = measureOf(pol, inst, ch.cust[t], p);
+        if (Number.isNaN(v)) continue; // only a report-only rule lets such a contact through
+        sum += v;
+        abs += Math.abs(v);
+        cnt++;
       }
       const rows: PolicyRow[] = [];
       const side = (s: "max" | "min", bound: number): PolicyRow => {
@@ -220,35 +250,49 @@ export function policyDuals(
         break;
       case "fatigue":
       case "mutual_exclusion": {
-        const inClass = (p: number) =>
+        const cells =
           pol.kind === "fatigue"
-            ? matches(pol.filter, offer[p], channel[p])
-            : pol.offers.includes(offer[p]);
+            ? cellMask(pol.filter, inst.offerIds.length, inst.channelIds.length)
+            : cellMask(
+                {
+                  offers: Uint8Array.from(inst.offerIds, (_, o) =>
+                    pol.offers.includes(o) ? 1 : 0,
+                  ),
+                  channels: null,
+                },
+                inst.offerIds.length,
+                inst.channelIds.length,
+              );
+        const K = inst.channelIds.length;
+        const cap = pol.kind === "fatigue" ? pol.limit : 1;
         for (let i = 0; i < n; i++) {
           let used = pol.kind === "fatigue" ? pol.prior[i] : 0;
-          for (let p = start[i]; p < start[i + 1]; p++) if (selected[p] && inClass(p)) used++;
-          const cap = pol.kind === "fatigue" ? pol.limit : 1;
-          if (used < cap) continue;
+          if (used < cap) {
+            for (let p = start[i]; p < start[i + 1]; p++) {
+              if (selected[p] && cells[offer[p] * K + channel[p]]) used++;
+            }
+            if (used < cap) continue;
+          }
           // full: an exception lets one more option of the class in
-          for (let p = start[i]; p < start[i + 1]; p++) if (inClass(p)) consider(i, p, 0);
+          for (let p = start[i]; p < start[i + 1]; p++) {
+            if (cells[offer[p] * K + channel[p]]) consider(i, p, 0);
+          }
         }
         break;
       }
       case "household": {
-        const members = new Map<number, number[]>();
+        const used = new Map<number, number>();
         for (let i = 0; i < n; i++) {
           const h = pol.household[i];
           if (h < 0) continue;
-          const list = members.get(h);
-          if (list) list.push(i);
-          else members.set(h, [i]);
+          let c = 0;
+          for (let p = start[i]; p < start[i + 1]; p++) if (selected[p]) c++;
+          if (c > 0) used.set(h, (used.get(h) ?? 0) + c);
         }
-        for (const list of members.values()) {
-          let used = 0;
-          for (const i of list)
-            for (let p = start[i]; p < start[i + 1]; p++) if (selected[p]) used++;
-          if (used < pol.limit) continue;
-          for (const i of list) for (let p = start[i]; p < start[i + 1]; p++) consider(i, p, 0);
+        for (let i = 0; i < n; i++) {
+          const h = pol.household[i];
+          if (h < 0 || (used.get(h) ?? 0) < pol.limit) continue;
+          for (let p = start[i]; p < start[i + 1]; p++) consider(i, p, 0);
         }
         break;
       }

@@ -77,7 +77,10 @@ export interface CustomCapacityPolicy extends PolicyBase {
   max: number | null;
   min: number | null;
   filter: OptionFilter;
-  /** per customer; used when field is null. Customers without the attribute hold NaN (an error if they could be chosen). */
+  /**
+   * per customer; used when field is null. NaN = no value: such a customer gets none of the
+   * options the rule bounds (an unknown risk score must not dilute an average)
+   */
   customerValue: Float64Array | null;
   field: "expectedReturn" | "cost" | "contacts" | null;
 }

@@ -270,8 +270,8 @@ function exchange(sc: Scratch, opts: PolishOptions): { moves: number; gain: numb
       moves++;
       continue;
     }
-    // every row it overfills must be one we hold releases for
-    let blockedOk = true;
+    // every row it overfills must be one we hold releases for; per-customer rules have none
+    let blockedOk = state.preparedLocalOk();
     for (let t = 0; t < state.touchedCount(); t++) {
       const j = state.touchedRow(t);
       if (state.overAfter(j) > 0 && relOfRow[j] < 0) blockedOk = false;

@@ -5,6 +5,7 @@
 
 import type { Coupling } from "./coupling";
 import type { Instance } from "./instance";
+import type { LocalRules } from "./policies";
 
 export function subInstance(
   inst: Instance,
@@ -23,6 +24,7 @@ export function subInstance(
   const customerKey = new Int32Array(customers.length);
   const { optOffer: srcOffer, optChannel: srcChannel, optReturn: srcR, optCost: srcC } = inst;
   const srcGroup = cp.optGroup;
+  const extraCoef = cp.extraCoef.map(() => new Float64Array(nOpt));
   let w = 0;
   for (let t = 0; t < customers.length; t++) {
     const i = customers[t];
@@ -35,6 +37,7 @@ export function subInstance(
       optReturn[w] = srcR[p];
       optCost[w] = srcC[p];
       optGroup[w] = srcGroup[p];
+      for (let x = 0; x < extraCoef.length; x++) extraCoef[x][w] = cp.extraCoef[x][p];
     }
     custStart[t + 1] = w;
   }
@@ -52,6 +55,18 @@ export function subInstance(
       optReturn,
       optCost,
     },
-    cp: { ...cp, optGroup },
+    cp: { ...cp, optGroup, extraCoef, local: cp.local && subLocal(cp.local, customers) },
+  };
+}
+
+/** The per-customer rules of a sample's customers, in the sample's order. */
+function subLocal(local: LocalRules, customers: Int32Array): LocalRules {
+  return {
+    ...local,
+    classes: local.classes.map((c) => ({ ...c, cap: Uint8Array.from(customers, (i) => c.cap[i]) })),
+    households: local.households.map((h) => ({
+      ...h,
+      household: Int32Array.from(customers, (i) => h.household[i]),
+    })),
   };
 }
