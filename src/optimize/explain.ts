@@ -14,6 +14,19 @@ export interface OptionFacts {
   channel: string;
   expectedReturn: number;
   cost: number;
+  /** coefficient on each custom-capacity row by report name (the measure, less the bound of an average) */
+  custom?: Record<string, number>;
+}
+
+/**
+ * What the contact policies say about this customer (src/services computes it for the plan's
+ * campaign date): the options a rule forbids, and the state of the per-customer rules.
+ */
+export interface PolicyFacts {
+  /** "offer\u0000channel" → names of the rules that forbid the option for this customer */
+  blocked: Map<string, string[]>;
+  /** one line per rule that touches the customer, e.g. "fatigue:30d: 3 of 4 contacts in the window used before the campaign" */
+  notes: string[];
 }
 
 /** A constraint-report row as stored with the plan. */
@@ -60,6 +73,8 @@ export interface Charge {
 export interface PricedOption extends OptionFacts {
   reducedValue: number;
   charges: Charge[];
+  /** contact policies that forbid this option for the customer (empty = allowed) */
+  blockedBy?: string[];
 }
 
 /** The pseudo-constraint that prices cost in a ROMI plan. */
@@ -92,6 +107,8 @@ export function coefficientOn(
           : 0;
       return row.kind === "segment_max" ? match : match - (rule.minShare ?? 0);
     }
+    case "custom_capacity":
+      return o.custom?.[row.name] ?? 0;
     default:
       // offers_per_customer is per customer: the choice among one's own options, not a price
       return 0;
@@ -144,6 +161,7 @@ export interface ExplainInput {
   maxOffersPerCustomer: number;
   method: "CLUSTER_LP" | "EXACT" | "GREEDY";
   pricing: PricingContext;
+  policies?: PolicyFacts;
 }
 
 export interface Explanation {
@@ -162,14 +180,32 @@ export function explainChoice(input: ExplainInput): Explanation {
   const all = new Map<string, OptionFacts>();
   for (const o of input.eligible) all.set(key(o), o);
   for (const o of input.chosen) all.set(key(o), o);
-  const options = [...all.values()].map((o) => priceOption(o, pricing)).sort(byReducedValue);
+  const options = [...all.values()]
+    .map((o) => {
+      const priced = priceOption(o, pricing);
+      const blockedBy = input.policies?.blocked.get(key(o));
+      return blockedBy && blockedBy.length > 0 ? { ...priced, blockedBy } : priced;
+    })
+    .sort(byReducedValue);
   const chosenKeys = new Set(input.chosen.map(key));
   const chosen = options.filter((o) => chosenKeys.has(key(o)));
   const givenOffers = new Set(chosen.map((o) => o.offer));
   const several = input.maxOffersPerCustomer > 1;
-  const runnerUp =
-    options.find((o) => !chosenKeys.has(key(o)) && !(several && givenOffers.has(o.offer))) ?? null;
-  return { chosen, runnerUp, reason: reasonFor(input, options, chosen, runnerUp), options };
+  const open = (o: PricedOption) =>
+    !chosenKeys.has(key(o)) && !(several && givenOffers.has(o.offer));
+  // the runner-up is the best option the rules allow; the best forbidden one is named apart
+  const runnerUp = options.find((o) => open(o) && !o.blockedBy) ?? null;
+  const forbidden = options.find((o) => open(o) && o.blockedBy) ?? null;
+  let reason = reasonFor(input, options, chosen, runnerUp);
+  if (forbidden && (runnerUp === null || forbidden.reducedValue > runnerUp.reducedValue)) {
+    reason +=
+      ` ${label(forbidden)} would add ${fmt(forbidden.reducedValue)} at the plan's prices but ` +
+      `is not allowed: ${forbidden.blockedBy!.join(", ")}.`;
+  }
+  if (input.policies && input.policies.notes.length > 0) {
+    reason += ` Contact policies: ${input.policies.notes.join("; ")}.`;
+  }
+  return { chosen, runnerUp, reason, options };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -207,6 +243,8 @@ function constraintLabel(name: string, pricing: PricingContext): { what: string;
         what: `the rule ${name} (min share)`,
         unit: "per contact, by its share coefficient",
       };
+    case "custom_capacity":
+      return { what: `the custom capacity ${name}`, unit: "per unit of its measure" };
     default:
       return { what: name, unit: "per unit" };
   }
