@@ -15,7 +15,8 @@
 
 import { activitiesFromGroups, type Coupling } from "./coupling";
 import type { Instance } from "./instance";
-import { LocalChooser } from "./local-choice";
+import { GroupChooser, LocalChooser } from "./local-choice";
+import { householdGroups } from "./policies";
 
 export interface ObjectiveWeights {
   wr: number;
@@ -135,6 +136,44 @@ export interface PassResult {
   contacts: number;
 }
 
+/**
+ * Margins of a household's members after its joint choice: a member holding options can lose its
+ * weakest to the household's best option left out; a member holding none gains by taking its best
+ * in place of the household's weakest chosen (or into a free slot).
+ */
+function householdMargins(
+  members: Int32Array,
+  chosen: Int32Array,
+  nChosen: number,
+  inst: Instance,
+  value: (p: number) => number,
+  marg: Float64Array,
+): void {
+  let weakestAll = Infinity;
+  for (let q = 0; q < nChosen; q++) weakestAll = Math.min(weakestAll, value(chosen[q]));
+  let bestOut = -Infinity;
+  for (const i of members) {
+    for (let p = inst.custStart[i]; p < inst.custStart[i + 1]; p++) {
+      let isChosen = false;
+      for (let q = 0; q < nChosen; q++) if (chosen[q] === p) isChosen = true;
+      if (!isChosen) bestOut = Math.max(bestOut, value(p));
+    }
+  }
+  for (const i of members) {
+    let weakest = Infinity;
+    let best = -Infinity;
+    for (let p = inst.custStart[i]; p < inst.custStart[i + 1]; p++) {
+      let isChosen = false;
+      for (let q = 0; q < nChosen; q++) if (chosen[q] === p) isChosen = true;
+      if (isChosen) weakest = Math.min(weakest, value(p));
+      else best = Math.max(best, value(p));
+    }
+    if (weakest < Infinity) marg[i] = weakest - Math.max(0, bestOut);
+    else if (best > -Infinity) marg[i] = (nChosen > 0 ? weakestAll : 0) - best;
+    else marg[i] = Infinity;
+  }
+}
+
 /** Scratch reused across passes of one instance (sized by the largest customer). */
 export class PassScratch {
   readonly candP: Int32Array;
@@ -142,6 +181,7 @@ export class PassScratch {
   readonly slotOfOffer: Int32Array;
   readonly stamp: Int32Array;
   readonly local: LocalChooser;
+  readonly group: GroupChooser;
   constructor(inst: Instance) {
     let widest = 0;
     for (let i = 0; i < inst.numCustomers; i++) {
@@ -152,6 +192,7 @@ export class PassScratch {
     this.slotOfOffer = new Int32Array(inst.offerIds.length);
     this.stamp = new Int32Array(inst.offerIds.length).fill(-1);
     this.local = new LocalChooser(widest, inst.offerIds.length, inst.channelIds.length);
+    this.group = new GroupChooser(inst.offerIds.length, inst.channelIds.length);
   }
 }
 
@@ -190,6 +231,11 @@ export function lagrangianPass(
   const subset = opts.customers;
   const nCust = subset ? subset.length : inst.numCustomers;
   const M = cp.maxOffersPerCustomer;
+  // households a limit can bind are chosen as one (GroupChooser) after the customer loop; passes
+  // over a subset of customers leave them relaxed (their value is still an upper bound)
+  const hhRule = subset === undefined ? (cp.local?.households[0] ?? null) : null;
+  const hh = hhRule === null ? null : householdGroups(hhRule, M);
+  const hhFlag = hh?.flag ?? null;
   const cnt = new Float64Array(cp.numGroups);
   let sumV = 0;
   let sumR = 0;
@@ -199,6 +245,7 @@ export function lagrangianPass(
   if (M === 1) {
     for (let t = 0; t < nCust; t++) {
       const i = subset ? subset[t] : t;
+      if (hhFlag !== null && hhFlag[i]) continue;
       const s = start[i];
       const e = start[i + 1];
       let best = 0;
@@ -234,6 +281,7 @@ export function lagrangianPass(
     const offer = inst.optOffer;
     for (let t = 0; t < nCust; t++) {
       const i = subset ? subset[t] : t;
+      if (hhFlag !== null && hhFlag[i]) continue;
       const s = start[i];
       const e = start[i + 1];
       let nc = 0;
@@ -309,6 +357,27 @@ export function lagrangianPass(
         candP[q] = bp;
         candV[q] = bv;
         sumV += bv;
+        cnt[grp[bp]]++;
+        sumR += r[bp];
+        sumC += c[bp];
+        if (sumE) addE(bp);
+        contacts++;
+        if (sel) sel[bp] = 1;
+      }
+    }
+  }
+
+  if (hh !== null) {
+    const chooser = scratch.group;
+    const value = (p: number) => alpha * r[p] + beta * c[p] - phi[grp[p]] - (hasAdj ? adjOf(p) : 0);
+    for (let g = 0; g + 1 < hh.start.length; g++) {
+      const members = hh.members.subarray(hh.start[g], hh.start[g + 1]);
+      if (sel) for (const i of members) for (let p = start[i]; p < start[i + 1]; p++) sel[p] = 0;
+      chooser.choose(members, hhRule!.limit, M, classes, inst, value);
+      if (marg) householdMargins(members, chooser.chosen, chooser.n, inst, value, marg);
+      for (let q = 0; q < chooser.n; q++) {
+        const bp = chooser.chosen[q];
+        sumV += chooser.values[q];
         cnt[grp[bp]]++;
         sumR += r[bp];
         sumC += c[bp];

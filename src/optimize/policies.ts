@@ -397,6 +397,46 @@ function denseHouseholds(household: Int32Array): { dense: Int32Array; count: num
   return { dense, count: map.size };
 }
 
+/** The households a limit can bind (more members × M than the limit), as compressed rows. */
+export interface HouseholdGroups {
+  start: Int32Array;
+  members: Int32Array;
+  /** per customer: 1 = in a household listed here */
+  flag: Uint8Array;
+}
+
+const groupsMemo = new WeakMap<Int32Array, { M: number; groups: HouseholdGroups }>();
+
+export function householdGroups(h: HouseholdLimit, M: number): HouseholdGroups {
+  const memo = groupsMemo.get(h.household);
+  if (memo && memo.M === M) return memo.groups;
+  const n = h.household.length;
+  const size = new Int32Array(h.numHouseholds);
+  for (let i = 0; i < n; i++) if (h.household[i] >= 0) size[h.household[i]]++;
+  const slot = new Int32Array(h.numHouseholds).fill(-1);
+  const starts: number[] = [0];
+  let total = 0;
+  for (let g = 0; g < h.numHouseholds; g++) {
+    if (size[g] * M <= h.limit) continue;
+    slot[g] = starts.length - 1;
+    total += size[g];
+    starts.push(total);
+  }
+  const start = Int32Array.from(starts);
+  const fill = start.slice(0, start.length - 1);
+  const members = new Int32Array(total);
+  const flag = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const g = h.household[i];
+    if (g < 0 || slot[g] < 0) continue;
+    members[fill[slot[g]]++] = i;
+    flag[i] = 1;
+  }
+  const groups = { start, members, flag };
+  groupsMemo.set(h.household, { M, groups });
+  return groups;
+}
+
 /** Maps a selection over the compiled instance back to the input instance. */
 export function expandSelection(c: CompiledPolicies, nOpt: number, sel: Uint8Array): Uint8Array {
   if (c.origIndex === null) return sel;
