@@ -17,6 +17,7 @@ export interface ReportRow {
   slack: number;
   dual: number | null;
   binding: boolean;
+  reportOnly?: boolean;
 }
 
 export interface ClusterRow {
@@ -43,6 +44,8 @@ export interface PlanRowsInput {
   selected: Uint8Array;
   /** 1 per chosen option held out as control (not contacted); absent = all treatment */
   control?: Uint8Array;
+  /** a campaign calendar's wave name per option of the instance; absent = a single wave */
+  wave?: { ofOption: Int32Array; names: string[] };
   clusters?: ClusterRow[];
   /** cluster index per customer */
   membership?: Int32Array;
@@ -105,14 +108,14 @@ async function writeAssignments(
   planId: number,
   input: PlanRowsInput,
 ): Promise<void> {
-  const { instance: ins, catalog, selected, control } = input;
+  const { instance: ins, catalog, selected, control, wave } = input;
   const offerDb = Int32Array.from(catalog.offers, (o) => o.dbId);
   const channelDb = Int32Array.from(catalog.channels, (c) => c.dbId);
   await writePartition(client, "plan_assignment", planId, async (w) => {
     for (let i = 0; i < ins.numCustomers; i++) {
       for (let k = ins.custStart[i]!; k < ins.custStart[i + 1]!; k++) {
         if (!selected[k]) continue;
-        await w.row(7);
+        await w.row(8);
         w.int4(planId);
         w.int4(ins.customerKey[i]!);
         w.int4(offerDb[ins.optOffer[k]!]!);
@@ -120,6 +123,7 @@ async function writeAssignments(
         w.float8(ins.optReturn[k]!);
         w.float8(ins.optCost[k]!);
         w.text(control?.[k] ? "control" : "treatment");
+        w.text(wave ? wave.names[wave.ofOption[k]!]! : null);
       }
     }
   });
@@ -202,8 +206,8 @@ async function writeSmallTables(
   }
   const r = input.constraintReport;
   await client.query(
-    `INSERT INTO plan_constraint_report (plan_id, name, kind, sense, activity, bound, slack, dual, binding)
-     SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::float8[], $6::float8[], $7::float8[], $8::float8[], $9::bool[])`,
+    `INSERT INTO plan_constraint_report (plan_id, name, kind, sense, activity, bound, slack, dual, binding, report_only)
+     SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::float8[], $6::float8[], $7::float8[], $8::float8[], $9::bool[], $10::bool[])`,
     [
       planId,
       r.map((x) => x.name),
@@ -214,6 +218,7 @@ async function writeSmallTables(
       r.map((x) => x.slack),
       r.map((x) => x.dual),
       r.map((x) => x.binding),
+      r.map((x) => x.reportOnly === true),
     ],
   );
   const s = summarise(input);

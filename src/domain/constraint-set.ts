@@ -35,6 +35,109 @@ export const segmentRuleSchema = z
     path: ["max"],
   });
 
+const reportOnly = z.boolean().default(false);
+const ruleName = z.string().trim().min(1, "must be a non-empty name").nullish();
+const positiveInt = z.number().int("must be a whole number").min(1, "must be >= 1");
+
+// Contact policies (issue 8): each list's entries become constraint-report rows; see README.
+export const fatigueRuleSchema = z
+  .strictObject({
+    name: ruleName,
+    maxContacts: nonNegInt,
+    windowDays: positiveInt,
+    channelId: id.nullish(),
+    offerId: id.nullish(),
+    offerCategory: id.nullish(),
+    reportOnly,
+  })
+  .refine((r) => r.offerId == null || r.offerCategory == null, {
+    message: "give offerId or offerCategory, not both",
+    path: ["offerCategory"],
+  });
+
+export const coolOffRuleSchema = z
+  .strictObject({
+    name: ruleName,
+    days: positiveInt,
+    offerId: id.nullish(),
+    offerCategory: id.nullish(),
+    reportOnly,
+  })
+  .refine((r) => r.offerId == null || r.offerCategory == null, {
+    message: "give offerId or offerCategory, not both",
+    path: ["offerCategory"],
+  });
+
+export const exclusionRuleSchema = z
+  .strictObject({
+    name: ruleName,
+    offerIds: z.array(id).min(2, "an exclusion names at least two offers"),
+    reportOnly,
+  })
+  .refine((r) => new Set(r.offerIds).size === r.offerIds.length, {
+    message: "offers must be distinct",
+    path: ["offerIds"],
+  });
+
+export const sequencingRuleSchema = z
+  .strictObject({
+    name: ruleName,
+    offerId: id,
+    afterOfferId: id,
+    minDays: nonNegInt,
+    reportOnly,
+  })
+  .refine((r) => r.offerId !== r.afterOfferId, {
+    message: "an offer cannot follow itself",
+    path: ["afterOfferId"],
+  });
+
+export const customCapacitySchema = z
+  .strictObject({
+    name: id,
+    attribute: id.nullish(),
+    field: z.enum(["expectedReturn", "cost", "contacts"]).nullish(),
+    aggregate: z.enum(["SUM", "AVERAGE"]).default("SUM"),
+    max: z.number().nullish(),
+    min: z.number().nullish(),
+    offerId: id.nullish(),
+    offerCategory: id.nullish(),
+    channelId: id.nullish(),
+    reportOnly,
+  })
+  .refine((r) => (r.attribute == null) !== (r.field == null), {
+    message: "give exactly one of attribute or field",
+    path: ["attribute"],
+  })
+  .refine((r) => r.max != null || r.min != null, {
+    message: "give max, min or both",
+    path: ["max"],
+  })
+  .refine((r) => r.max == null || r.min == null || r.min <= r.max, {
+    message: "min must not exceed max",
+    path: ["min"],
+  })
+  .refine((r) => r.offerId == null || r.offerCategory == null, {
+    message: "give offerId or offerCategory, not both",
+    path: ["offerCategory"],
+  });
+
+export const householdRuleSchema = z.strictObject({
+  name: ruleName,
+  maxOffers: nonNegInt,
+  attribute: id.default("household_id"),
+  reportOnly,
+});
+
+/** A campaign calendar's wave (multi-period planning). */
+export const waveSchema = z.strictObject({
+  name: id,
+  /** days after the campaign date (the first wave's day) */
+  offsetDays: nonNegInt,
+  budget: z.number().min(0, "must be >= 0").nullish(),
+  channelCapacities: z.array(channelCapacitySchema).default([]),
+});
+
 export const constraintSetSchema = z.strictObject({
   name: z.string().trim().min(1, "must be a non-empty name"),
   objective: z.enum(["EXPECTED_RETURN", "ROMI"]).default("EXPECTED_RETURN"),
@@ -44,6 +147,14 @@ export const constraintSetSchema = z.strictObject({
   channelCapacities: z.array(channelCapacitySchema).default([]),
   offerVolumes: z.array(offerVolumeSchema).default([]),
   segmentRules: z.array(segmentRuleSchema).default([]),
+  // contact policies and waves: absent in sets stored before them, so optional rather than []
+  fatigueRules: z.array(fatigueRuleSchema).optional(),
+  coolOffRules: z.array(coolOffRuleSchema).optional(),
+  exclusionRules: z.array(exclusionRuleSchema).optional(),
+  sequencingRules: z.array(sequencingRuleSchema).optional(),
+  customCapacities: z.array(customCapacitySchema).optional(),
+  householdRules: z.array(householdRuleSchema).optional(),
+  waves: z.array(waveSchema).optional(),
 });
 
 export type ConstraintSetDefinition = z.output<typeof constraintSetSchema>;
@@ -75,6 +186,21 @@ export function parseConstraintSet(
 
 function duplicateProblems(def: ConstraintSetDefinition): FieldProblem[] {
   const out: FieldProblem[] = [];
+  const waves = def.waves ?? [];
+  waves.forEach((w, i) => {
+    if (i === 0 && w.offsetDays !== 0) {
+      out.push({
+        path: "waves.0.offsetDays",
+        message: "the first wave is on the campaign date: 0",
+      });
+    }
+    if (i > 0 && w.offsetDays <= waves[i - 1].offsetDays) {
+      out.push({
+        path: `waves.${i}.offsetDays`,
+        message: "waves must be in date order, one per day",
+      });
+    }
+  });
   const seen = (list: string[], field: string, key: string) => {
     const first = new Map<string, number>();
     list.forEach((v, i) => {
@@ -95,6 +221,11 @@ function duplicateProblems(def: ConstraintSetDefinition): FieldProblem[] {
     def.offerVolumes.map((o) => o.offerId),
     "offerVolumes",
     "offerId",
+  );
+  seen(
+    waves.map((w) => w.name),
+    "waves",
+    "name",
   );
   return out;
 }

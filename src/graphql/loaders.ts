@@ -214,7 +214,7 @@ export function createLoaders(pool: Pool, prisma: PrismaClient): Loaders {
     ),
     constraintReport: new DataLoader(async (ids) => {
       const res = await pool.query<ReportRow & { plan_id: number }>(
-        `SELECT plan_id, name, kind, sense, activity, bound, slack, dual, binding
+        `SELECT plan_id, name, kind, sense, activity, bound, slack, dual, binding, report_only AS "reportOnly"
          FROM plan_constraint_report WHERE plan_id = ANY($1::int[]) ORDER BY plan_id, kind, name`,
         [ids],
       );

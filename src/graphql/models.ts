@@ -59,6 +59,7 @@ export interface AssignmentModel {
   expectedReturn: number;
   cost: number;
   group: "TREATMENT" | "CONTROL";
+  wave: string | null;
 }
 
 export type CustomerPlanAssignmentModel = AssignmentModel;

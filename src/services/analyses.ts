@@ -16,7 +16,8 @@ import {
 import type { Disaggregation, Method } from "../optimize/types";
 import { getVersion } from "./constraint-sets";
 import { InputError } from "./errors";
-import { constraintsFor, PlanInterruptedError } from "./plans";
+import { planConstraints, PlanInterruptedError } from "./plans";
+import { todayUtc } from "../db/policy-facts";
 
 export const MAX_POINTS = 50;
 
@@ -116,7 +117,7 @@ export async function executeAnalysis(
     const loaded = opts.loaded ?? (await loadInstance(pool));
     if (opts.signal?.aborted) throw new PlanInterruptedError(`analysis ${analysisId}: stopping`);
     const { instance } = loaded;
-    const constraints = constraintsFor(definition, loaded);
+    const constraints = await planConstraints(pool, definition, loaded, todayUtc());
     const run: AnalysisOptions = {
       method: params.method,
       clusters: params.clusters,

@@ -9,6 +9,7 @@ import {
 } from "../domain/constraint-set";
 import { Prisma } from "../generated/prisma/client";
 import { ConstraintResolutionError, resolveConstraints } from "../domain/resolve-constraints";
+import { resolvePolicies } from "../domain/resolve-policies";
 import { ConflictError, NotFoundError } from "./errors";
 
 export class ConstraintSetInputError extends Error {
@@ -44,7 +45,9 @@ export interface SaveOptions {
 
 async function checkDataset(prisma: PrismaClient, def: ConstraintSetDefinition): Promise<void> {
   const [offers, channels, segments] = await Promise.all([
-    prisma.offer.findMany({ select: { externalId: true, minVolume: true, maxVolume: true } }),
+    prisma.offer.findMany({
+      select: { externalId: true, minVolume: true, maxVolume: true, category: true },
+    }),
     prisma.channel.findMany({ select: { externalId: true, capacity: true } }),
     prisma.$queryRaw<{ segment: string }[]>`SELECT DISTINCT segment FROM customer
       WHERE segment IS NOT NULL`,
@@ -58,6 +61,25 @@ async function checkDataset(prisma: PrismaClient, def: ConstraintSetDefinition):
       channelCapacity: channels.map((c) => c.capacity ?? Infinity),
       offerMin: offers.map((o) => o.minVolume),
       offerMax: offers.map((o) => o.maxVolume ?? Infinity),
+    });
+    // channel capacities of waves, and the contact policies' ids and categories
+    const channelIds = new Set(channels.map((c) => c.externalId));
+    const problems: FieldProblem[] = [];
+    (def.waves ?? []).forEach((w, n) =>
+      w.channelCapacities.forEach((c, t) => {
+        if (!channelIds.has(c.channelId)) {
+          problems.push({
+            path: `waves.${n}.channelCapacities.${t}.channelId`,
+            message: `unknown channel "${c.channelId}"`,
+          });
+        }
+      }),
+    );
+    if (problems.length > 0) throw new ConstraintResolutionError(problems);
+    resolvePolicies(def, {
+      offerIds: offers.map((o) => o.externalId),
+      channelIds: channels.map((c) => c.externalId),
+      offerCategory: offers.map((o) => o.category),
     });
   } catch (e) {
     if (e instanceof ConstraintResolutionError) throw new ConstraintSetInputError(e.problems);

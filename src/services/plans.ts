@@ -10,6 +10,8 @@ import {
   type PlanRowsInput,
 } from "../db/plan-writer";
 import { resolveConstraints } from "../domain/resolve-constraints";
+import { hasPolicies, resolvePolicies } from "../domain/resolve-policies";
+import { isCampaignDate, loadPolicies, todayUtc } from "../db/policy-facts";
 import { parseConstraintSet, type ConstraintSetDefinition } from "../domain/constraint-set";
 import { optimize } from "../optimize/optimize";
 import type { Disaggregation, Method, PlanResult } from "../optimize/types";
@@ -34,6 +36,8 @@ export interface RunPlanParameters extends ResultRunParameters {
    */
   overrides?: Record<string, unknown>;
   method: Method;
+  /** yyyy-mm-dd the contacts go out; contact policies count history before it (default: today, UTC) */
+  campaignDate?: string;
   clusters?: number;
   disaggregation?: Disaggregation;
   seed?: number;
@@ -63,6 +67,11 @@ export async function createPlan(
   const version = await getVersion(prisma, constraintSetVersionId);
   if (params.overrides) withOverrides(version.definition, params.overrides);
   await checkResultParameters(prisma, params);
+  // the date is fixed when the plan is asked for: a queued plan runs against the same history
+  if (params.campaignDate !== undefined && !isCampaignDate(params.campaignDate)) {
+    throw new InputError("input.campaignDate", `"${params.campaignDate}" is not a yyyy-mm-dd date`);
+  }
+  params = { ...params, campaignDate: params.campaignDate ?? todayUtc() };
   return prisma.$transaction(async (tx) => {
     // Serialises numbering among plans of one constraint set.
     await tx.$queryRaw`SELECT id FROM constraint_set WHERE id = ${version.constraintSetId} FOR UPDATE`;
@@ -162,7 +171,12 @@ export async function executePlan(
     const instance = params.calibrationId
       ? calibrateInstance(loaded.instance, await calibrationFactors(pool, params.calibrationId))
       : loaded.instance;
-    const constraints = constraintsFor(definition, loaded);
+    const constraints = await planConstraints(
+      pool,
+      definition,
+      { ...loaded, instance },
+      params.campaignDate ?? todayUtc(),
+    );
     const result = await optimize(instance, constraints, {
       method: params.method,
       clusters: params.clusters,
@@ -276,6 +290,31 @@ export function withOverrides(
     throw new InputError(`input.overrides${p.path ? `.${p.path}` : ""}`, p.message);
   }
   return res.value;
+}
+
+/**
+ * constraintsFor, plus the contact policies evaluated against the history for the campaign date
+ * (one query per rule; never cached with the instance, since the history changes between runs).
+ */
+export async function planConstraints(
+  pool: Pool,
+  definition: ConstraintSetDefinition,
+  loaded: LoadedInstance,
+  campaignDate: string,
+): Promise<PlanConstraints> {
+  const constraints = constraintsFor(definition, loaded);
+  if ((definition.waves?.length ?? 0) > 1) {
+    throw new InputError("waves", "a calendar of several waves runs through runCalendar");
+  }
+  if (!hasPolicies(definition)) return constraints;
+  const { instance, catalog } = loaded;
+  const specs = resolvePolicies(definition, {
+    offerIds: instance.offerIds,
+    channelIds: instance.channelIds,
+    offerCategory: catalog.offers.map((o) => o.category),
+  });
+  constraints.policies = await loadPolicies(pool, specs, instance, catalog, campaignDate);
+  return constraints;
 }
 
 /** A constraint-set definition against a loaded dataset: its ids and its CSV default limits. */

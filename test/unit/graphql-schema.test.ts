@@ -67,7 +67,17 @@ describe("schema.graphql", () => {
     const report = schema.getType("ConstraintReportRow");
     if (!isObjectType(report)) throw new Error("ConstraintReportRow is not an object type");
     expect(Object.keys(report.getFields()).sort()).toEqual(
-      ["activity", "binding", "bound", "dual", "kind", "name", "sense", "slack"].sort(),
+      [
+        "activity",
+        "binding",
+        "bound",
+        "dual",
+        "kind",
+        "name",
+        "reportOnly",
+        "sense",
+        "slack",
+      ].sort(),
     );
   });
 });

@@ -43,6 +43,7 @@ export interface PlanRunOptions {
   overrides?: Record<string, unknown>;
   controlShare?: number;
   calibration?: number;
+  campaignDate?: string;
   json?: boolean;
 }
 
@@ -69,6 +70,10 @@ export function registerPlanCommands(program: Command): void {
       shareOption,
     )
     .option("--calibration <id>", "run with a score calibration (scores recalibrate)", intOption)
+    .option(
+      "--campaign-date <yyyy-mm-dd>",
+      "the day the contacts go out; contact policies count the history before it (default today, UTC)",
+    )
     .option("--json", "print JSON")
     .action(async (o: PlanRunOptions) => {
       const out = createOutput(o);
@@ -139,6 +144,7 @@ export async function runPlan(out: Output, db: Database, o: PlanRunOptions): Pro
       overrides: o.overrides,
       controlShare: o.controlShare,
       calibrationId: o.calibration,
+      campaignDate: o.campaignDate,
     }).catch((e: unknown) => {
       if (e instanceof InputError) throw new CliError(e.message.replace(/^input\./, "--"), 2);
       if (e instanceof NotFoundError) throw new CliError(e.message, 2);

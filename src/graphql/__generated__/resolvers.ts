@@ -92,6 +92,8 @@ export type Assignment = {
   expectedReturn: Scalars['Float']['output'];
   group: AssignmentGroup;
   offer: Offer;
+  /** the wave of a campaign calendar; null for a single-wave plan */
+  wave?: Maybe<Scalars['String']['output']>;
 };
 
 export type AssignmentConnection = {
@@ -251,12 +253,14 @@ export type ConstraintReportRow = {
   activity: Scalars['Float']['output'];
   binding: Scalars['Boolean']['output'];
   bound: Scalars['Float']['output'];
-  /** marginal value of one more unit of the bound */
+  /** marginal value of one more unit of the bound (for a per-customer contact policy: of one exception to it) */
   dual?: Maybe<Scalars['Float']['output']>;
-  /** budget, hurdle, capacity, offer_min, offer_max, segment_max, segment_min_share, offers_per_customer */
+  /** budget, hurdle, capacity, offer_min, offer_max, segment_max, segment_min_share, offers_per_customer, fatigue, cool_off, mutual_exclusion, sequencing, household, custom_capacity */
   kind: Scalars['String']['output'];
   /** e.g. budget, capacity:branch, offer_min:resp */
   name: Scalars['String']['output'];
+  /** a report-only contact policy: computed and shown, never enforced */
+  reportOnly: Scalars['Boolean']['output'];
   sense: ConstraintSense;
   slack: Scalars['Float']['output'];
 };
@@ -283,23 +287,39 @@ export type ConstraintSet = {
 export type ConstraintSetInput = {
   budget?: InputMaybe<Scalars['Float']['input']>;
   channelCapacities?: InputMaybe<Array<ChannelCapacityInput>>;
+  coolOffRules?: InputMaybe<Array<CoolOffRuleInput>>;
+  customCapacities?: InputMaybe<Array<CustomCapacityInput>>;
+  exclusionRules?: InputMaybe<Array<ExclusionRuleInput>>;
+  fatigueRules?: InputMaybe<Array<FatigueRuleInput>>;
+  householdRules?: InputMaybe<Array<HouseholdRuleInput>>;
   hurdleRate?: InputMaybe<Scalars['Float']['input']>;
   maxOffersPerCustomer?: InputMaybe<Scalars['Int']['input']>;
   name: Scalars['String']['input'];
   objective?: InputMaybe<Objective>;
   offerVolumes?: InputMaybe<Array<OfferVolumeInput>>;
   segmentRules?: InputMaybe<Array<SegmentRuleInput>>;
+  sequencingRules?: InputMaybe<Array<SequencingRuleInput>>;
+  /** a campaign calendar of several waves planned at once (multi-period planning) */
+  waves?: InputMaybe<Array<WaveInput>>;
 };
 
 /** Any fields of ConstraintSetInput; those given replace the version's. */
 export type ConstraintSetOverridesInput = {
   budget?: InputMaybe<Scalars['Float']['input']>;
   channelCapacities?: InputMaybe<Array<ChannelCapacityInput>>;
+  coolOffRules?: InputMaybe<Array<CoolOffRuleInput>>;
+  customCapacities?: InputMaybe<Array<CustomCapacityInput>>;
+  exclusionRules?: InputMaybe<Array<ExclusionRuleInput>>;
+  fatigueRules?: InputMaybe<Array<FatigueRuleInput>>;
+  householdRules?: InputMaybe<Array<HouseholdRuleInput>>;
   hurdleRate?: InputMaybe<Scalars['Float']['input']>;
   maxOffersPerCustomer?: InputMaybe<Scalars['Int']['input']>;
   objective?: InputMaybe<Objective>;
   offerVolumes?: InputMaybe<Array<OfferVolumeInput>>;
   segmentRules?: InputMaybe<Array<SegmentRuleInput>>;
+  sequencingRules?: InputMaybe<Array<SequencingRuleInput>>;
+  /** a campaign calendar of several waves planned at once (multi-period planning) */
+  waves?: InputMaybe<Array<WaveInput>>;
 };
 
 export type ConstraintSetPayload = {
@@ -352,11 +372,43 @@ export type ControlGroupKpis = {
   share: Scalars['Float']['output'];
 };
 
+/** An offer (or each offer of a category, or every offer) is not repeated to a customer within days of the last contact with it. */
+export type CoolOffRuleInput = {
+  days: Scalars['Int']['input'];
+  name?: InputMaybe<Scalars['String']['input']>;
+  offerCategory?: InputMaybe<Scalars['String']['input']>;
+  offerId?: InputMaybe<Scalars['ID']['input']>;
+  reportOnly?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
 export type CreatedApiKey = {
   __typename?: 'CreatedApiKey';
   apiKey: ApiKey;
   /** shown once; only its hash is stored */
   secret: Scalars['String']['output'];
+};
+
+export type CustomAggregate =
+  | 'AVERAGE'
+  | 'SUM';
+
+export type CustomCapacityField =
+  | 'contacts'
+  | 'cost'
+  | 'expectedReturn';
+
+/** The sum or average of a numeric customer attribute (or an option field) over the chosen contacts matching the offer / category / channel, bounded by max and/or min. */
+export type CustomCapacityInput = {
+  aggregate?: InputMaybe<CustomAggregate>;
+  attribute?: InputMaybe<Scalars['String']['input']>;
+  channelId?: InputMaybe<Scalars['ID']['input']>;
+  field?: InputMaybe<CustomCapacityField>;
+  max?: InputMaybe<Scalars['Float']['input']>;
+  min?: InputMaybe<Scalars['Float']['input']>;
+  name: Scalars['String']['input'];
+  offerCategory?: InputMaybe<Scalars['String']['input']>;
+  offerId?: InputMaybe<Scalars['ID']['input']>;
+  reportOnly?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 export type Customer = {
@@ -430,6 +482,13 @@ export type DualCharge = {
   dual: Scalars['Float']['output'];
 };
 
+/** Never more than one of these offers to the same customer in one plan. */
+export type ExclusionRuleInput = {
+  name?: InputMaybe<Scalars['String']['input']>;
+  offerIds: Array<Scalars['ID']['input']>;
+  reportOnly?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
 export type Explanation = {
   __typename?: 'Explanation';
   /** what the plan gives the customer (empty = nothing) */
@@ -442,6 +501,26 @@ export type Explanation = {
   reason: Scalars['String']['output'];
   /** the best option the customer did not get, if any */
   runnerUp?: Maybe<PricedOption>;
+};
+
+/** At most maxContacts per customer in a rolling window of windowDays days ending on the campaign day, history included; optionally one channel and one offer or category. */
+export type FatigueRuleInput = {
+  channelId?: InputMaybe<Scalars['ID']['input']>;
+  maxContacts: Scalars['Int']['input'];
+  name?: InputMaybe<Scalars['String']['input']>;
+  offerCategory?: InputMaybe<Scalars['String']['input']>;
+  offerId?: InputMaybe<Scalars['ID']['input']>;
+  /** computed and shown in the constraint report, never enforced */
+  reportOnly?: InputMaybe<Scalars['Boolean']['input']>;
+  windowDays: Scalars['Int']['input'];
+};
+
+/** At most maxOffers contacts per household (customers sharing the attribute's value, default household_id). */
+export type HouseholdRuleInput = {
+  attribute?: InputMaybe<Scalars['String']['input']>;
+  maxOffers: Scalars['Int']['input'];
+  name?: InputMaybe<Scalars['String']['input']>;
+  reportOnly?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 export type ImportFileSummary = {
@@ -1017,6 +1096,8 @@ export type Role =
 export type RunPlanInput = {
   /** apply a score calibration's factors to the scores for this run (recalibrateScores) */
   calibrationId?: InputMaybe<Scalars['ID']['input']>;
+  /** yyyy-mm-dd the contacts go out (the first wave's day); contact policies count the history before it. Default: today (UTC) */
+  campaignDate?: InputMaybe<Scalars['String']['input']>;
   clusters?: InputMaybe<Scalars['Int']['input']>;
   /** runs the set's latest version */
   constraintSetId?: InputMaybe<Scalars['ID']['input']>;
@@ -1078,10 +1159,27 @@ export type SegmentSummary = {
   segment: Scalars['String']['output'];
 };
 
+/** offerId only to customers who received afterOfferId (in the contact history) at least minDays before the campaign day. */
+export type SequencingRuleInput = {
+  afterOfferId: Scalars['ID']['input'];
+  minDays: Scalars['Int']['input'];
+  name?: InputMaybe<Scalars['String']['input']>;
+  offerId: Scalars['ID']['input'];
+  reportOnly?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
 export type Viewer = {
   __typename?: 'Viewer';
   name: Scalars['String']['output'];
   role: Role;
+};
+
+/** A wave of a campaign calendar: its day (offsetDays after the campaign date), budget and channel capacities. */
+export type WaveInput = {
+  budget?: InputMaybe<Scalars['Float']['input']>;
+  channelCapacities?: InputMaybe<Array<ChannelCapacityInput>>;
+  name: Scalars['String']['input'];
+  offsetDays: Scalars['Int']['input'];
 };
 
 
@@ -1190,7 +1288,11 @@ export type ResolversTypes = {
   ConstraintSetVersion: ResolverTypeWrapper<ConstraintSetVersionModel>;
   ContactHistorySummary: ResolverTypeWrapper<ContactHistorySummary>;
   ControlGroupKpis: ResolverTypeWrapper<ControlGroupKpis>;
+  CoolOffRuleInput: CoolOffRuleInput;
   CreatedApiKey: ResolverTypeWrapper<Omit<CreatedApiKey, 'apiKey'> & { apiKey: ResolversTypes['ApiKey'] }>;
+  CustomAggregate: CustomAggregate;
+  CustomCapacityField: CustomCapacityField;
+  CustomCapacityInput: CustomCapacityInput;
   Customer: ResolverTypeWrapper<CustomerModel>;
   CustomerPlanAssignment: ResolverTypeWrapper<CustomerPlanAssignmentModel>;
   DatasetSummary: ResolverTypeWrapper<DatasetSummary>;
@@ -1198,8 +1300,11 @@ export type ResolversTypes = {
   Disaggregation: Disaggregation;
   DualChange: ResolverTypeWrapper<DualChange>;
   DualCharge: ResolverTypeWrapper<DualCharge>;
+  ExclusionRuleInput: ExclusionRuleInput;
   Explanation: ResolverTypeWrapper<ExplanationModel>;
+  FatigueRuleInput: FatigueRuleInput;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  HouseholdRuleInput: HouseholdRuleInput;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   ImportFileSummary: ResolverTypeWrapper<ImportFileSummary>;
   ImportResult: ResolverTypeWrapper<ImportResult>;
@@ -1244,8 +1349,10 @@ export type ResolversTypes = {
   SegmentRule: ResolverTypeWrapper<SegmentRule>;
   SegmentRuleInput: SegmentRuleInput;
   SegmentSummary: ResolverTypeWrapper<SegmentSummary>;
+  SequencingRuleInput: SequencingRuleInput;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Viewer: ResolverTypeWrapper<Viewer>;
+  WaveInput: WaveInput;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -1280,15 +1387,20 @@ export type ResolversParentTypes = {
   ConstraintSetVersion: ConstraintSetVersionModel;
   ContactHistorySummary: ContactHistorySummary;
   ControlGroupKpis: ControlGroupKpis;
+  CoolOffRuleInput: CoolOffRuleInput;
   CreatedApiKey: Omit<CreatedApiKey, 'apiKey'> & { apiKey: ResolversParentTypes['ApiKey'] };
+  CustomCapacityInput: CustomCapacityInput;
   Customer: CustomerModel;
   CustomerPlanAssignment: CustomerPlanAssignmentModel;
   DatasetSummary: DatasetSummary;
   DateTime: Scalars['DateTime']['output'];
   DualChange: DualChange;
   DualCharge: DualCharge;
+  ExclusionRuleInput: ExclusionRuleInput;
   Explanation: ExplanationModel;
+  FatigueRuleInput: FatigueRuleInput;
   Float: Scalars['Float']['output'];
+  HouseholdRuleInput: HouseholdRuleInput;
   ID: Scalars['ID']['output'];
   ImportFileSummary: ImportFileSummary;
   ImportResult: ImportResult;
@@ -1328,8 +1440,10 @@ export type ResolversParentTypes = {
   SegmentRule: SegmentRule;
   SegmentRuleInput: SegmentRuleInput;
   SegmentSummary: SegmentSummary;
+  SequencingRuleInput: SequencingRuleInput;
   String: Scalars['String']['output'];
   Viewer: Viewer;
+  WaveInput: WaveInput;
 };
 
 export type AnalysisResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Analysis'] = ResolversParentTypes['Analysis']> = {
@@ -1381,6 +1495,7 @@ export type AssignmentResolvers<ContextType = GraphQLContext, ParentType extends
   expectedReturn?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   group?: Resolver<ResolversTypes['AssignmentGroup'], ParentType, ContextType>;
   offer?: Resolver<ResolversTypes['Offer'], ParentType, ContextType>;
+  wave?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type AssignmentConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AssignmentConnection'] = ResolversParentTypes['AssignmentConnection']> = {
@@ -1476,6 +1591,7 @@ export type ConstraintReportRowResolvers<ContextType = GraphQLContext, ParentTyp
   dual?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  reportOnly?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   sense?: Resolver<ResolversTypes['ConstraintSense'], ParentType, ContextType>;
   slack?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
 };

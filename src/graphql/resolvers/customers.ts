@@ -16,7 +16,7 @@ export const customerResolvers: Resolvers = {
       const res = await ctx.pool.query<AssignmentModel>(
         `SELECT a.plan_id AS "planId", a.customer_id AS "customerDbId", a.offer_id AS "offerDbId",
                 a.channel_id AS "channelDbId", a.expected_return AS "expectedReturn", a.cost,
-                upper(a."group") AS "group"
+                upper(a."group") AS "group", a.wave
          FROM plan_assignment a
          WHERE a.customer_id = $1 AND ($2::int[] IS NULL OR a.plan_id = ANY($2::int[]))
          ORDER BY a.plan_id DESC, a.offer_id LIMIT $3`,

@@ -179,6 +179,7 @@ export const planResolvers: Resolvers = {
             input.calibrationId != null
               ? parseId(input.calibrationId, "input.calibrationId")
               : undefined,
+          campaignDate: input.campaignDate ?? undefined,
         },
         { requestedBy: ctx.caller.name, enqueue: true },
       );
@@ -269,7 +270,7 @@ export const planResolvers: Resolvers = {
         ctx.pool.query<AssignmentModel>(
           `SELECT a.plan_id AS "planId", a.customer_id AS "customerDbId", a.offer_id AS "offerDbId",
                   a.channel_id AS "channelDbId", a.expected_return AS "expectedReturn", a.cost,
-                  upper(a."group") AS "group"
+                  upper(a."group") AS "group", a.wave
            FROM plan_assignment a
            ${joinCustomer ? "JOIN customer c ON c.id = a.customer_id" : ""}
            WHERE a.plan_id = $1 AND (a.customer_id, a.offer_id) > ($2, $3)
