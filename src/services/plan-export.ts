@@ -1,5 +1,6 @@
 // The plan export of the data contract: customer_id,offer_id,channel_id,expected_return,cost, and
-// `group` (treatment or control) for a plan that held out a control group.
+// `group` (treatment or control) for a plan that held out a control group, and `wave` for a
+// campaign calendar.
 import { createWriteStream } from "node:fs";
 import { rename, rm } from "node:fs/promises";
 import { pipeline } from "node:stream/promises";
@@ -8,8 +9,9 @@ import { to as copyTo } from "pg-copy-streams";
 
 /** Streams a plan's assignments to a CSV file (written to a temporary name, then renamed). */
 export async function exportPlan(pool: Pool, planId: number, file: string): Promise<number> {
-  const status = await pool.query<{ status: string; holdout: boolean }>(
-    `SELECT status, COALESCE((parameters ->> 'controlShare')::float8 > 0, false) AS holdout
+  const status = await pool.query<{ status: string; holdout: boolean; calendar: boolean }>(
+    `SELECT status, COALESCE((parameters ->> 'controlShare')::float8 > 0, false) AS holdout,
+            EXISTS (SELECT 1 FROM plan_assignment WHERE plan_id = $1 AND wave IS NOT NULL) AS calendar
      FROM plan WHERE id = $1`,
     [planId],
   );
@@ -18,7 +20,10 @@ export async function exportPlan(pool: Pool, planId: number, file: string): Prom
     throw new Error(
       `plan ${planId} is ${status.rows[0].status}, only a SUCCEEDED plan has assignments`,
     );
-  const columns = `customer_id, offer_id, channel_id, expected_return, cost${status.rows[0].holdout ? ', "group"' : ""}`;
+  const columns =
+    "customer_id, offer_id, channel_id, expected_return, cost" +
+    (status.rows[0].holdout ? ', "group"' : "") +
+    (status.rows[0].calendar ? ", wave" : "");
   const client = await pool.connect();
   const tmp = `${file}.partial`;
   try {

@@ -11,11 +11,12 @@ import {
 } from "../db/plan-writer";
 import { resolveConstraints } from "../domain/resolve-constraints";
 import { hasPolicies, resolvePolicies } from "../domain/resolve-policies";
-import { isCampaignDate, loadPolicies, todayUtc } from "../db/policy-facts";
+import { addDays, isCampaignDate, loadPolicies, todayUtc } from "../db/policy-facts";
+import { expandCalendar, type Calendar, type Wave } from "../optimize/calendar";
 import { parseConstraintSet, type ConstraintSetDefinition } from "../domain/constraint-set";
 import { optimize } from "../optimize/optimize";
-import type { Disaggregation, Method, PlanResult } from "../optimize/types";
-import type { PlanConstraints } from "../optimize/instance";
+import type { Disaggregation, Method, PlanResult, ProportionRow } from "../optimize/types";
+import type { Instance, PlanConstraints } from "../optimize/instance";
 import { enqueuePlanJob, removePlanJob } from "../jobs/plan-queue";
 import type { Plan } from "../generated/prisma/client";
 import { calibrateInstance } from "../results";
@@ -171,13 +172,21 @@ export async function executePlan(
     const instance = params.calibrationId
       ? calibrateInstance(loaded.instance, await calibrationFactors(pool, params.calibrationId))
       : loaded.instance;
-    const constraints = await planConstraints(
-      pool,
-      definition,
-      { ...loaded, instance },
-      params.campaignDate ?? todayUtc(),
-    );
-    const result = await optimize(instance, constraints, {
+    const campaignDate = params.campaignDate ?? todayUtc();
+    const run =
+      (definition.waves?.length ?? 0) > 1
+        ? await calendarRun(pool, definition, { ...loaded, instance }, campaignDate)
+        : {
+            instance,
+            constraints: await planConstraints(
+              pool,
+              definition,
+              { ...loaded, instance },
+              campaignDate,
+            ),
+          };
+    const { constraints } = run;
+    const result = await optimize(run.instance, constraints, {
       method: params.method,
       clusters: params.clusters,
       disaggregation: params.disaggregation,
@@ -190,14 +199,13 @@ export async function executePlan(
     // A reused instance cost nothing to load this time.
     const loadSeconds = opts.loaded ? 0 : loaded.seconds;
     const held = params.controlShare
-      ? holdOut(instance, constraints, result, params.controlShare, params.seed ?? 1)
+      ? holdOut(run.instance, constraints, result, params.controlShare, params.seed ?? 1)
       : undefined;
-    await writePlanResult(
-      pool,
-      planId,
-      toRows({ ...loaded, instance }, result, loadSeconds, held),
-      opts.failpoint,
-    );
+    const rows =
+      "calendar" in run
+        ? calendarRows(run.calendar, loaded, result, loadSeconds, held)
+        : toRows({ ...loaded, instance }, result, loadSeconds, held);
+    await writePlanResult(pool, planId, rows, opts.failpoint);
     return { planId, result, loaded, constraints, definition };
   } catch (e) {
     if (e instanceof PlanNoLongerRunningError) throw new PlanCancelledError(e.message);
@@ -293,6 +301,91 @@ export function withOverrides(
 }
 
 /**
+ * A campaign calendar (several waves): every wave's policies evaluated for its own day, then one
+ * instance of (offer, channel, wave) options (src/optimize/calendar.ts).
+ */
+async function calendarRun(
+  pool: Pool,
+  definition: ConstraintSetDefinition,
+  loaded: LoadedInstance,
+  campaignDate: string,
+): Promise<{ instance: Instance; constraints: PlanConstraints; calendar: Calendar }> {
+  const { instance, catalog } = loaded;
+  const base = constraintsFor(definition, loaded);
+  const specs = hasPolicies(definition)
+    ? resolvePolicies(definition, {
+        offerIds: instance.offerIds,
+        channelIds: instance.channelIds,
+        offerCategory: catalog.offers.map((o) => o.category),
+      })
+    : [];
+  const channelIndex = new Map(instance.channelIds.map((id, k) => [id, k]));
+  const waves: Wave[] = [];
+  for (const [n, w] of (definition.waves ?? []).entries()) {
+    const channelCapacity = new Float64Array(instance.channelIds.length).fill(Infinity);
+    w.channelCapacities.forEach((c, t) => {
+      const k = channelIndex.get(c.channelId);
+      if (k === undefined) {
+        throw new InputError(
+          `waves.${n}.channelCapacities.${t}.channelId`,
+          `unknown channel "${c.channelId}"`,
+        );
+      }
+      channelCapacity[k] = c.capacity;
+    });
+    const day = addDays(campaignDate, w.offsetDays);
+    waves.push({
+      name: w.name,
+      offsetDays: w.offsetDays,
+      budget: w.budget ?? Infinity,
+      channelCapacity,
+      policies: specs.length > 0 ? await loadPolicies(pool, specs, instance, catalog, day) : [],
+    });
+  }
+  const calendar = expandCalendar(instance, base, waves);
+  return { instance: calendar.inst, constraints: calendar.cons, calendar };
+}
+
+/**
+ * A calendar plan's rows: assignments on their base channel with their wave, proportions summed
+ * over waves per (cluster, offer, channel).
+ */
+function calendarRows(
+  calendar: Calendar,
+  loaded: LoadedInstance,
+  r: PlanResult,
+  loadSeconds: number,
+  held?: Holdout,
+): PlanRowsInput {
+  const K = loaded.instance.channelIds.length;
+  const written: Instance = {
+    ...calendar.inst,
+    channelIds: loaded.instance.channelIds,
+    optChannel: Int32Array.from(calendar.inst.optChannel, (k) => k % K),
+  };
+  const sums = new Map<string, ProportionRow>();
+  for (const p of r.proportions ?? []) {
+    const channel = p.channel.slice(0, p.channel.lastIndexOf("@"));
+    const key = `${p.cluster}\u0000${p.offer}\u0000${channel}`;
+    const had = sums.get(key);
+    if (had) {
+      had.customers += p.customers;
+      had.proportion += p.proportion;
+    } else sums.set(key, { ...p, channel });
+  }
+  const rows = toRows(
+    { ...loaded, instance: written },
+    { ...r, proportions: r.proportions ? [...sums.values()] : undefined },
+    loadSeconds,
+    held,
+  );
+  return {
+    ...rows,
+    wave: { ofOption: calendar.optWave, names: calendar.waves.map((w) => w.name) },
+  };
+}
+
+/**
  * constraintsFor, plus the contact policies evaluated against the history for the campaign date
  * (one query per rule; never cached with the instance, since the history changes between runs).
  */
@@ -304,7 +397,7 @@ export async function planConstraints(
 ): Promise<PlanConstraints> {
   const constraints = constraintsFor(definition, loaded);
   if ((definition.waves?.length ?? 0) > 1) {
-    throw new InputError("waves", "a calendar of several waves runs through runCalendar");
+    throw new InputError("waves", "analyses run on single-wave constraint sets only");
   }
   if (!hasPolicies(definition)) return constraints;
   const { instance, catalog } = loaded;

@@ -220,4 +220,53 @@ describe("contact policies from the history", () => {
     expect(d).toBeInstanceOf(InputError);
     expect((d as InputError).field).toBe("input.campaignDate");
   });
+
+  it("plans a calendar of waves: each assignment in its wave, per-wave budgets held", async () => {
+    const { definition } = await getVersion(f.prisma, f.versionId);
+    const { versionId } = await createConstraintSet(
+      f.prisma,
+      {
+        ...definition,
+        name: "calendar",
+        budget: 1200,
+        fatigueRules: [{ maxContacts: 1, windowDays: 45 }],
+        waves: [
+          { name: "dec", offsetDays: 0, budget: 300 },
+          {
+            name: "jan",
+            offsetDays: 31,
+            channelCapacities: [{ channelId: "branch", capacity: 5 }],
+          },
+        ],
+      },
+      { checkDataset: true },
+    );
+    const created = await createPlan(f.prisma, versionId, { method: "EXACT", campaignDate: T });
+    const { result } = await executePlan(f.db.pool, f.prisma, created.id);
+    const byWave = await f.db.pool.query<{ wave: string; cost: number; branch: number }>(
+      `SELECT a.wave, sum(a.cost)::float8 AS cost,
+              count(*) FILTER (WHERE ch.external_id = 'branch')::int AS branch
+       FROM plan_assignment a JOIN channel ch ON ch.id = a.channel_id
+       WHERE a.plan_id = $1 GROUP BY a.wave ORDER BY a.wave`,
+      [created.id],
+    );
+    expect(byWave.rows.map((r) => r.wave)).toEqual(["dec", "jan"]);
+    const dec = byWave.rows.find((r) => r.wave === "dec")!;
+    const jan = byWave.rows.find((r) => r.wave === "jan")!;
+    expect(dec.cost).toBeLessThanOrEqual(300 + 1e-6);
+    expect(dec.cost + jan.cost).toBeLessThanOrEqual(1200 + 1e-6);
+    expect(jan.branch).toBeLessThanOrEqual(5);
+    // a 45-day fatigue window of 1 holds both waves (31 days apart): one contact per customer
+    const twice = await f.db.pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM (SELECT customer_id FROM plan_assignment WHERE plan_id = $1
+         GROUP BY customer_id HAVING count(*) > 1) t`,
+      [created.id],
+    );
+    expect(twice.rows[0]!.n).toBe(0);
+    const names = result.constraintReport.map((r) => r.name);
+    expect(names).toEqual(
+      expect.arrayContaining(["budget", "budget@dec", "capacity:branch@jan", "fatigue:45d@jan"]),
+    );
+    expect(result.gap).toBeLessThan(0.05);
+  });
 });
