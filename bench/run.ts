@@ -10,6 +10,7 @@ const benches: Record<string, string> = {
   lp: "lp.ts",
   generate: "generate-speed.ts",
   api: "api.ts",
+  policies: "policies.ts",
 };
 
 const [name, ...rest] = process.argv.slice(2);

@@ -36,6 +36,8 @@ export async function loadPolicies(
   instance: Instance,
   catalog: Catalog,
   campaignDate: string,
+  /** read only these customers' rows (db ids): one customer's explanation */
+  only: number[] | null = null,
 ): Promise<Policy[]> {
   if (!isCampaignDate(campaignDate)) throw new Error(`not a date: ${campaignDate}`);
   const n = instance.numCustomers;
@@ -76,8 +78,15 @@ export async function loadPolicies(
                 AND contacted_at < $1::timestamptz + interval '1 day'
                 AND ($3::int[] IS NULL OR offer_id = ANY($3))
                 AND ($4::int[] IS NULL OR channel_id = ANY($4))
+                AND ($5::int[] IS NULL OR customer_id = ANY($5))
               GROUP BY customer_id) t`,
-          [day, spec.windowDays - 1, offerDb(spec.filter.offers), channelDb(spec.filter.channels)],
+          [
+            day,
+            spec.windowDays - 1,
+            offerDb(spec.filter.offers),
+            channelDb(spec.filter.channels),
+            only,
+          ],
         );
         const prior = new Uint16Array(n);
         const c = rows[0]?.c ?? [];
@@ -102,8 +111,9 @@ export async function loadPolicies(
           `SELECT array_agg(customer_id) AS c, array_agg(offer_id) AS o FROM (
              SELECT DISTINCT customer_id, offer_id FROM contact_history
               WHERE contacted_at >= $1::timestamptz - make_interval(days => $2)
-                AND ($3::int[] IS NULL OR offer_id = ANY($3))) t`,
-          [day, spec.days - 1, offerDb(spec.offers)],
+                AND ($3::int[] IS NULL OR offer_id = ANY($3))
+                AND ($4::int[] IS NULL OR customer_id = ANY($4))) t`,
+          [day, spec.days - 1, offerDb(spec.offers), only],
         );
         const c = rows[0]?.c ?? [];
         const o = rows[0]?.o ?? [];
@@ -131,8 +141,9 @@ export async function loadPolicies(
         const { rows } = await pool.query<{ c: number[] | null }>(
           `SELECT array_agg(DISTINCT customer_id) AS c FROM contact_history
             WHERE offer_id = $3
-              AND contacted_at < $1::timestamptz - make_interval(days => $2) + interval '1 day'`,
-          [day, spec.minDays, catalog.offers[spec.after].dbId],
+              AND contacted_at < $1::timestamptz - make_interval(days => $2) + interval '1 day'
+              AND ($4::int[] IS NULL OR customer_id = ANY($4))`,
+          [day, spec.minDays, catalog.offers[spec.after].dbId, only],
         );
         const qualified = new Uint8Array(n);
         for (const key of rows[0]?.c ?? []) {
@@ -154,7 +165,7 @@ export async function loadPolicies(
         out.push({ ...spec });
         break;
       case "household": {
-        const values = await attributeValues(pool, spec.attribute);
+        const values = await attributeValues(pool, spec.attribute, only);
         const household = new Int32Array(n).fill(-1);
         const dense = new Map<string, number>();
         for (let t = 0; t < values.c.length; t++) {
@@ -180,7 +191,7 @@ export async function loadPolicies(
       case "custom_capacity": {
         let customerValue: Float64Array | null = null;
         if (spec.attribute !== null) {
-          const values = await attributeValues(pool, spec.attribute);
+          const values = await attributeValues(pool, spec.attribute, only);
           customerValue = new Float64Array(n).fill(Number.NaN);
           for (let t = 0; t < values.c.length; t++) {
             const i = idx(values.c[t]);
@@ -210,11 +221,12 @@ export async function loadPolicies(
 async function attributeValues(
   pool: Pool,
   attribute: string,
+  only: number[] | null,
 ): Promise<{ c: number[]; v: (string | null)[] }> {
   const { rows } = await pool.query<{ c: number[] | null; v: (string | null)[] | null }>(
     `SELECT array_agg(id) AS c, array_agg(attributes->>$1) AS v
-       FROM customer WHERE attributes ? $1`,
-    [attribute],
+       FROM customer WHERE attributes ? $1 AND ($2::int[] IS NULL OR id = ANY($2))`,
+    [attribute, only],
   );
   return { c: rows[0]?.c ?? [], v: rows[0]?.v ?? [] };
 }

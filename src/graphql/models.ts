@@ -96,6 +96,7 @@ export interface PricedOptionModel {
   cost: number;
   reducedValue: number;
   charges: DualChargeModel[];
+  blockedBy: string[];
 }
 
 export interface ExplanationModel {

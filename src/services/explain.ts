@@ -20,6 +20,8 @@ import type {
 } from "../graphql/models";
 import { ConflictError } from "./errors";
 import { withOverrides } from "./plans";
+import { customerPolicies } from "./explain-policies";
+import { hasPolicies } from "../domain/resolve-policies";
 
 interface OptionRow {
   offerDbId: number;
@@ -97,13 +99,29 @@ export async function explainCustomer(
   const stored = definitionOf(version.rows[0]?.definition);
   const definition = overrides ? withOverrides(stored, overrides) : stored;
   const kpis = storedKpis(plan.kpis);
-  const facts = (r: OptionRow): OptionFacts => ({
-    offer: r.offer,
-    channel: r.channel,
-    expectedReturn: r.expectedReturn,
-    cost: r.cost,
-  });
+  const params = plan.parameters as { campaignDate?: string };
+  const policies = hasPolicies(definition)
+    ? await customerPolicies(
+        pool,
+        plan.id,
+        definition,
+        customer.dbId,
+        params.campaignDate ?? plan.createdAt.toISOString().slice(0, 10),
+        [...eligible.rows, ...chosen.rows],
+      )
+    : null;
+  const facts = (r: OptionRow): OptionFacts => {
+    const custom = policies?.custom.get(`${r.offer}\u0000${r.channel}`);
+    return {
+      offer: r.offer,
+      channel: r.channel,
+      expectedReturn: r.expectedReturn,
+      cost: r.cost,
+      ...(custom ? { custom } : {}),
+    };
+  };
   const result = explainChoice({
+    policies: policies?.facts,
     customerId: customer.id,
     doNotContact: customer.doNotContact,
     eligible: eligible.rows.map(facts),
@@ -134,6 +152,7 @@ export async function explainCustomer(
     cost: o.cost,
     reducedValue: o.reducedValue,
     charges: o.charges,
+    blockedBy: o.blockedBy ?? [],
   });
   return {
     plan,

@@ -919,6 +919,8 @@ export type PlanTimings = {
 /** One (offer, channel) option of a customer, priced at the plan's dual values. */
 export type PricedOption = {
   __typename?: 'PricedOption';
+  /** the contact policies that forbid this option for the customer (empty: allowed) */
+  blockedBy: Array<Scalars['String']['output']>;
   channel: Channel;
   /** the dual-priced constraints behind the difference between expected return and reduced value */
   charges: Array<DualCharge>;
@@ -1900,6 +1902,7 @@ export type PlanTimingsResolvers<ContextType = GraphQLContext, ParentType extend
 };
 
 export type PricedOptionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PricedOption'] = ResolversParentTypes['PricedOption']> = {
+  blockedBy?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   channel?: Resolver<ResolversTypes['Channel'], ParentType, ContextType>;
   charges?: Resolver<Array<ResolversTypes['DualCharge']>, ParentType, ContextType>;
   cost?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;

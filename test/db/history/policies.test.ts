@@ -12,6 +12,7 @@ import {
 } from "../../../src/services/constraint-sets";
 import { InputError } from "../../../src/services/errors";
 import { createPlan, executePlan } from "../../../src/services/plans";
+import { explainCustomer } from "../../../src/services/explain";
 import type { Policy } from "../../../src/optimize/policy-types";
 import { resultsFixture, type ResultsFixture } from "../results/helpers";
 
@@ -200,6 +201,37 @@ describe("contact policies from the history", () => {
     }
     // customer 0 and 1 have used 2 of 2: nothing more
     expect(got.rows.filter((g) => g.customer === ids[0] || g.customer === ids[1])).toEqual([]);
+    // the explanation names the rules: customer 1's investment offers are in cool-off, and
+    // fatigue used up
+    const planRow = await f.prisma.plan.findUniqueOrThrow({ where: { id: created.id } });
+    const c1 = await f.db.pool.query<{ id: number; segment: string | null }>(
+      "SELECT id, segment FROM customer WHERE external_id = $1",
+      [ids[1]],
+    );
+    const e = await explainCustomer(f.db.pool, planRow, {
+      dbId: c1.rows[0]!.id,
+      id: ids[1]!,
+      segment: c1.rows[0]!.segment,
+      doNotContact: false,
+      attributes: null,
+    });
+    const offerIds = await f.db.pool.query<{ id: number; ext: string }>(
+      "SELECT id, external_id AS ext FROM offer",
+    );
+    const ext = new Map(offerIds.rows.map((r) => [r.id, r.ext]));
+    const blocked = e.options.filter((o) => o.blockedBy.length > 0);
+    expect(blocked.length).toBe(e.options.length); // fatigue: 2 of 2 used, nothing allowed
+    for (const o of blocked) {
+      const offer = ext.get(o.offerDbId)!;
+      expect(o.blockedBy).toEqual(
+        offer === "inv_mutual_funds" || offer === "inv_rrsp"
+          ? ["fatigue:30d", "cool_off:30d/category:investment"]
+          : ["fatigue:30d"],
+      );
+    }
+    expect(e.reason).toContain(
+      "fatigue:30d: 2 of 2 contacts in the 30-day window used before the campaign",
+    );
   });
 
   it("rejects a rule naming an unknown category, and a bad campaign date", async () => {
