@@ -67,6 +67,7 @@ async function main() {
       const second = await executePlan(pool, prisma, whatIf.id, {
         loaded: first.loaded,
         reuse: first.result,
+        reusePlanId: plan.id,
       });
       rows.push(row(`${m} what-if`, second, (performance.now() - t) / 1000, rss, true));
       await saveConstraintSetByName(prisma, def);

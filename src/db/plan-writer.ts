@@ -49,6 +49,8 @@ export interface PlanRowsInput {
   clusters?: ClusterRow[];
   /** cluster index per customer */
   membership?: Int32Array;
+  /** a plan whose membership equals `membership`: shared (plan.membership_plan_id), not written */
+  membershipFrom?: number;
   proportions?: ProportionRow[];
   constraintReport: ReportRow[];
   kpis: Record<string, unknown>;
@@ -72,16 +74,23 @@ export async function writePlanResult(
     await client.query("BEGIN");
     await writeAssignments(client, planId, input);
     failpoint?.("assignments");
-    if (input.membership) await writeMembership(client, planId, input.instance, input.membership);
+    const writeOwn = input.membership !== undefined && input.membershipFrom === undefined;
+    if (writeOwn) await writeMembership(client, planId, input.instance, input.membership!);
     failpoint?.("membership");
     await writeSmallTables(client, planId, input);
     failpoint?.("report");
     const seconds = (performance.now() - started) / 1000;
     const done = await client.query(
       `UPDATE plan SET status = 'SUCCEEDED', progress = 1, phase = 'done', kpis = $2, timings = $3,
-              finished_at = now()
+              finished_at = now(),
+              membership_plan_id = (SELECT COALESCE(membership_plan_id, id) FROM plan WHERE id = $4)
        WHERE id = $1 AND status = 'RUNNING'`,
-      [planId, JSON.stringify(input.kpis), JSON.stringify({ ...input.timings, write: seconds })],
+      [
+        planId,
+        JSON.stringify(input.kpis),
+        JSON.stringify({ ...input.timings, write: seconds }),
+        input.membershipFrom ?? null,
+      ],
     );
     if (done.rowCount !== 1)
       throw new PlanNoLongerRunningError(`plan ${planId} is no longer running`);
@@ -90,9 +99,7 @@ export async function writePlanResult(
     // assignment pages would be planned blind. Sampling costs well under a second.
     await client
       .query(`ANALYZE plan_assignment_p${planId}`)
-      .then(() =>
-        input.membership ? client.query(`ANALYZE plan_cluster_member_p${planId}`) : null,
-      )
+      .then(() => (writeOwn ? client.query(`ANALYZE plan_cluster_member_p${planId}`) : null))
       .catch(() => undefined);
     return seconds;
   } catch (e) {

@@ -39,7 +39,7 @@ export interface WorkerOptions {
 interface Cached {
   dataVersion: string;
   loaded: LoadedInstance;
-  last?: { params: RunPlanParameters; result: PlanResult };
+  last?: { params: RunPlanParameters; result: PlanResult; planId: number };
 }
 
 export async function startWorker(opts: WorkerOptions): Promise<Runner> {
@@ -59,20 +59,24 @@ export async function startWorker(opts: WorkerOptions): Promise<Runner> {
     if (cache?.dataVersion !== version) cache = null;
     const params = (await prisma.plan.findUnique({ where: { id: planId } }))
       ?.parameters as unknown as RunPlanParameters | undefined;
-    const same =
-      cache?.last && params && JSON.stringify(cache.last.params) === JSON.stringify(params);
+    // clusters depend on the data and the clustering settings only: a what-if (other constraints,
+    // overrides, campaign date) on the same data reuses them
+    const settings = (p: RunPlanParameters) =>
+      JSON.stringify([p.method, p.clusters, p.seed, p.calibrationId ?? null]);
+    const same = cache?.last && params && settings(cache.last.params) === settings(params);
     const started = Date.now();
     plog.info({ reuseInstance: cache !== null, reuseClusters: !!same }, "plan started");
     try {
       const done = await executePlan(pool, prisma, planId, {
         loaded: cache?.loaded,
         reuse: same ? cache?.last?.result : undefined,
+        reusePlanId: same ? cache?.last?.planId : undefined,
         signal: helpers.abortSignal,
       });
       cache = {
         dataVersion: version,
         loaded: done.loaded,
-        last: params ? { params, result: done.result } : undefined,
+        last: params ? { params, result: done.result, planId } : undefined,
       };
       plog.info({ seconds: (Date.now() - started) / 1000 }, "plan succeeded");
     } catch (e) {

@@ -110,6 +110,8 @@ export interface ExecuteOptions {
   /** an instance loaded earlier from the same data (what-if runs reuse it) */
   loaded?: LoadedInstance;
   reuse?: PlanResult;
+  /** the plan `reuse` came from: its cluster membership is shared rather than written again */
+  reusePlanId?: number;
   onProgress?: (phase: string, fraction: number) => void;
   failpoint?: FailpointHook;
   /** aborted = stop at the next checkpoint and put the plan back on the queue */
@@ -205,6 +207,12 @@ export async function executePlan(
       "calendar" in run
         ? calendarRows(run.calendar, loaded, result, loadSeconds, held)
         : toRows({ ...loaded, instance }, result, loadSeconds, held);
+    if (
+      opts.reusePlanId !== undefined &&
+      sameMembership(opts.reuse?.membership, result.membership)
+    ) {
+      rows.membershipFrom = opts.reusePlanId;
+    }
     await writePlanResult(pool, planId, rows, opts.failpoint);
     return { planId, result, loaded, constraints, definition };
   } catch (e) {
@@ -298,6 +306,12 @@ export function withOverrides(
     throw new InputError(`input.overrides${p.path ? `.${p.path}` : ""}`, p.message);
   }
   return res.value;
+}
+
+function sameMembership(a: Int32Array | undefined, b: Int32Array | undefined): boolean {
+  if (!a || !b || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && (a[i]! >= 0 || b[i]! >= 0)) return false;
+  return true;
 }
 
 /**

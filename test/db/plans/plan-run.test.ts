@@ -129,6 +129,54 @@ describe("plan run", () => {
     expect(run.result.kpis.contacts).toBe(plan!.kpis.contacts);
   });
 
+  it("a what-if that reuses the clusters unchanged shares their membership", async () => {
+    const first = await createPlan(prisma, versionId, { method: "CLUSTER_LP", clusters: 20 });
+    const a = await executePlan(db.pool, prisma, first.id);
+    const whatIf = await createPlan(prisma, versionId, {
+      method: "CLUSTER_LP",
+      clusters: 20,
+      overrides: { budget: budget * 1.2 },
+    });
+    await executePlan(db.pool, prisma, whatIf.id, {
+      loaded: a.loaded,
+      reuse: a.result,
+      reusePlanId: first.id,
+    });
+    const [row] = await q<{ membership_plan_id: number | null }>(
+      "SELECT membership_plan_id FROM plan WHERE id = $1",
+      [whatIf.id],
+    );
+    expect(row!.membership_plan_id).toBe(first.id);
+    // no partition of its own; plan_membership gives the source's rows under the what-if's id
+    const parts = await q<{ n: number }>(
+      "SELECT count(*)::int AS n FROM pg_class WHERE relname = $1",
+      [`plan_cluster_member_p${whatIf.id}`],
+    );
+    expect(parts[0]!.n).toBe(0);
+    const shared = await q<{ customer_id: number; cluster_index: number }>(
+      "SELECT customer_id, cluster_index FROM plan_membership WHERE plan_id = $1 ORDER BY 1",
+      [whatIf.id],
+    );
+    const own = await q<{ customer_id: number; cluster_index: number }>(
+      "SELECT customer_id, cluster_index FROM plan_cluster_member WHERE plan_id = $1 ORDER BY 1",
+      [first.id],
+    );
+    expect(shared.length).toBeGreaterThan(0);
+    expect(shared).toEqual(own);
+    // a what-if of a what-if points at the plan that holds the rows
+    const third = await createPlan(prisma, versionId, { method: "CLUSTER_LP", clusters: 20 });
+    await executePlan(db.pool, prisma, third.id, {
+      loaded: a.loaded,
+      reuse: a.result,
+      reusePlanId: whatIf.id,
+    });
+    const [t] = await q<{ membership_plan_id: number | null }>(
+      "SELECT membership_plan_id FROM plan WHERE id = $1",
+      [third.id],
+    );
+    expect(t!.membership_plan_id).toBe(first.id);
+  });
+
   it("exports the contract's CSV", async () => {
     const file = path.join(dir, "export.csv");
     const n = await exportPlan(db.pool, planId, file);
