@@ -67,8 +67,9 @@ export async function loadPolicies(
     channels: mask(K, f.channels),
   });
 
-  const out: Policy[] = [];
-  for (const spec of specs) {
+  // one query per rule, on concurrent connections of the pool
+  const one = async (spec: PolicySpec): Promise<Policy> => {
+    const out: Policy[] = [];
     switch (spec.kind) {
       case "fatigue": {
         const { rows } = await pool.query<{ c: number[] | null; n: number[] | null }>(
@@ -214,8 +215,9 @@ export async function loadPolicies(
         break;
       }
     }
-  }
-  return out;
+    return out[0]!;
+  };
+  return Promise.all(specs.map(one));
 }
 
 async function attributeValues(

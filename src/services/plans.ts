@@ -175,6 +175,7 @@ export async function executePlan(
       ? calibrateInstance(loaded.instance, await calibrationFactors(pool, params.calibrationId))
       : loaded.instance;
     const campaignDate = params.campaignDate ?? todayUtc();
+    const policiesStarted = performance.now();
     const run =
       (definition.waves?.length ?? 0) > 1
         ? await calendarRun(pool, definition, { ...loaded, instance }, campaignDate)
@@ -188,6 +189,7 @@ export async function executePlan(
             ),
           };
     const { constraints } = run;
+    const policySeconds = (performance.now() - policiesStarted) / 1000;
     const result = await optimize(run.instance, constraints, {
       method: params.method,
       clusters: params.clusters,
@@ -196,6 +198,8 @@ export async function executePlan(
       reuse: opts.reuse,
       onProgress: (phase, f) => progress(phase, 0.05 + 0.85 * f),
     });
+    // reading the contact history for the rules is part of the run
+    if (constraints.policies?.length || "calendar" in run) result.timings.policies = policySeconds;
     await checkpoint();
     progress("write", 0.92);
     // A reused instance cost nothing to load this time.
