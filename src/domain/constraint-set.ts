@@ -36,6 +36,13 @@ export const segmentRuleSchema = z
   });
 
 const reportOnly = z.boolean().default(false);
+const oneOfferFilter: [
+  (r: { offerId?: string | null; offerCategory?: string | null }) => boolean,
+  { message: string; path: string[] },
+] = [
+  (r) => r.offerId == null || r.offerCategory == null,
+  { message: "give offerId or offerCategory, not both", path: ["offerCategory"] },
+];
 const ruleName = z.string().trim().min(1, "must be a non-empty name").nullish();
 const positiveInt = z.number().int("must be a whole number").min(1, "must be >= 1");
 
@@ -50,10 +57,7 @@ export const fatigueRuleSchema = z
     offerCategory: id.nullish(),
     reportOnly,
   })
-  .refine((r) => r.offerId == null || r.offerCategory == null, {
-    message: "give offerId or offerCategory, not both",
-    path: ["offerCategory"],
-  });
+  .refine(...oneOfferFilter);
 
 export const coolOffRuleSchema = z
   .strictObject({
@@ -63,10 +67,7 @@ export const coolOffRuleSchema = z
     offerCategory: id.nullish(),
     reportOnly,
   })
-  .refine((r) => r.offerId == null || r.offerCategory == null, {
-    message: "give offerId or offerCategory, not both",
-    path: ["offerCategory"],
-  });
+  .refine(...oneOfferFilter);
 
 export const exclusionRuleSchema = z
   .strictObject({
@@ -117,10 +118,7 @@ export const customCapacitySchema = z
     message: "min must not exceed max",
     path: ["min"],
   })
-  .refine((r) => r.offerId == null || r.offerCategory == null, {
-    message: "give offerId or offerCategory, not both",
-    path: ["offerCategory"],
-  });
+  .refine(...oneOfferFilter);
 
 export const householdRuleSchema = z.strictObject({
   name: ruleName,

@@ -242,6 +242,16 @@ export function lagrangianPass(
   let sumC = 0;
   let contacts = 0;
 
+  // one chosen option into the pass's sums (the per-customer-rule and household paths)
+  const keep = (bp: number, v: number) => {
+    sumV += v;
+    cnt[grp[bp]]++;
+    sumR += r[bp];
+    sumC += c[bp];
+    if (sumE) addE(bp);
+    contacts++;
+    if (sel) sel[bp] = 1;
+  };
   if (M === 1) {
     for (let t = 0; t < nCust; t++) {
       const i = subset ? subset[t] : t;
@@ -298,16 +308,7 @@ export function lagrangianPass(
         );
         if (marg) marg[i] = res.margin;
         for (let p = s; p < e; p++) if (sel) sel[p] = 0;
-        for (let q = 0; q < res.n; q++) {
-          const bp = res.chosen[q];
-          sumV += res.values[q];
-          cnt[grp[bp]]++;
-          sumR += r[bp];
-          sumC += c[bp];
-          if (sumE) addE(bp);
-          contacts++;
-          if (sel) sel[bp] = 1;
-        }
+        for (let q = 0; q < res.n; q++) keep(res.chosen[q], res.values[q]);
         continue;
       }
       for (let p = s; p < e; p++) {
@@ -375,16 +376,7 @@ export function lagrangianPass(
       if (sel) for (const i of members) for (let p = start[i]; p < start[i + 1]; p++) sel[p] = 0;
       chooser.choose(members, hhRule!.limit, M, classes, inst, value);
       if (marg) householdMargins(members, chooser.chosen, chooser.n, inst, value, marg);
-      for (let q = 0; q < chooser.n; q++) {
-        const bp = chooser.chosen[q];
-        sumV += chooser.values[q];
-        cnt[grp[bp]]++;
-        sumR += r[bp];
-        sumC += c[bp];
-        if (sumE) addE(bp);
-        contacts++;
-        if (sel) sel[bp] = 1;
-      }
+      for (let q = 0; q < chooser.n; q++) keep(chooser.chosen[q], chooser.values[q]);
     }
   }
 

@@ -2,52 +2,10 @@
 // against the calendar's rules computed directly from wave days and histories.
 import { expandCalendar, type Wave } from "../../../src/optimize/calendar";
 import { violations } from "../../../src/optimize/evaluate";
-import type { Instance, PlanConstraints } from "../../../src/optimize/instance";
 import { optimize } from "../../../src/optimize/optimize";
 import type { FatiguePolicy, Policy } from "../../../src/optimize/policy-types";
 import { Rng } from "../../../src/optimize/rng";
-import { randomInstance, unconstrained } from "./helpers";
-
-function brute(inst: Instance, cons: PlanConstraints): number | null {
-  const n = inst.numCustomers;
-  const choices: number[][][] = [];
-  for (let i = 0; i < n; i++) {
-    const out: number[][] = [];
-    const opts: number[] = [];
-    for (let p = inst.custStart[i]; p < inst.custStart[i + 1]; p++) opts.push(p);
-    const rec = (from: number, cur: number[]) => {
-      out.push([...cur]);
-      if (cur.length === cons.maxOffersPerCustomer) return;
-      for (let t = from; t < opts.length; t++) {
-        if (cur.some((q) => inst.optOffer[q] === inst.optOffer[opts[t]])) continue;
-        cur.push(opts[t]);
-        rec(t + 1, cur);
-        cur.pop();
-      }
-    };
-    rec(0, []);
-    choices.push(out);
-  }
-  const sel = new Uint8Array(inst.optOffer.length);
-  let best: number | null = null;
-  const walk = (i: number, v: number) => {
-    if (i === n) {
-      if (violations(inst, cons, sel).length === 0 && (best === null || v > best)) best = v;
-      return;
-    }
-    for (const c of choices[i]) {
-      let x = v;
-      for (const p of c) {
-        sel[p] = 1;
-        x += inst.optReturn[p];
-      }
-      walk(i + 1, x);
-      for (const p of c) sel[p] = 0;
-    }
-  };
-  walk(0, 0);
-  return best;
-}
+import { bruteByEvaluate, randomInstance, unconstrained } from "./helpers";
 
 function fatigue(n: number, prior: number[], limit: number, windowDays: number): FatiguePolicy {
   return {
@@ -97,7 +55,7 @@ describe("campaign calendar", () => {
         },
       ];
       const cal = expandCalendar(inst, cons, waves);
-      const best = brute(cal.inst, cal.cons);
+      const best = bruteByEvaluate(cal.inst, cal.cons);
       for (const method of ["EXACT", "CLUSTER_LP", "GREEDY"] as const) {
         let res;
         try {

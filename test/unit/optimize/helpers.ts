@@ -6,6 +6,7 @@ import type {
   PlanConstraints,
   ResolvedSegmentRule,
 } from "../../../src/optimize/instance";
+import { violations } from "../../../src/optimize/evaluate";
 import { Rng } from "../../../src/optimize/rng";
 
 export interface RandomInstanceSpec {
@@ -317,4 +318,49 @@ export function bruteForce(inst: Instance, cons: PlanConstraints): BruteResult {
   const selected = new Uint8Array(inst.optOffer.length);
   for (const sel of bestPick as number[][]) for (const p of sel) selected[p] = 1;
   return { value: bestValue, selected, leaves };
+}
+
+/**
+ * Best expected return over every plan that evaluate.ts finds feasible (null: none): for rules
+ * judged only by evaluate.ts (contact policies, calendars), tiny instances only.
+ */
+export function bruteByEvaluate(inst: Instance, cons: PlanConstraints): number | null {
+  const n = inst.numCustomers;
+  const choices: number[][][] = [];
+  for (let i = 0; i < n; i++) {
+    const out: number[][] = [];
+    const opts: number[] = [];
+    for (let p = inst.custStart[i]; p < inst.custStart[i + 1]; p++) opts.push(p);
+    const rec = (from: number, cur: number[]) => {
+      out.push([...cur]);
+      if (cur.length === cons.maxOffersPerCustomer) return;
+      for (let t = from; t < opts.length; t++) {
+        if (cur.some((q) => inst.optOffer[q] === inst.optOffer[opts[t]])) continue;
+        cur.push(opts[t]);
+        rec(t + 1, cur);
+        cur.pop();
+      }
+    };
+    rec(0, []);
+    choices.push(out);
+  }
+  const sel = new Uint8Array(inst.optOffer.length);
+  let best: number | null = null;
+  const walk = (i: number, v: number) => {
+    if (i === n) {
+      if (violations(inst, cons, sel).length === 0 && (best === null || v > best)) best = v;
+      return;
+    }
+    for (const c of choices[i]) {
+      let x = v;
+      for (const p of c) {
+        sel[p] = 1;
+        x += inst.optReturn[p];
+      }
+      walk(i + 1, x);
+      for (const p of c) sel[p] = 0;
+    }
+  };
+  walk(0, 0);
+  return best;
 }

@@ -3,11 +3,11 @@
 // written from the definitions, policy-report.ts), sharing nothing with the compiled rules.
 import { optimize, OptimizeError } from "../../../src/optimize/optimize";
 import { violations, constraintReport } from "../../../src/optimize/evaluate";
-import type { Instance, PlanConstraints } from "../../../src/optimize/instance";
+import type { Instance } from "../../../src/optimize/instance";
 import type { Policy } from "../../../src/optimize/policy-types";
 import { Rng } from "../../../src/optimize/rng";
 import type { Method, Disaggregation } from "../../../src/optimize/types";
-import { randomInstance, unconstrained } from "./helpers";
+import { bruteByEvaluate, randomInstance, unconstrained } from "./helpers";
 
 const RUNS: Array<{ method: Method; disaggregation?: Disaggregation }> = [
   { method: "GREEDY" },
@@ -15,49 +15,6 @@ const RUNS: Array<{ method: Method; disaggregation?: Disaggregation }> = [
   { method: "CLUSTER_LP", disaggregation: "GREEDY" },
   { method: "CLUSTER_LP", disaggregation: "ASSIGNMENT" },
 ];
-
-/** Best expected return over every plan that evaluate.ts finds feasible (null: none). */
-function brute(inst: Instance, cons: PlanConstraints): { value: number } | null {
-  const n = inst.numCustomers;
-  const M = cons.maxOffersPerCustomer;
-  const choices: number[][][] = [];
-  for (let i = 0; i < n; i++) {
-    const out: number[][] = [];
-    const opts: number[] = [];
-    for (let p = inst.custStart[i]; p < inst.custStart[i + 1]; p++) opts.push(p);
-    const rec = (from: number, cur: number[]) => {
-      out.push([...cur]);
-      if (cur.length === M) return;
-      for (let t = from; t < opts.length; t++) {
-        if (cur.some((q) => inst.optOffer[q] === inst.optOffer[opts[t]])) continue;
-        cur.push(opts[t]);
-        rec(t + 1, cur);
-        cur.pop();
-      }
-    };
-    rec(0, []);
-    choices.push(out);
-  }
-  const sel = new Uint8Array(inst.optOffer.length);
-  let best: number | null = null;
-  const walk = (i: number, value: number) => {
-    if (i === n) {
-      if (violations(inst, cons, sel).length === 0 && (best === null || value > best)) best = value;
-      return;
-    }
-    for (const c of choices[i]) {
-      let v = value;
-      for (const p of c) {
-        sel[p] = 1;
-        v += inst.optReturn[p];
-      }
-      walk(i + 1, v);
-      for (const p of c) sel[p] = 0;
-    }
-  };
-  walk(0, 0);
-  return best === null ? null : { value: best };
-}
 
 function randomPolicies(inst: Instance, rng: Rng, kinds: Policy["kind"][]): Policy[] {
   const n = inst.numCustomers;
@@ -177,9 +134,10 @@ describe("contact policies", () => {
         const cons = unconstrained(inst, M);
         cons.budget = 8 + 10 * rng.float();
         cons.policies = randomPolicies(inst, rng, kind === "all" ? KINDS : [kind]);
-        const best = brute(inst, cons);
-        const free = brute(inst, { ...cons, policies: [] });
-        if (best === null || best.value < free!.value - 1e-9) binds++;
+        const bestValue = bruteByEvaluate(inst, cons);
+        const best = bestValue === null ? null : { value: bestValue };
+        const free = bruteByEvaluate(inst, { ...cons, policies: [] });
+        if (best === null || best.value < free! - 1e-9) binds++;
         for (const r of RUNS) {
           let res;
           try {
