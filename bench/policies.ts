@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { Client, Pool } from "pg";
 import { adminQuery, databaseUrl } from "../src/db/admin";
 import { loadInstance } from "../src/db/instance-loader";
+import { migrate } from "../src/db/migrate";
 import { createPrisma } from "../src/db/prisma";
 import type { Method } from "../src/optimize/types";
 import { createConstraintSet } from "../src/services/constraint-sets";
@@ -35,7 +36,10 @@ async function policiesDatabase(customers: number, perCustomer: number): Promise
     )
     .finally(() => admin.end());
   const url = databaseUrl(server, name);
-  if (ready.rows[0]?.c === READY) return url;
+  if (ready.rows[0]?.c === READY) {
+    await migrate(url);
+    return url;
+  }
   const baseName = new URL(base).pathname.slice(1);
   await adminQuery(
     server,
