@@ -63,7 +63,14 @@ async function main() {
   for (const method of methods) {
     const t = performance.now();
     const cpu0 = process.cpuUsage();
-    const res = await optimize(instance, constraints, { method, clusters, disaggregation, seed });
+    const dualPasses = Number(arg("dual-passes", "0")) || undefined;
+    const res = await optimize(instance, constraints, {
+      method,
+      clusters,
+      disaggregation,
+      seed,
+      dualPasses,
+    });
     const secs = (performance.now() - t) / 1000;
     const cpu = process.cpuUsage(cpu0);
     const cpuSecs = (cpu.user + cpu.system) / 1e6;
