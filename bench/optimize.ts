@@ -59,16 +59,18 @@ async function main() {
       const first = await executePlan(pool, prisma, plan.id);
       rows.push(row(`${m}`, first, (performance.now() - t) / 1000, rss, false));
 
-      // what-if: a 10 % larger budget, same data: reuse the loaded instance and the clusters
+      // what-if: a 10 % larger budget, same data, warm-started from the first plan (the worker
+      // keeps the loaded instance)
       const w = await saveConstraintSetByName(prisma, { ...def, budget: def.budget * 1.1 });
-      const whatIf = await createPlan(prisma, w.versionId, { method, clusters, seed: 1 });
+      const whatIf = await createPlan(prisma, w.versionId, {
+        method,
+        clusters,
+        seed: 1,
+        warmStartFrom: plan.id,
+      });
       rss.resetPeak();
       t = performance.now();
-      const second = await executePlan(pool, prisma, whatIf.id, {
-        loaded: first.loaded,
-        reuse: first.result,
-        reusePlanId: plan.id,
-      });
+      const second = await executePlan(pool, prisma, whatIf.id, { loaded: first.loaded });
       rows.push(row(`${m} what-if`, second, (performance.now() - t) / 1000, rss, true));
       await saveConstraintSetByName(prisma, def);
     }

@@ -41,6 +41,8 @@ export interface Catalog {
 export interface LoadedInstance {
   instance: Instance;
   catalog: Catalog;
+  /** the dataset revision the instance was read at (same snapshot) */
+  revision: number;
   seconds: number;
   /**
    * seconds: the transactions and sizes; the catalog and reading customers, and the catalog and
@@ -69,8 +71,10 @@ export async function loadInstance(pool: Pool): Promise<LoadedInstance> {
       max: number | null;
       customers: number;
       scores: number;
+      revision: string;
     }>(
       `SELECT (SELECT max(id) FROM customer) AS max,
+              (SELECT revision::text FROM data_revision WHERE kind = 'dataset') AS revision,
               (SELECT greatest(reltuples, 0)::float8 FROM pg_class WHERE oid = 'customer'::regclass) AS customers,
               (SELECT greatest(reltuples, 0)::float8 FROM pg_class WHERE oid = 'score'::regclass) AS scores`,
     );
@@ -118,6 +122,7 @@ export async function loadInstance(pool: Pool): Promise<LoadedInstance> {
     return {
       instance,
       catalog,
+      revision: Number(size[0]!.revision ?? 0),
       seconds: (done - started) / 1000,
       phases: {
         start: (tStreams - started) / 1000,

@@ -5,8 +5,10 @@
 import type { Pool, PoolClient } from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import type { Instance } from "../optimize/instance";
+import type { StoredProvenance } from "../domain/stored-provenance";
 import { BinaryCopyWriter } from "./copy-binary-writer";
 import type { Catalog } from "./instance-loader";
+import { planFingerprint } from "./plan-fingerprint";
 
 export interface ReportRow {
   name: string;
@@ -18,6 +20,7 @@ export interface ReportRow {
   dual: number | null;
   binding: boolean;
   reportOnly?: boolean;
+  clusterLpDual?: number | null;
 }
 
 export interface ClusterRow {
@@ -55,6 +58,18 @@ export interface PlanRowsInput {
   constraintReport: ReportRow[];
   kpis: Record<string, unknown>;
   timings: Record<string, number>;
+  /** what the plan was computed from (plan.dataset_revision, history_revision, provenance) */
+  provenance: {
+    datasetRevision: number;
+    /** null when the plan read no contact history (no contact policies) */
+    historyRevision: number | null;
+    stored: StoredProvenance;
+  };
+}
+
+export interface WrittenPlan {
+  seconds: number;
+  fingerprint: string;
 }
 
 export class PlanNoLongerRunningError extends Error {}
@@ -67,8 +82,13 @@ export async function writePlanResult(
   planId: number,
   input: PlanRowsInput,
   failpoint?: FailpointHook,
-): Promise<number> {
+): Promise<WrittenPlan> {
   const started = performance.now();
+  const fingerprint = planFingerprint({
+    ...input,
+    offerIds: input.catalog.offers.map((o) => o.id),
+    channelIds: input.catalog.channels.map((c) => c.id),
+  });
   const client = await pool.connect();
   try {
     await client.query("BEGIN");
@@ -80,16 +100,22 @@ export async function writePlanResult(
     await writeSmallTables(client, planId, input);
     failpoint?.("report");
     const seconds = (performance.now() - started) / 1000;
+    const { provenance } = input;
     const done = await client.query(
       `UPDATE plan SET status = 'SUCCEEDED', progress = 1, phase = 'done', kpis = $2, timings = $3,
               finished_at = now(),
-              membership_plan_id = (SELECT COALESCE(membership_plan_id, id) FROM plan WHERE id = $4)
+              membership_plan_id = (SELECT COALESCE(membership_plan_id, id) FROM plan WHERE id = $4),
+              fingerprint = $5, dataset_revision = $6, history_revision = $7, provenance = $8
        WHERE id = $1 AND status = 'RUNNING'`,
       [
         planId,
         JSON.stringify(input.kpis),
         JSON.stringify({ ...input.timings, write: seconds }),
         input.membershipFrom ?? null,
+        fingerprint,
+        provenance.datasetRevision,
+        provenance.historyRevision,
+        JSON.stringify(provenance.stored),
       ],
     );
     if (done.rowCount !== 1)
@@ -101,7 +127,7 @@ export async function writePlanResult(
       .query(`ANALYZE plan_assignment_p${planId}`)
       .then(() => (writeOwn ? client.query(`ANALYZE plan_cluster_member_p${planId}`) : null))
       .catch(() => undefined);
-    return seconds;
+    return { seconds, fingerprint };
   } catch (e) {
     await client.query("ROLLBACK").catch(() => undefined);
     throw e;
@@ -213,8 +239,8 @@ async function writeSmallTables(
   }
   const r = input.constraintReport;
   await client.query(
-    `INSERT INTO plan_constraint_report (plan_id, name, kind, sense, activity, bound, slack, dual, binding, report_only)
-     SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::float8[], $6::float8[], $7::float8[], $8::float8[], $9::bool[], $10::bool[])`,
+    `INSERT INTO plan_constraint_report (plan_id, name, kind, sense, activity, bound, slack, dual, binding, report_only, cluster_lp_dual)
+     SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::float8[], $6::float8[], $7::float8[], $8::float8[], $9::bool[], $10::bool[], $11::float8[])`,
     [
       planId,
       r.map((x) => x.name),
@@ -226,6 +252,7 @@ async function writeSmallTables(
       r.map((x) => x.dual),
       r.map((x) => x.binding),
       r.map((x) => x.reportOnly === true),
+      r.map((x) => x.clusterLpDual ?? null),
     ],
   );
   const s = summarise(input);

@@ -13,6 +13,7 @@
 // Columns (header names trimmed, any letter case, any order): customer_id, offer_id, channel_id,
 // contacted_at, all required. Extra columns are allowed and not stored.
 import { inTransaction } from "../db/transaction";
+import { bumpRevision } from "../db/revisions";
 import { stat } from "node:fs/promises";
 import { basename } from "node:path";
 import type { Pool, PoolClient } from "pg";
@@ -222,6 +223,7 @@ async function runImport(
     [importId],
   );
   const inserted = merged.rowCount ?? 0;
+  if (inserted > 0) await bumpRevision(client, "history");
   const unchanged = rowsRead - inserted;
   const seconds = (performance.now() - started) / 1000;
   await client.query(

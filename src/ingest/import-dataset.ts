@@ -10,6 +10,7 @@
 // be given their offer and channel ids while they are read. Any problem: reading goes on to the
 // end to report the rest, the detailed checks run, ImportError is thrown, all is rolled back.
 import { inTransaction } from "../db/transaction";
+import { bumpRevision, currentRevisions } from "../db/revisions";
 import type { Pool, PoolClient } from "pg";
 import { loadCatalogIds, type CatalogIds } from "./catalog-ids";
 import { resolveFiles, type ImportFileName, type ImportFileSpec } from "./dataset-files";
@@ -49,6 +50,8 @@ export interface ImportSummary {
   files: FileSummary[];
   rowsRead: number;
   seconds: number;
+  /** the dataset revision after the import: moved on by one when it changed any row */
+  revision: number;
 }
 
 // For this transaction only: memory for the merge's joins and sorts and for the index builds
@@ -158,10 +161,14 @@ async function runImport(
   await dropStagingTables(client, tables);
   const rowsRead = files.reduce((n, f) => n + f.rowsRead, 0);
   const seconds = (performance.now() - started) / 1000;
+  const changed = files.some((f) => f.inserted + f.updated > 0);
+  const revision = changed
+    ? await bumpRevision(client, "dataset")
+    : (await currentRevisions(client)).dataset;
   const run = await client.query<{ id: number }>(
-    `INSERT INTO import_run (directory, started_at, finished_at, summary)
-     VALUES ($1, $2, clock_timestamp(), $3) RETURNING id`,
-    [dir, startedAt, JSON.stringify({ files, rowsRead, seconds })],
+    `INSERT INTO import_run (directory, started_at, finished_at, summary, revision)
+     VALUES ($1, $2, clock_timestamp(), $3, $4) RETURNING id`,
+    [dir, startedAt, JSON.stringify({ files, rowsRead, seconds }), revision],
   );
-  return { runId: run.rows[0]!.id, directory: dir, files, rowsRead, seconds };
+  return { runId: run.rows[0]!.id, directory: dir, files, rowsRead, seconds, revision };
 }

@@ -2,20 +2,17 @@
 // same service the CLI uses. It runs in its own process (`offerplan worker`, or forked by
 // `offerplan serve`), so a long optimisation never stalls the API's event loop.
 //
-// The loaded instance is kept between runs while no import has happened since: a what-if run
-// on the same data skips the load (and reuses clusters when the method and its settings match).
+// The loaded instance is kept between runs while the dataset revision stays the same: a run on
+// the same data skips the load. Nothing else carries over from one run to the next (a plan is a
+// function of its inputs); a run that should start from an earlier plan names it
+// (warmStartFrom), and reads that plan's clusters and prices from the database.
 import { run, type Runner, type Task } from "graphile-worker";
 import type { Pool } from "pg";
 import type { Logger } from "pino";
 import type { LoadedInstance } from "../db/instance-loader";
 import type { PrismaClient } from "../db/prisma";
-import type { PlanResult } from "../optimize/types";
-import {
-  executePlan,
-  PlanCancelledError,
-  PlanInterruptedError,
-  type RunPlanParameters,
-} from "../services/plans";
+import { currentRevisions } from "../db/revisions";
+import { executePlan, PlanCancelledError, PlanInterruptedError } from "../services/plans";
 import { executeAnalysis } from "../services/analyses";
 import {
   queueLogger,
@@ -36,48 +33,28 @@ export interface WorkerOptions {
   pollIntervalMs?: number;
 }
 
-interface Cached {
-  dataVersion: string;
-  loaded: LoadedInstance;
-  last?: { params: RunPlanParameters; result: PlanResult; planId: number };
-}
-
 export async function startWorker(opts: WorkerOptions): Promise<Runner> {
   const { pool, prisma, log } = opts;
-  let cache: Cached | null = null;
-
-  const dataVersion = async () =>
-    String(
-      (await pool.query<{ v: string | null }>("SELECT max(id)::text AS v FROM import_run")).rows[0]
-        ?.v ?? "none",
-    );
+  let cache: LoadedInstance | null = null;
+  // the kept instance, if it is still the current data
+  const current = async () => {
+    const { dataset } = await currentRevisions(pool);
+    if (cache?.revision !== dataset) cache = null;
+    return cache ?? undefined;
+  };
 
   const runPlan: Task = async (payload, helpers) => {
     const { planId } = payload as RunPlanPayload;
     const plog = log.child({ planId });
-    const version = await dataVersion();
-    if (cache?.dataVersion !== version) cache = null;
-    const params = (await prisma.plan.findUnique({ where: { id: planId } }))
-      ?.parameters as unknown as RunPlanParameters | undefined;
-    // clusters depend on the data and the clustering settings only: a what-if (other constraints,
-    // overrides, campaign date) on the same data reuses them
-    const settings = (p: RunPlanParameters) =>
-      JSON.stringify([p.method, p.clusters, p.seed, p.calibrationId ?? null]);
-    const same = cache?.last && params && settings(cache.last.params) === settings(params);
+    const loaded = await current();
     const started = Date.now();
-    plog.info({ reuseInstance: cache !== null, reuseClusters: !!same }, "plan started");
+    plog.info({ reuseInstance: loaded !== undefined }, "plan started");
     try {
       const done = await executePlan(pool, prisma, planId, {
-        loaded: cache?.loaded,
-        reuse: same ? cache?.last?.result : undefined,
-        reusePlanId: same ? cache?.last?.planId : undefined,
+        loaded,
         signal: helpers.abortSignal,
       });
-      cache = {
-        dataVersion: version,
-        loaded: done.loaded,
-        last: params ? { params, result: done.result, planId } : undefined,
-      };
+      cache = done.loaded;
       plog.info({ seconds: (Date.now() - started) / 1000 }, "plan succeeded");
     } catch (e) {
       if (e instanceof PlanInterruptedError) {
@@ -96,16 +73,15 @@ export async function startWorker(opts: WorkerOptions): Promise<Runner> {
   const runAnalysis: Task = async (payload, helpers) => {
     const { analysisId } = payload as RunAnalysisPayload;
     const alog = log.child({ analysisId });
-    const version = await dataVersion();
-    if (cache?.dataVersion !== version) cache = null;
+    const loaded = await current();
     const started = Date.now();
-    alog.info({ reuseInstance: cache !== null }, "analysis started");
+    alog.info({ reuseInstance: loaded !== undefined }, "analysis started");
     try {
       const done = await executeAnalysis(pool, prisma, analysisId, {
-        loaded: cache?.loaded,
+        loaded,
         signal: helpers.abortSignal,
       });
-      cache = { dataVersion: version, loaded: done.loaded, last: cache?.last };
+      cache = done.loaded;
       alog.info({ seconds: (Date.now() - started) / 1000 }, "analysis succeeded");
     } catch (e) {
       if (e instanceof PlanInterruptedError) {

@@ -115,7 +115,7 @@ interface RawRow {
   sense: Sense;
   activity: number;
   bound: number;
-  /** slack below this counts as binding */
+  /** one unit of the row: one contact, or the cheapest option's cost for the budget */
   unit: number;
   reportOnly?: boolean;
   /** how far past the bound, where activity and bound don't tell (averages) */
@@ -227,6 +227,16 @@ function tolerance(row: { activity: number; bound: number }): number {
 }
 
 /**
+ * The one binding tolerance: a row binds when its slack is less than one unit of the row (one
+ * contact; for the budget the cheapest option's cost; for the hurdle the mean hurdle margin of a
+ * contact), i.e. when not even one more contact fits. Per-customer rules bind when some customer
+ * is at the rule's limit.
+ */
+function bindingTolerance(row: RawRow): number {
+  return Math.max(row.unit, tolerance(row));
+}
+
+/**
  * One row per constraint in a fixed order (budget, hurdle, capacities, offer minimums, offer
  * maximums, segment rules, offers per customer). `duals` maps a row name to its dual value.
  */
@@ -254,8 +264,8 @@ function reportOf(
       row.kind === "mutual_exclusion" ||
       row.kind === "household";
     const binding =
-      !row.reportOnly &&
-      (perCustomer ? row.activity >= row.bound : slack < Math.max(row.unit, tolerance(row)));
+      !row.reportOnly && (perCustomer ? row.activity >= row.bound : slack < bindingTolerance(row));
+    const price = row.reportOnly ? null : (duals?.get(row.name) ?? null);
     const out: ConstraintReportRow = {
       name: row.name,
       kind: row.kind,
@@ -263,7 +273,8 @@ function reportOf(
       activity: row.activity,
       bound: row.bound,
       slack,
-      dual: row.reportOnly ? null : (duals?.get(row.name) ?? null),
+      // a bound the plan does not reach is worth nothing at the margin (complementary slackness)
+      dual: price === null ? null : binding ? price : 0,
       binding,
     };
     if (row.reportOnly) out.reportOnly = true;

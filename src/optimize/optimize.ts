@@ -5,8 +5,9 @@
 //               offer × channel proportions (cluster-lp.ts), disaggregate to individuals
 //               (disaggregate.ts) and repair (repair.ts); then, as the notes prescribe, re-price
 //               the coupling rows at individual level with a few Lagrangian passes seeded from
-//               the cluster LP's duals, and polish at those prices (polish.ts). The result's
-//               duals, proportions and clusters are the cluster LP's.
+//               the cluster LP's duals, and polish at those prices (polish.ts). Proportions and
+//               clusters are the cluster LP's; the report's duals are the individual-level prices
+//               the plan was built at, and the cluster LP's own duals stay beside them.
 //   EXACT       Lagrangian decomposition (exact.ts) with a certified upper bound and gap.
 // Every method's plan is checked against evaluate.ts before it is returned; the baseline's KPIs
 // are always reported for comparison.
@@ -41,6 +42,7 @@ import type {
   OptimizeOptions,
   PlanResult,
   ProportionRow,
+  EffectiveSettings,
   Reuse,
 } from "./types";
 
@@ -77,9 +79,19 @@ interface Core {
 
 type MethodOutcome = Omit<
   PlanResult,
-  "kpis" | "constraintReport" | "value" | "baseline" | "timings" | "method" | "objective"
+  | "kpis"
+  | "constraintReport"
+  | "value"
+  | "baseline"
+  | "timings"
+  | "method"
+  | "objective"
+  | "effective"
 > & {
   duals: Map<string, number> | undefined;
+  /** CLUSTER_LP: the cluster LP's own duals by row name */
+  clusterLpDuals?: Map<string, number>;
+  effective: Omit<EffectiveSettings, "threads" | "warmStart">;
   /** the prices the duals come from (≤-form), for the per-customer policies' duals */
   prices?: { lambda: Float64Array; weights: ObjectiveWeights };
 };
@@ -123,7 +135,11 @@ export async function optimize(
   switch (options.method) {
     case "GREEDY":
       if (!base!.feasible) await failWithDiagnosis(core);
-      partial = { selected: base!.selected, duals: undefined };
+      partial = {
+        selected: base!.selected,
+        duals: undefined,
+        effective: { clusters: null, dualPasses: null, solver: null },
+      };
       break;
     case "EXACT":
       partial = await runExact(core);
@@ -143,6 +159,11 @@ export async function optimize(
     duals = withPolicyDuals(inst, cons, selected, duals, values);
   }
   const evaluated = evaluatePlan(inst, cons, selected, duals);
+  if (partial.clusterLpDuals) {
+    for (const row of evaluated.constraintReport) {
+      if (!row.reportOnly) row.clusterLpDual = partial.clusterLpDuals.get(row.name) ?? null;
+    }
+  }
   const bad = evaluated.violations;
   if (bad.length > 0) {
     // repair guarantees feasibility; reaching this is a bug, never a plan to hand out
@@ -151,11 +172,13 @@ export async function optimize(
   const kpis = evaluated.kpis;
   const report: ConstraintReportRow[] = evaluated.constraintReport;
   const value = objectiveOf(kpis, cons.objective);
-  const { duals: _duals, prices: _prices, ...rest } = partial;
+  const { duals: _duals, prices: _prices, clusterLpDuals: _lpDuals, ...rest } = partial;
   void _duals;
   void _prices;
+  void _lpDuals;
   const result: PlanResult = {
     ...rest,
+    effective: { ...partial.effective, threads: 1, warmStart: options.reuse !== undefined },
     selected,
     method: options.method,
     objective: cons.objective,
@@ -240,6 +263,7 @@ async function runExact(core: Core): Promise<MethodOutcome> {
       weights: res.q === undefined ? { wr: 1, wc: 0 } : { wr: 1, wc: -(1 + res.q) },
     },
     upperBound: res.upperBound,
+    effective: { clusters: null, dualPasses: res.passes, solver: null },
   };
 }
 
@@ -335,10 +359,11 @@ async function runClusterLp(core: Core): Promise<MethodOutcome> {
   // A what-if on reused clusters is a neighbour of a solved run: half the passes keep it within
   // 0.01 % of its bound at 2.5M (docs/performance.md) and bring it under the 15 s target.
   const whatIf = reuse !== null;
+  const fullPasses = options.dualPasses ?? (whatIf ? 4 : 8);
   const prices = searchPrices(inst, cp, wr, {
     start: lpRes.lambda,
     warm: true,
-    fullPasses: options.dualPasses ?? (whatIf ? 4 : 8),
+    fullPasses,
     samplePasses: whatIf ? 20 : 40,
     largeSamplePasses: whatIf ? 6 : 12,
     seed: core.seed,
@@ -368,6 +393,8 @@ async function runClusterLp(core: Core): Promise<MethodOutcome> {
     priced.feasible && scoreOf(cons, priced.state) > scoreOf(cons, polished)
       ? priced.state
       : polished;
+  // the prices the kept plan was built (or polished) at: its duals
+  let finalPrices = { lambda: prices.lambda, weights: wr };
 
   // bound: the best Lagrangian value over all customers (expected return), or the ROMI bound
   let upperBound = prices.value;
@@ -395,15 +422,20 @@ async function runClusterLp(core: Core): Promise<MethodOutcome> {
       const next = planAtPrices(inst, cp, wq, lambda, undefined, scratch);
       if (!next.feasible || !(scoreOf(cons, next.state) > q + 1e-9 * (1 + Math.abs(q)))) break;
       final = next.state;
+      finalPrices = { lambda, weights: wq };
     }
   }
   clock.lap("polish");
 
+  // ROMI duals are d ROMI / d bound: the prices of R − (1+q)·C divided by the plan's cost
+  const scale = cons.objective === "ROMI" && final.totalC > 0 ? final.totalC : 1;
   return {
     selected: final.selected,
-    duals: new Map(cp.rows.map((row, j) => [row.name, lpRes.dual[j] + 0])),
-    prices: { lambda: lpRes.lambda, weights: lpRes.weights },
+    duals: dualsByName(cp, finalPrices.lambda, scale),
+    clusterLpDuals: new Map(cp.rows.map((row, j) => [row.name, lpRes.dual[j] + 0])),
+    prices: finalPrices,
     upperBound,
+    effective: { clusters: agg.k, dualPasses: fullPasses, solver: core.solver.name },
     clusters: summaries(inst, cp, agg, summariesFrom),
     featureNames: names,
     membership,

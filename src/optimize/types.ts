@@ -48,10 +48,16 @@ export interface ConstraintReportRow {
   bound: number;
   /** distance to the bound on the feasible side (negative = violated) */
   slack: number;
-  /** d objective / d bound of the constraint's LP row (activity − bound), null when not priced */
+  /**
+   * The price that supports the plan: d objective / d bound of the row (activity − bound) at the
+   * prices the plan was built at (CLUSTER_LP: its individual-level re-pricing; EXACT: its
+   * Lagrangian multipliers). 0 when the row does not bind; null when the method has no prices.
+   */
   dual: number | null;
-  /** the bound stops the plan from growing in that direction: slack below one contact's worth */
+  /** the slack is within the binding tolerance (evaluate.ts, bindingTolerance) */
   binding: boolean;
+  /** CLUSTER_LP only: the cluster LP's own dual of the row, priced on cluster means */
+  clusterLpDual?: number | null;
   /** a report-only policy: computed and shown, never enforced (absent = enforced) */
   reportOnly?: boolean;
 }
@@ -88,7 +94,11 @@ export interface ProportionRow {
   customers: number;
 }
 
-/** What a what-if run may take over from an earlier result (pass the earlier PlanResult). */
+/**
+ * A warm start: an earlier plan's clusters and prices to start from. It is an input of the run like
+ * any other (the plan records where it started): the same warm start gives the same plan, and a
+ * run without one never depends on what ran before it.
+ */
 export interface Reuse {
   membership?: Int32Array;
   clusters?: ClusterSummary[];
@@ -105,6 +115,7 @@ export interface OptimizeOptions {
   seed?: number;
   solver?: LpSolver;
   onProgress?: (phase: string, fraction: number) => void;
+  /** start from an earlier plan (fewer passes); absent = a cold start */
   reuse?: Reuse;
   /** compute the ad-hoc baseline plan for comparison (default true; GREEDY always does) */
   baseline?: boolean;
@@ -140,4 +151,18 @@ export interface PlanResult {
   baseline: Kpis | null;
   /** seconds per phase */
   timings: Record<string, number>;
+  /** the settings the run actually used */
+  effective: EffectiveSettings;
+}
+
+export interface EffectiveSettings {
+  /** clusters of the cluster LP (after splits by segment); null for other methods */
+  clusters: number | null;
+  /** full-data Lagrangian passes of the price search; null for GREEDY */
+  dualPasses: number | null;
+  /** the LP solver's name; null when no LP was solved */
+  solver: string | null;
+  threads: number;
+  /** the run started from an earlier plan's clusters and prices */
+  warmStart: boolean;
 }

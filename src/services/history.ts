@@ -7,6 +7,7 @@ import {
   type ContactImportOptions,
   type ContactImportSummary,
 } from "../ingest/history";
+import { bumpRevision } from "../db/revisions";
 import { ConflictError, NotFoundError } from "./errors";
 
 export function importHistory(
@@ -82,6 +83,7 @@ export async function commitPlan(
       [planId, campaignDate, importId],
     );
     const inserted = written.rowCount ?? 0;
+    if (inserted > 0) await bumpRevision(client, "history");
     await client.query(
       `UPDATE contact_import SET inserted = $2, unchanged = $3, seconds = $4,
               imported_at = clock_timestamp() WHERE id = $1`,

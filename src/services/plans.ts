@@ -12,10 +12,13 @@ import {
 import { resolveConstraints } from "../domain/resolve-constraints";
 import { hasPolicies, resolvePolicies } from "../domain/resolve-policies";
 import { addDays, isCampaignDate, loadPolicies, todayUtc } from "../db/policy-facts";
+import { currentRevisions } from "../db/revisions";
+import { loadWarmStart } from "../db/warm-start";
+import { softwareVersion } from "../domain/software-version";
 import { expandCalendar, type Calendar, type Wave } from "../optimize/calendar";
 import { parseConstraintSet, type ConstraintSetDefinition } from "../domain/constraint-set";
 import { optimize } from "../optimize/optimize";
-import type { Disaggregation, Method, PlanResult, ProportionRow } from "../optimize/types";
+import type { Disaggregation, Method, PlanResult, ProportionRow, Reuse } from "../optimize/types";
 import type { Instance, PlanConstraints } from "../optimize/instance";
 import { enqueuePlanJob, removePlanJob } from "../jobs/plan-queue";
 import type { Plan } from "../generated/prisma/client";
@@ -42,6 +45,12 @@ export interface RunPlanParameters extends ResultRunParameters {
   clusters?: number;
   disaggregation?: Disaggregation;
   seed?: number;
+  /**
+   * Start from this SUCCEEDED plan's clusters and prices, with fewer passes: faster for a what-if
+   * next to a solved plan, and an input like any other (a run without it never depends on what
+   * ran before it).
+   */
+  warmStartFrom?: number;
 }
 
 export interface CreatedPlan {
@@ -68,6 +77,7 @@ export async function createPlan(
   const version = await getVersion(prisma, constraintSetVersionId);
   if (params.overrides) withOverrides(version.definition, params.overrides);
   await checkResultParameters(prisma, params);
+  if (params.warmStartFrom !== undefined) await checkWarmStart(prisma, params);
   // the date is fixed when the plan is asked for: a queued plan runs against the same history
   if (params.campaignDate !== undefined && !isCampaignDate(params.campaignDate)) {
     throw new InputError("input.campaignDate", `"${params.campaignDate}" is not a yyyy-mm-dd date`);
@@ -107,11 +117,8 @@ export class PlanCancelledError extends Error {
 }
 
 export interface ExecuteOptions {
-  /** an instance loaded earlier from the same data (what-if runs reuse it) */
+  /** an instance loaded earlier at the current dataset revision (a worker keeps it) */
   loaded?: LoadedInstance;
-  reuse?: PlanResult;
-  /** the plan `reuse` came from: its cluster membership is shared rather than written again */
-  reusePlanId?: number;
   onProgress?: (phase: string, fraction: number) => void;
   failpoint?: FailpointHook;
   /** aborted = stop at the next checkpoint and put the plan back on the queue */
@@ -121,6 +128,7 @@ export interface ExecuteOptions {
 export interface ExecutedPlan {
   planId: number;
   result: PlanResult;
+  fingerprint: string;
   loaded: LoadedInstance;
   constraints: PlanConstraints;
   definition: ConstraintSetDefinition;
@@ -139,9 +147,11 @@ export async function executePlan(
   if (claimed.count !== 1) throw new PlanCancelledError(`plan ${planId} is not queued`);
   const plan = await prisma.plan.findUniqueOrThrow({ where: { id: planId } });
   const params = plan.parameters as unknown as RunPlanParameters;
+  let phase = "load";
   let lastWrite = 0;
-  const progress = (phase: string, fraction: number) => {
-    opts.onProgress?.(phase, fraction);
+  const progress = (next: string, fraction: number) => {
+    phase = next;
+    opts.onProgress?.(next, fraction);
     const now = Date.now();
     if (now - lastWrite < 500) return;
     lastWrite = now;
@@ -149,7 +159,7 @@ export async function executePlan(
       // Fire-and-forget writes can reach the server out of order; never move progress back.
       .query(
         "UPDATE plan SET phase = $2, progress = $3 WHERE id = $1 AND status = 'RUNNING' AND progress <= $3",
-        [planId, phase, fraction],
+        [planId, next, Math.round(fraction * 1000) / 1000],
       )
       .catch(() => undefined);
   };
@@ -170,55 +180,13 @@ export async function executePlan(
     progress("load", 0.02);
     const loaded = opts.loaded ?? (await loadInstance(pool));
     await checkpoint();
-    // A calibrated run scales a copy: `loaded` stays as read, for the worker to reuse.
-    const instance = params.calibrationId
-      ? calibrateInstance(loaded.instance, await calibrationFactors(pool, params.calibrationId))
-      : loaded.instance;
-    const campaignDate = params.campaignDate ?? todayUtc();
-    const policiesStarted = performance.now();
-    const run =
-      (definition.waves?.length ?? 0) > 1
-        ? await calendarRun(pool, definition, { ...loaded, instance }, campaignDate)
-        : {
-            instance,
-            constraints: await planConstraints(
-              pool,
-              definition,
-              { ...loaded, instance },
-              campaignDate,
-            ),
-          };
-    const { constraints } = run;
-    const policySeconds = (performance.now() - policiesStarted) / 1000;
-    const result = await optimize(run.instance, constraints, {
-      method: params.method,
-      clusters: params.clusters,
-      disaggregation: params.disaggregation,
-      seed: params.seed,
-      reuse: opts.reuse,
-      onProgress: (phase, f) => progress(phase, 0.05 + 0.85 * f),
+    const done = await computeAndWrite(pool, planId, params, definition, loaded, {
+      progress,
+      checkpoint,
+      reusedInstance: opts.loaded !== undefined,
+      failpoint: opts.failpoint,
     });
-    // reading the contact history for the rules is part of the run
-    if (constraints.policies?.length || "calendar" in run) result.timings.policies = policySeconds;
-    await checkpoint();
-    progress("write", 0.92);
-    // A reused instance cost nothing to load this time.
-    const loadSeconds = opts.loaded ? 0 : loaded.seconds;
-    const held = params.controlShare
-      ? holdOut(run.instance, constraints, result, params.controlShare, params.seed ?? 1)
-      : undefined;
-    const rows =
-      "calendar" in run
-        ? calendarRows(run.calendar, loaded, result, loadSeconds, held)
-        : toRows({ ...loaded, instance }, result, loadSeconds, held);
-    if (
-      opts.reusePlanId !== undefined &&
-      sameMembership(opts.reuse?.membership, result.membership)
-    ) {
-      rows.membershipFrom = opts.reusePlanId;
-    }
-    await writePlanResult(pool, planId, rows, opts.failpoint);
-    return { planId, result, loaded, constraints, definition };
+    return { planId, ...done, loaded, definition };
   } catch (e) {
     if (e instanceof PlanNoLongerRunningError) throw new PlanCancelledError(e.message);
     if (e instanceof PlanCancelledError) throw e;
@@ -235,18 +203,161 @@ export async function executePlan(
         status: "FAILED",
         error: e instanceof Error ? e.message : String(e),
         finishedAt: new Date(),
+        failedInPhase: phase,
+        phase: null,
+        progress: 0,
       },
     });
     throw e;
   }
 }
 
+interface RunHooks {
+  progress: (phase: string, fraction: number) => void;
+  checkpoint: () => Promise<void>;
+  /** the instance came from a worker's memory: it cost nothing to load this time */
+  reusedInstance: boolean;
+  failpoint?: FailpointHook;
+}
+
+/** The run proper: constraints for the campaign date, the optimisation, the one write. */
+async function computeAndWrite(
+  pool: Pool,
+  planId: number,
+  params: RunPlanParameters,
+  definition: ConstraintSetDefinition,
+  loaded: LoadedInstance,
+  hooks: RunHooks,
+): Promise<{ result: PlanResult; constraints: PlanConstraints; fingerprint: string }> {
+  // A calibrated run scales a copy: `loaded` stays as read, for the worker to reuse.
+  const instance = params.calibrationId
+    ? calibrateInstance(loaded.instance, await calibrationFactors(pool, params.calibrationId))
+    : loaded.instance;
+  const campaignDate = params.campaignDate ?? todayUtc();
+  const policiesStarted = performance.now();
+  // read before the facts: a history import while they are read makes the plan stale, never
+  // mislabelled as current
+  const historyRevision = hasPolicies(definition) ? (await currentRevisions(pool)).history : null;
+  const run =
+    (definition.waves?.length ?? 0) > 1
+      ? await calendarRun(pool, definition, { ...loaded, instance }, campaignDate)
+      : {
+          instance,
+          constraints: await planConstraints(
+            pool,
+            definition,
+            { ...loaded, instance },
+            campaignDate,
+          ),
+        };
+  const { constraints } = run;
+  const policySeconds = (performance.now() - policiesStarted) / 1000;
+  const warm =
+    params.warmStartFrom !== undefined
+      ? await warmStartFor(pool, params.warmStartFrom, run.instance, loaded.revision)
+      : undefined;
+  const result = await optimize(run.instance, constraints, {
+    method: params.method,
+    clusters: params.clusters,
+    disaggregation: params.disaggregation,
+    seed: params.seed,
+    reuse: warm,
+    onProgress: (phase, f) => hooks.progress(phase, 0.05 + 0.85 * f),
+  });
+  // reading the contact history for the rules is part of the run
+  if (constraints.policies?.length || "calendar" in run) result.timings.policies = policySeconds;
+  await hooks.checkpoint();
+  hooks.progress("write", 0.92);
+  const loadSeconds = hooks.reusedInstance ? 0 : loaded.seconds;
+  const held = params.controlShare
+    ? holdOut(run.instance, constraints, result, params.controlShare, params.seed ?? 1)
+    : undefined;
+  const rows: PlanRowsInput = {
+    ...("calendar" in run
+      ? calendarRows(run.calendar, loaded, result, loadSeconds, held)
+      : toRows({ ...loaded, instance }, result, loadSeconds, held)),
+    provenance: provenanceOf(params, loaded, historyRevision, result),
+  };
+  if (warm && sameMembership(warm.membership, result.membership)) {
+    rows.membershipFrom = params.warmStartFrom;
+  }
+  const { fingerprint } = await writePlanResult(pool, planId, rows, hooks.failpoint);
+  return { result, constraints, fingerprint };
+}
+
+function provenanceOf(
+  params: RunPlanParameters,
+  loaded: LoadedInstance,
+  historyRevision: number | null,
+  result: PlanResult,
+): PlanRowsInput["provenance"] {
+  return {
+    datasetRevision: loaded.revision,
+    historyRevision,
+    stored: {
+      softwareVersion: softwareVersion(),
+      effective: {
+        clusters: result.effective.clusters,
+        dualPasses: result.effective.dualPasses,
+        solver: result.effective.solver,
+        threads: result.effective.threads,
+        warmStartFrom: params.warmStartFrom ?? null,
+      },
+    },
+  };
+}
+
+/**
+ * The warm start a plan names, read from the database; refused when the source plan was computed
+ * on other data (its clusters and prices would describe customers that changed).
+ */
+async function warmStartFor(
+  pool: Pool,
+  sourceId: number,
+  instance: Instance,
+  revision: number,
+): Promise<Reuse> {
+  const src = await pool.query<{ dataset_revision: string | null }>(
+    "SELECT dataset_revision::text FROM plan WHERE id = $1 AND status = 'SUCCEEDED'",
+    [sourceId],
+  );
+  const at = src.rows[0]?.dataset_revision;
+  if (at === undefined) throw new ConflictError(`warm start: plan ${sourceId} did not succeed`);
+  if (at === null || Number(at) !== revision) {
+    throw new ConflictError(
+      `warm start: plan ${sourceId} was computed on dataset revision ${at ?? "unknown"}; ` +
+        `the data is now at revision ${revision}`,
+    );
+  }
+  return loadWarmStart(pool, sourceId, instance);
+}
+
+/** A warm start must name a SUCCEEDED plan with prices (and clusters, for CLUSTER_LP). */
+async function checkWarmStart(prisma: PrismaClient, params: RunPlanParameters): Promise<void> {
+  const id = params.warmStartFrom!;
+  const field = "input.warmStartFrom";
+  if (!Number.isSafeInteger(id) || id <= 0) throw new InputError(field, `"${id}" is not a plan id`);
+  const source = await prisma.plan.findUnique({ where: { id } });
+  if (!source) throw new NotFoundError(`plan ${id} does not exist`);
+  if (source.status !== "SUCCEEDED")
+    throw new ConflictError(`plan ${id} is ${source.status}; a warm start needs a SUCCEEDED plan`);
+  if (source.method === "GREEDY")
+    throw new InputError(field, `plan ${id} is a GREEDY plan: it has no prices to start from`);
+  if (params.method === "CLUSTER_LP" && source.method !== "CLUSTER_LP")
+    throw new InputError(
+      field,
+      `plan ${id} has no clusters: a CLUSTER_LP run starts from a CLUSTER_LP plan`,
+    );
+}
+
+type RowsOfResult = Omit<PlanRowsInput, "provenance">;
+
 function toRows(
   loaded: LoadedInstance,
   r: PlanResult,
   loadSeconds: number,
   held?: Holdout,
-): PlanRowsInput {
+): RowsOfResult {
   const { instance, catalog } = loaded;
   const offerIndex = new Map(instance.offerIds.map((id, i) => [id, i]));
   const channelIndex = new Map(instance.channelIds.map((id, i) => [id, i]));
@@ -374,7 +485,7 @@ function calendarRows(
   r: PlanResult,
   loadSeconds: number,
   held?: Holdout,
-): PlanRowsInput {
+): RowsOfResult {
   const K = loaded.instance.channelIds.length;
   const written: Instance = {
     ...calendar.inst,

@@ -129,19 +129,16 @@ describe("plan run", () => {
     expect(run.result.kpis.contacts).toBe(plan!.kpis.contacts);
   });
 
-  it("a what-if that reuses the clusters unchanged shares their membership", async () => {
+  it("a what-if warm-started from a plan shares its membership when the clusters are unchanged", async () => {
     const first = await createPlan(prisma, versionId, { method: "CLUSTER_LP", clusters: 20 });
     const a = await executePlan(db.pool, prisma, first.id);
     const whatIf = await createPlan(prisma, versionId, {
       method: "CLUSTER_LP",
       clusters: 20,
       overrides: { budget: budget * 1.2 },
+      warmStartFrom: first.id,
     });
-    await executePlan(db.pool, prisma, whatIf.id, {
-      loaded: a.loaded,
-      reuse: a.result,
-      reusePlanId: first.id,
-    });
+    await executePlan(db.pool, prisma, whatIf.id, { loaded: a.loaded });
     const [row] = await q<{ membership_plan_id: number | null }>(
       "SELECT membership_plan_id FROM plan WHERE id = $1",
       [whatIf.id],
@@ -164,12 +161,12 @@ describe("plan run", () => {
     expect(shared.length).toBeGreaterThan(0);
     expect(shared).toEqual(own);
     // a what-if of a what-if points at the plan that holds the rows
-    const third = await createPlan(prisma, versionId, { method: "CLUSTER_LP", clusters: 20 });
-    await executePlan(db.pool, prisma, third.id, {
-      loaded: a.loaded,
-      reuse: a.result,
-      reusePlanId: whatIf.id,
+    const third = await createPlan(prisma, versionId, {
+      method: "CLUSTER_LP",
+      clusters: 20,
+      warmStartFrom: whatIf.id,
     });
+    await executePlan(db.pool, prisma, third.id, { loaded: a.loaded });
     const [t] = await q<{ membership_plan_id: number | null }>(
       "SELECT membership_plan_id FROM plan WHERE id = $1",
       [third.id],
