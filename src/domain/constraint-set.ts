@@ -1,6 +1,7 @@
 // The constraint-set JSON of the data contract (shared/data-contract.md). The CLI's file, the
 // GraphQL ConstraintSetInput and the stored version definition all have exactly this shape.
 import { z } from "zod";
+import { reportNameProblems } from "./rule-names";
 
 const id = z.string().trim().min(1, "must be a non-empty id");
 const nonNegInt = z.number().int("must be a whole number").min(0, "must be >= 0");
@@ -170,7 +171,7 @@ export function parseConstraintSet(
 ): { ok: true; value: ConstraintSetDefinition } | { ok: false; problems: FieldProblem[] } {
   const res = constraintSetSchema.safeParse(input);
   if (res.success) {
-    const problems = duplicateProblems(res.data);
+    const problems = [...duplicateProblems(res.data), ...reportNameProblems(res.data)];
     return problems.length ? { ok: false, problems } : { ok: true, value: res.data };
   }
   return {
