@@ -19,8 +19,7 @@ import { contractJson } from "./constraint-sets";
 import { planResultsResolvers } from "./results";
 import { planHistoryResolvers } from "./history";
 import { decodeCursor, pageSize, parseId, toPage } from "../pagination";
-
-const MAX_CLUSTERS = 100_000;
+import { MAX_CLUSTERS } from "../../domain/limits";
 
 function kpisOf(plan: PlanModel): PlanKpis | null {
   if (plan.status !== "SUCCEEDED" || !plan.kpis) return null;
