@@ -87,10 +87,11 @@ export async function createApi(opts: AppOptions): Promise<Api> {
     if (!ok) log.warn({ importRoot: opts.importRoot }, "the import root is not a directory");
   } else if (importRootRequired) log.warn(IMPORT_ROOT_REQUIRED);
 
+  const introspection = opts.introspection ?? process.env.NODE_ENV !== "production";
   const apollo = new ApolloServer<GraphQLContext>({
     typeDefs: readFileSync(SCHEMA_FILE, "utf8"),
     resolvers,
-    introspection: opts.introspection ?? process.env.NODE_ENV !== "production",
+    introspection,
     includeStacktraceInErrorResponses: false,
     validationRules: [
       maxDepthRule({ n: limits.maxDepth, ...reportRejection }),
@@ -98,11 +99,16 @@ export async function createApi(opts: AppOptions): Promise<Api> {
       maxAliasesRule({ n: limits.maxAliases, ...reportRejection }),
     ],
     formatError: (formatted, error) =>
-      formatError(formatted, error, (e) => {
-        const requestId = randomUUID();
-        log.error({ err: e, requestId }, "internal error");
-        return requestId;
-      }),
+      formatError(
+        formatted,
+        error,
+        (e) => {
+          const requestId = randomUUID();
+          log.error({ err: e, requestId }, "internal error");
+          return requestId;
+        },
+        { hideSuggestions: !introspection },
+      ),
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer: server }), requestLog(log)],
   });
   await apollo.start();
