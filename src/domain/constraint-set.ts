@@ -1,17 +1,44 @@
 // The constraint-set JSON of the data contract (shared/data-contract.md). The CLI's file, the
 // GraphQL ConstraintSetInput and the stored version definition all have exactly this shape.
 import { z } from "zod";
+import {
+  atMost,
+  MAX_CAPACITY,
+  MAX_DAYS,
+  MAX_HURDLE_RATE,
+  MAX_MONEY,
+  MAX_OFFERS_PER_CUSTOMER,
+  MAX_RULES_PER_LIST,
+  showLimit,
+} from "./limits";
+import { reportNameProblems } from "./rule-names";
 
 const id = z.string().trim().min(1, "must be a non-empty id");
 const nonNegInt = z.number().int("must be a whole number").min(0, "must be >= 0");
+/** a count of contacts */
+const count = nonNegInt.max(MAX_CAPACITY, atMost(MAX_CAPACITY));
+const days = (min: number) =>
+  z
+    .number()
+    .int("must be a whole number")
+    .min(min, `must be >= ${min}`)
+    .max(MAX_DAYS, atMost(MAX_DAYS));
+const money = z.number().min(0, "must be >= 0").max(MAX_MONEY, atMost(MAX_MONEY));
+/** a bound of any sign on a sum of money, contacts or an attribute */
+const bound = z
+  .number()
+  .min(-MAX_MONEY, `must be at least -${showLimit(MAX_MONEY)}`)
+  .max(MAX_MONEY, atMost(MAX_MONEY));
+const list = <T extends z.ZodType>(item: T) =>
+  z.array(item).max(MAX_RULES_PER_LIST, `at most ${MAX_RULES_PER_LIST} entries`);
 
-export const channelCapacitySchema = z.strictObject({ channelId: id, capacity: nonNegInt });
+export const channelCapacitySchema = z.strictObject({ channelId: id, capacity: count });
 
 export const offerVolumeSchema = z
   .strictObject({
     offerId: id,
-    min: nonNegInt.nullish(),
-    max: nonNegInt.nullish(),
+    min: count.nullish(),
+    max: count.nullish(),
   })
   .refine((v) => v.min == null || v.max == null || v.min <= v.max, {
     message: "min must not exceed max",
@@ -23,7 +50,7 @@ export const segmentRuleSchema = z
     segment: id,
     offerId: id.nullish(),
     channelId: id.nullish(),
-    max: nonNegInt.nullish(),
+    max: count.nullish(),
     minShare: z.number().min(0).max(1).nullish(),
   })
   .refine((r) => r.offerId != null || r.channelId != null, {
@@ -44,14 +71,13 @@ const oneOfferFilter: [
   { message: "give offerId or offerCategory, not both", path: ["offerCategory"] },
 ];
 const ruleName = z.string().trim().min(1, "must be a non-empty name").nullish();
-const positiveInt = z.number().int("must be a whole number").min(1, "must be >= 1");
 
 // Contact policies (issue 8): each list's entries become constraint-report rows; see README.
 export const fatigueRuleSchema = z
   .strictObject({
     name: ruleName,
-    maxContacts: nonNegInt,
-    windowDays: positiveInt,
+    maxContacts: count,
+    windowDays: days(1),
     channelId: id.nullish(),
     offerId: id.nullish(),
     offerCategory: id.nullish(),
@@ -62,7 +88,7 @@ export const fatigueRuleSchema = z
 export const coolOffRuleSchema = z
   .strictObject({
     name: ruleName,
-    days: positiveInt,
+    days: days(1),
     offerId: id.nullish(),
     offerCategory: id.nullish(),
     reportOnly,
@@ -72,7 +98,7 @@ export const coolOffRuleSchema = z
 export const exclusionRuleSchema = z
   .strictObject({
     name: ruleName,
-    offerIds: z.array(id).min(2, "an exclusion names at least two offers"),
+    offerIds: list(id).min(2, "an exclusion names at least two offers"),
     reportOnly,
   })
   .refine((r) => new Set(r.offerIds).size === r.offerIds.length, {
@@ -85,7 +111,7 @@ export const sequencingRuleSchema = z
     name: ruleName,
     offerId: id,
     afterOfferId: id,
-    minDays: nonNegInt,
+    minDays: days(0),
     reportOnly,
   })
   .refine((r) => r.offerId !== r.afterOfferId, {
@@ -99,8 +125,8 @@ export const customCapacitySchema = z
     attribute: id.nullish(),
     field: z.enum(["expectedReturn", "cost", "contacts"]).nullish(),
     aggregate: z.enum(["SUM", "AVERAGE"]).default("SUM"),
-    max: z.number().nullish(),
-    min: z.number().nullish(),
+    max: bound.nullish(),
+    min: bound.nullish(),
     offerId: id.nullish(),
     offerCategory: id.nullish(),
     channelId: id.nullish(),
@@ -122,7 +148,7 @@ export const customCapacitySchema = z
 
 export const householdRuleSchema = z.strictObject({
   name: ruleName,
-  maxOffers: nonNegInt,
+  maxOffers: count,
   attribute: id.default("household_id"),
   reportOnly,
 });
@@ -131,28 +157,37 @@ export const householdRuleSchema = z.strictObject({
 export const waveSchema = z.strictObject({
   name: id,
   /** days after the campaign date (the first wave's day) */
-  offsetDays: nonNegInt,
-  budget: z.number().min(0, "must be >= 0").nullish(),
-  channelCapacities: z.array(channelCapacitySchema).default([]),
+  offsetDays: days(0),
+  budget: money.nullish(),
+  channelCapacities: list(channelCapacitySchema).default([]),
 });
 
 export const constraintSetSchema = z.strictObject({
   name: z.string().trim().min(1, "must be a non-empty name"),
   objective: z.enum(["EXPECTED_RETURN", "ROMI"]).default("EXPECTED_RETURN"),
-  budget: z.number().min(0, "must be >= 0").nullish(),
-  hurdleRate: z.number().min(-1, "must be >= -1").nullish(),
-  maxOffersPerCustomer: z.number().int().min(1, "must be >= 1").default(1),
-  channelCapacities: z.array(channelCapacitySchema).default([]),
-  offerVolumes: z.array(offerVolumeSchema).default([]),
-  segmentRules: z.array(segmentRuleSchema).default([]),
+  budget: money.nullish(),
+  hurdleRate: z
+    .number()
+    .min(-1, "must be >= -1")
+    .max(MAX_HURDLE_RATE, atMost(MAX_HURDLE_RATE))
+    .nullish(),
+  maxOffersPerCustomer: z
+    .number()
+    .int()
+    .min(1, "must be >= 1")
+    .max(MAX_OFFERS_PER_CUSTOMER, atMost(MAX_OFFERS_PER_CUSTOMER))
+    .default(1),
+  channelCapacities: list(channelCapacitySchema).default([]),
+  offerVolumes: list(offerVolumeSchema).default([]),
+  segmentRules: list(segmentRuleSchema).default([]),
   // contact policies and waves: absent in sets stored before them, so optional rather than []
-  fatigueRules: z.array(fatigueRuleSchema).optional(),
-  coolOffRules: z.array(coolOffRuleSchema).optional(),
-  exclusionRules: z.array(exclusionRuleSchema).optional(),
-  sequencingRules: z.array(sequencingRuleSchema).optional(),
-  customCapacities: z.array(customCapacitySchema).optional(),
-  householdRules: z.array(householdRuleSchema).optional(),
-  waves: z.array(waveSchema).optional(),
+  fatigueRules: list(fatigueRuleSchema).optional(),
+  coolOffRules: list(coolOffRuleSchema).optional(),
+  exclusionRules: list(exclusionRuleSchema).optional(),
+  sequencingRules: list(sequencingRuleSchema).optional(),
+  customCapacities: list(customCapacitySchema).optional(),
+  householdRules: list(householdRuleSchema).optional(),
+  waves: list(waveSchema).optional(),
 });
 
 export type ConstraintSetDefinition = z.output<typeof constraintSetSchema>;
@@ -170,7 +205,7 @@ export function parseConstraintSet(
 ): { ok: true; value: ConstraintSetDefinition } | { ok: false; problems: FieldProblem[] } {
   const res = constraintSetSchema.safeParse(input);
   if (res.success) {
-    const problems = duplicateProblems(res.data);
+    const problems = [...duplicateProblems(res.data), ...reportNameProblems(res.data)];
     return problems.length ? { ok: false, problems } : { ok: true, value: res.data };
   }
   return {

@@ -3,6 +3,7 @@
 // channels.csv / offers.csv limits can use it: the plan service, the generator, tests.
 import type { ConstraintSetDefinition, FieldProblem } from "./constraint-set";
 import type { PlanConstraints, ResolvedSegmentRule } from "../optimize/instance";
+import { segmentRuleName } from "./rule-names";
 
 export interface ConstraintContext {
   offerIds: readonly string[];
@@ -83,14 +84,14 @@ export function resolveConstraints(
     const offer = r.offerId == null ? -1 : find(offers, r.offerId, `${path}.offerId`, "offer");
     const channel =
       r.channelId == null ? -1 : find(channels, r.channelId, `${path}.channelId`, "channel");
-    const name = [
-      `segment:${r.segment}`,
-      r.offerId == null ? null : `offer:${r.offerId}`,
-      r.channelId == null ? null : `channel:${r.channelId}`,
-    ]
-      .filter((s) => s !== null)
-      .join("/");
-    return { name, segment, offer, channel, max: r.max ?? null, minShare: r.minShare ?? null };
+    return {
+      name: segmentRuleName(r),
+      segment,
+      offer,
+      channel,
+      max: r.max ?? null,
+      minShare: r.minShare ?? null,
+    };
   });
 
   if (problems.length > 0) throw new ConstraintResolutionError(problems);

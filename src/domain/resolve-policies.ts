@@ -4,6 +4,14 @@
 import type { ConstraintSetDefinition, FieldProblem } from "./constraint-set";
 import type { PolicySpec, SpecFilter } from "./policy-spec";
 import { ConstraintResolutionError } from "./resolve-constraints";
+import {
+  coolOffRuleName,
+  customCapacityName,
+  exclusionRuleName,
+  fatigueRuleName,
+  householdRuleName,
+  sequencingRuleName,
+} from "./rule-names";
 
 export interface PolicyContext {
   offerIds: readonly string[];
@@ -46,23 +54,16 @@ export function resolvePolicies(def: ConstraintSetDefinition, ctx: PolicyContext
     if (list.length === 0) problems.push({ path, message: `no offer has category "${name}"` });
     return list;
   };
-  /** offers named by offerId / offerCategory (null = all), and the name part that says so */
+  /** offers named by offerId / offerCategory (null = all) */
   const offerFilter = (
     r: { offerId?: string | null; offerCategory?: string | null },
     path: string,
-  ): { offers: number[] | null; label: string | null } => {
-    if (r.offerId != null) {
-      return { offers: [offer(r.offerId, `${path}.offerId`)], label: `offer:${r.offerId}` };
-    }
-    if (r.offerCategory != null) {
-      return {
-        offers: category(r.offerCategory, `${path}.offerCategory`),
-        label: `category:${r.offerCategory}`,
-      };
-    }
-    return { offers: null, label: null };
+  ): { offers: number[] | null } => {
+    if (r.offerId != null) return { offers: [offer(r.offerId, `${path}.offerId`)] };
+    if (r.offerCategory != null)
+      return { offers: category(r.offerCategory, `${path}.offerCategory`) };
+    return { offers: null };
   };
-  const join = (...parts: (string | null)[]) => parts.filter((p) => p !== null).join("/");
 
   const out: { spec: PolicySpec; path: string }[] = [];
   (def.fatigueRules ?? []).forEach((r, n) => {
@@ -72,13 +73,7 @@ export function resolvePolicies(def: ConstraintSetDefinition, ctx: PolicyContext
       offers: of.offers,
       channels: r.channelId == null ? null : [channel(r.channelId, `${path}.channelId`)],
     };
-    const name =
-      r.name ??
-      join(
-        `fatigue:${r.windowDays}d`,
-        r.channelId == null ? null : `channel:${r.channelId}`,
-        of.label,
-      );
+    const name = fatigueRuleName(r);
     out.push({
       path,
       spec: {
@@ -98,7 +93,7 @@ export function resolvePolicies(def: ConstraintSetDefinition, ctx: PolicyContext
       path,
       spec: {
         kind: "cool_off",
-        name: r.name ?? join(`cool_off:${r.days}d`, of.label),
+        name: coolOffRuleName(r),
         reportOnly: r.reportOnly,
         days: r.days,
         offers: of.offers,
@@ -111,7 +106,7 @@ export function resolvePolicies(def: ConstraintSetDefinition, ctx: PolicyContext
       path,
       spec: {
         kind: "mutual_exclusion",
-        name: r.name ?? `exclusion:${r.offerIds.join("+")}`,
+        name: exclusionRuleName(r),
         reportOnly: r.reportOnly,
         offers: r.offerIds.map((id, t) => offer(id, `${path}.offerIds.${t}`)),
       },
@@ -123,7 +118,7 @@ export function resolvePolicies(def: ConstraintSetDefinition, ctx: PolicyContext
       path,
       spec: {
         kind: "sequencing",
-        name: r.name ?? `sequencing:${r.offerId}_after_${r.afterOfferId}_${r.minDays}d`,
+        name: sequencingRuleName(r),
         reportOnly: r.reportOnly,
         offer: offer(r.offerId, `${path}.offerId`),
         after: offer(r.afterOfferId, `${path}.afterOfferId`),
@@ -138,7 +133,7 @@ export function resolvePolicies(def: ConstraintSetDefinition, ctx: PolicyContext
       path,
       spec: {
         kind: "custom_capacity",
-        name: `custom:${r.name}`,
+        name: customCapacityName(r),
         reportOnly: r.reportOnly,
         aggregate: r.aggregate,
         max: r.max ?? null,
@@ -157,7 +152,7 @@ export function resolvePolicies(def: ConstraintSetDefinition, ctx: PolicyContext
       path: `householdRules.${n}`,
       spec: {
         kind: "household",
-        name: r.name ?? `household:${r.attribute}`,
+        name: householdRuleName(r),
         reportOnly: r.reportOnly,
         limit: r.maxOffers,
         attribute: r.attribute,

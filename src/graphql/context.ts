@@ -12,6 +12,8 @@ export interface GraphQLContext {
   prisma: PrismaClient;
   loaders: Loaders;
   log: Logger;
-  /** importDataset reads only below this directory (absent = anywhere the server can read) */
+  /** imports read only below this directory (absent = anywhere the server can read) */
   importRoot?: string;
+  /** without an import root, refuse imports (a production server) */
+  importRootRequired?: boolean;
 }

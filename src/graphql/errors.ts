@@ -66,11 +66,21 @@ export function toClientError(e: unknown, inputPrefix = "input"): GraphQLError |
   return null;
 }
 
+// graphql-js ends a validation message with its guesses from the schema ("Did you mean "plan"
+// or "plans"?", also for arguments, types, input fields and enum values).
+const SUGGESTION = /\s*Did you mean [^]*\?$/;
+
+export interface FormatOptions {
+  /** drop graphql-js's "Did you mean …" guesses: they disclose the schema (introspection off) */
+  hideSuggestions?: boolean;
+}
+
 /** Apollo's formatError: codes for known errors, a bland message for the rest. */
 export function formatError(
   formatted: GraphQLFormattedError,
   error: unknown,
   onInternal: (e: unknown) => string,
+  opts: FormatOptions = {},
 ): GraphQLFormattedError {
   const original = unwrapResolverError(error);
   const client = toClientError(original);
@@ -78,7 +88,11 @@ export function formatError(
     return { message: client.message, path: formatted.path, extensions: client.extensions };
   const code = formatted.extensions?.code;
   if (original instanceof GraphQLError && typeof code === "string" && PASS_THROUGH.has(code))
-    return { ...formatted, extensions: { ...formatted.extensions, stacktrace: undefined } };
+    return {
+      ...formatted,
+      message: opts.hideSuggestions ? formatted.message.replace(SUGGESTION, "") : formatted.message,
+      extensions: { ...formatted.extensions, stacktrace: undefined },
+    };
   const requestId = onInternal(original);
   return {
     message: `internal error (request ${requestId})`,

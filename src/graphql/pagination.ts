@@ -13,14 +13,29 @@ export function pageSize(first: number | null | undefined, fallback: number, fie
 
 export type CursorKey = (number | string)[];
 
+/** What a key part holds: an integer column (ids, indexes) or a text one. */
+export type CursorPart = "int" | "string";
+
+// Keys are int4 columns and short external ids; anything else was not handed out by a list, and
+// would otherwise reach SQL as a number the database cannot take (an internal error).
+const INT4_MIN = -2147483648;
+const INT4_MAX = 2147483647;
+const MAX_KEY_TEXT = 1000;
+
+function fits(v: unknown, part: CursorPart): boolean {
+  if (part === "int")
+    return typeof v === "number" && Number.isInteger(v) && v >= INT4_MIN && v <= INT4_MAX;
+  return typeof v === "string" && v.length <= MAX_KEY_TEXT;
+}
+
 export function encodeCursor(key: CursorKey): string {
   return Buffer.from(JSON.stringify(key)).toString("base64url");
 }
 
-/** The key in a cursor, checked to hold `types` (e.g. ["number", "number"]); null for none. */
+/** The key in a cursor, checked to hold `types` (e.g. ["int", "int"]); null for none. */
 export function decodeCursor(
   after: string | null | undefined,
-  types: ("number" | "string")[],
+  types: CursorPart[],
   field = "after",
 ): CursorKey | null {
   if (after == null) return null;
@@ -30,11 +45,7 @@ export function decodeCursor(
   } catch {
     key = null;
   }
-  if (
-    !Array.isArray(key) ||
-    key.length !== types.length ||
-    key.some((v, i) => typeof v !== types[i])
-  )
+  if (!Array.isArray(key) || key.length !== types.length || key.some((v, i) => !fits(v, types[i]!)))
     throw new InputError(field, "is not a cursor from this list");
   return key as CursorKey;
 }

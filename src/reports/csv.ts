@@ -1,15 +1,21 @@
 // The plan report as one tidy CSV (section, key, metric, value): every number of the report in
 // one file that a spreadsheet pivot or a BI tool reads without parsing several tables.
 import type { PlanReport } from "../services/plan-report";
+import { csvField, neutraliseText } from "./csv-cells";
 import { baselineOf, resultKey } from "./shape";
 
-const cell = (v: string | number | null | undefined) => {
-  if (v === null || v === undefined) return "";
-  const s = String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
+export interface CsvOptions {
+  /** write text cells as they are, for machine consumers (no formula neutralisation) */
+  rawCsv?: boolean;
+}
 
-export function renderCsv(r: PlanReport): string {
+export function renderCsv(r: PlanReport, opts: CsvOptions = {}): string {
+  // strings are names and ids (text); numbers are ours and go out as numbers
+  const cell = (v: string | number | null | undefined) => {
+    if (v === null || v === undefined) return "";
+    if (typeof v === "number") return csvField(String(v));
+    return csvField(opts.rawCsv ? v : neutraliseText(v));
+  };
   const rows: (string | number | null | undefined)[][] = [["section", "key", "metric", "value"]];
   const add = (
     section: string,

@@ -1,6 +1,7 @@
 // The HTTP side of the API: Apollo Server 5 on Express 5 with health and readiness endpoints, a
 // request-size limit, query depth / cost / alias limits, API-key auth and error codes.
 import { readFileSync } from "node:fs";
+import { stat } from "node:fs/promises";
 import http from "node:http";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
@@ -17,6 +18,7 @@ import type { Logger } from "pino";
 import type { PrismaClient } from "../db/prisma";
 import type { GraphQLContext } from "../graphql/context";
 import { formatError } from "../graphql/errors";
+import { IMPORT_ROOT_REQUIRED } from "../graphql/import-root";
 import { createLoaders } from "../graphql/loaders";
 import { resolvers } from "../graphql/resolvers";
 import { Authenticator, UnauthenticatedError } from "./auth";
@@ -51,8 +53,10 @@ export interface AppOptions {
   log: Logger;
   introspection?: boolean;
   limits?: Partial<ApiLimits>;
-  /** importDataset reads only below this directory */
+  /** imports read only below this directory */
   importRoot?: string;
+  /** refuse imports when there is no import root; default: when NODE_ENV is production */
+  requireImportRoot?: boolean;
   /** readiness beyond the database: false while shutting down */
   isAccepting?: () => boolean;
 }
@@ -73,11 +77,21 @@ export async function createApi(opts: AppOptions): Promise<Api> {
   app.disable("x-powered-by");
   const server = http.createServer(app);
   const auth = new Authenticator(pool);
+  const importRootRequired = opts.requireImportRoot ?? process.env.NODE_ENV === "production";
+  if (opts.importRoot) {
+    // a warning, not a refusal to start: the root may be a volume mounted later (docker-compose)
+    const ok = await stat(opts.importRoot).then(
+      (s) => s.isDirectory(),
+      () => false,
+    );
+    if (!ok) log.warn({ importRoot: opts.importRoot }, "the import root is not a directory");
+  } else if (importRootRequired) log.warn(IMPORT_ROOT_REQUIRED);
 
+  const introspection = opts.introspection ?? process.env.NODE_ENV !== "production";
   const apollo = new ApolloServer<GraphQLContext>({
     typeDefs: readFileSync(SCHEMA_FILE, "utf8"),
     resolvers,
-    introspection: opts.introspection ?? process.env.NODE_ENV !== "production",
+    introspection,
     includeStacktraceInErrorResponses: false,
     validationRules: [
       maxDepthRule({ n: limits.maxDepth, ...reportRejection }),
@@ -85,11 +99,16 @@ export async function createApi(opts: AppOptions): Promise<Api> {
       maxAliasesRule({ n: limits.maxAliases, ...reportRejection }),
     ],
     formatError: (formatted, error) =>
-      formatError(formatted, error, (e) => {
-        const requestId = randomUUID();
-        log.error({ err: e, requestId }, "internal error");
-        return requestId;
-      }),
+      formatError(
+        formatted,
+        error,
+        (e) => {
+          const requestId = randomUUID();
+          log.error({ err: e, requestId }, "internal error");
+          return requestId;
+        },
+        { hideSuggestions: !introspection },
+      ),
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer: server }), requestLog(log)],
   });
   await apollo.start();
@@ -131,6 +150,7 @@ export async function createApi(opts: AppOptions): Promise<Api> {
           loaders: createLoaders(pool, prisma),
           log: log.child({ key: caller.name }),
           importRoot: opts.importRoot,
+          importRootRequired,
         };
       },
     }),

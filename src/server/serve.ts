@@ -20,7 +20,7 @@ export interface ServeOptions {
   workers: number;
   graceMs: number;
   introspection?: boolean;
-  /** importDataset reads only below this directory */
+  /** imports over the API read only below this directory */
   importRoot?: string;
   log: Logger;
 }

@@ -18,6 +18,7 @@ import { getVersion } from "./constraint-sets";
 import { InputError } from "./errors";
 import { planConstraints, PlanInterruptedError } from "./plans";
 import { todayUtc } from "../db/policy-facts";
+import { atMost, MAX_CAPACITY, MAX_CLUSTERS, MAX_MONEY } from "../domain/limits";
 
 export const MAX_POINTS = 50;
 
@@ -46,18 +47,20 @@ export function budgetSeries(input: {
   if (from == null || to == null)
     throw new InputError("input.budgets", "give budgets, or from and to (and points)");
   if (!(from >= 0) || !(to > from)) throw new InputError("input.to", "must exceed from (>= 0)");
+  if (to > MAX_MONEY) throw new InputError("input.to", atMost(MAX_MONEY));
   if (!Number.isInteger(n) || n < 2 || n > MAX_POINTS)
     throw new InputError("input.points", `must be a whole number from 2 to ${MAX_POINTS}`);
   return Array.from({ length: n }, (_, i) => from + ((to - from) * i) / (n - 1));
 }
 
-function checkSeries(values: number[] | undefined, field: string): void {
+function checkSeries(values: number[] | undefined, field: string, max: number): void {
   if (!values?.length) throw new InputError(field, "must list at least one value");
   if (values.length > MAX_POINTS)
     throw new InputError(field, `at most ${MAX_POINTS} points in one analysis`);
   values.forEach((v, i) => {
     if (!Number.isFinite(v) || v < 0)
       throw new InputError(`${field}.${i}`, "must be a number >= 0");
+    if (v > max) throw new InputError(`${field}.${i}`, atMost(max));
   });
 }
 
@@ -68,16 +71,16 @@ export async function createAnalysis(
   params: AnalysisParameters,
   opts: { requestedBy?: string; enqueue?: boolean } = {},
 ): Promise<Analysis> {
-  if (kind === "BUDGET_FRONTIER") checkSeries(params.budgets, "input.budgets");
+  if (kind === "BUDGET_FRONTIER") checkSeries(params.budgets, "input.budgets", MAX_MONEY);
   if (kind === "CAPACITY") {
-    checkSeries(params.capacities, "input.capacities");
+    checkSeries(params.capacities, "input.capacities", MAX_CAPACITY);
     const channel = await prisma.channel.findUnique({
       where: { externalId: params.channelId ?? "" },
     });
     if (!channel) throw new InputError("input.channelId", `unknown channel "${params.channelId}"`);
   }
-  if (params.clusters != null && (params.clusters < 1 || params.clusters > 100_000))
-    throw new InputError("input.clusters", "must be from 1 to 100000");
+  if (params.clusters != null && (params.clusters < 1 || params.clusters > MAX_CLUSTERS))
+    throw new InputError("input.clusters", `must be from 1 to ${MAX_CLUSTERS}`);
   await getVersion(prisma, constraintSetVersionId);
   return prisma.$transaction(async (tx) => {
     const a = await tx.analysis.create({

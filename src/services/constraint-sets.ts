@@ -43,7 +43,11 @@ export interface SaveOptions {
   checkDataset?: boolean;
 }
 
-async function checkDataset(prisma: PrismaClient, def: ConstraintSetDefinition): Promise<void> {
+/** Ids and limits of `def` against the imported dataset (nothing to check without one). */
+export async function checkDataset(
+  prisma: PrismaClient,
+  def: ConstraintSetDefinition,
+): Promise<void> {
   const [offers, channels, segments] = await Promise.all([
     prisma.offer.findMany({
       select: { externalId: true, minVolume: true, maxVolume: true, category: true },

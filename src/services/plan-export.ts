@@ -6,9 +6,20 @@ import { rename, rm } from "node:fs/promises";
 import { pipeline } from "node:stream/promises";
 import type { Pool } from "pg";
 import { to as copyTo } from "pg-copy-streams";
+import { neutraliseTextSql } from "../reports/csv-cells";
+
+export interface ExportOptions {
+  /** ids as stored, for machine consumers: no spreadsheet-formula neutralisation */
+  rawCsv?: boolean;
+}
 
 /** Streams a plan's assignments to a CSV file (written to a temporary name, then renamed). */
-export async function exportPlan(pool: Pool, planId: number, file: string): Promise<number> {
+export async function exportPlan(
+  pool: Pool,
+  planId: number,
+  file: string,
+  opts: ExportOptions = {},
+): Promise<number> {
   const status = await pool.query<{ status: string; holdout: boolean; calendar: boolean }>(
     `SELECT status, COALESCE((parameters ->> 'controlShare')::float8 > 0, false) AS holdout,
             EXISTS (SELECT 1 FROM plan_assignment WHERE plan_id = $1 AND wave IS NOT NULL) AS calendar
@@ -20,17 +31,21 @@ export async function exportPlan(pool: Pool, planId: number, file: string): Prom
     throw new Error(
       `plan ${planId} is ${status.rows[0].status}, only a SUCCEEDED plan has assignments`,
     );
+  // ids and wave names come from customers' files and constraint sets: text for a spreadsheet;
+  // the group is ours, the amounts are numbers
+  const text = (column: string) =>
+    opts.rawCsv ? column : `${neutraliseTextSql(column)} AS ${column}`;
   const columns =
-    "customer_id, offer_id, channel_id, expected_return, cost" +
+    `${text("customer_id")}, ${text("offer_id")}, ${text("channel_id")}, expected_return, cost` +
     (status.rows[0].holdout ? ', "group"' : "") +
-    (status.rows[0].calendar ? ", wave" : "");
+    (status.rows[0].calendar ? `, ${text("wave")}` : "");
   const client = await pool.connect();
   const tmp = `${file}.partial`;
   try {
     const copy = client.query(
       copyTo(
         `COPY (SELECT ${columns} FROM plan_export
-               WHERE plan_id = ${Number(planId)} ORDER BY customer_id, offer_id)
+               WHERE plan_id = ${Number(planId)} ORDER BY plan_export.customer_id, plan_export.offer_id)
          TO STDOUT (FORMAT csv, HEADER true)`,
       ),
     );

@@ -24,6 +24,7 @@ import { enqueuePlanJob, removePlanJob } from "../jobs/plan-queue";
 import type { Plan } from "../generated/prisma/client";
 import { calibrateInstance } from "../results";
 import { getVersion } from "./constraint-sets";
+import { checkRunInput } from "./plan-input-checks";
 import { ConflictError, InputError, NotFoundError } from "./errors";
 import {
   calibrationFactors,
@@ -76,6 +77,7 @@ export async function createPlan(
 ): Promise<CreatedPlan> {
   const version = await getVersion(prisma, constraintSetVersionId);
   if (params.overrides) withOverrides(version.definition, params.overrides);
+  await checkRunInput(prisma, params, version.definition);
   await checkResultParameters(prisma, params);
   if (params.warmStartFrom !== undefined) await checkWarmStart(prisma, params);
   // the date is fixed when the plan is asked for: a queued plan runs against the same history

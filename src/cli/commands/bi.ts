@@ -1,7 +1,7 @@
 // `offerplan bi grant`: the read-only role for BI tools (docs/bi.md).
 import type { Command } from "commander";
 import { grantBiRole, BI_VIEWS } from "../../services/bi";
-import { InputError } from "../../services/errors";
+import { ConflictError, InputError } from "../../services/errors";
 import { CliError } from "../errors";
 import { createOutput } from "../output";
 import { withDatabase } from "../with-database";
@@ -9,7 +9,9 @@ import { withDatabase } from "../with-database";
 export function registerBiCommands(program: Command): void {
   const bi = program.command("bi").description("access for BI tools");
   bi.command("grant")
-    .description("create or update a login role that can read the BI views and nothing else")
+    .description(
+      "create a login role that can read the BI views and nothing else, or set the password of one it created",
+    )
     .requiredOption("--password <password>", "the role's password (8 characters or more)")
     .option("--role <name>", "role name", "offerplan_bi")
     .action(async (o: { password: string; role: string }) => {
@@ -19,6 +21,7 @@ export function registerBiCommands(program: Command): void {
           await grantBiRole(db.pool, o.role, o.password);
         } catch (e) {
           if (e instanceof InputError) throw new CliError(`--${e.message}`, 2);
+          if (e instanceof ConflictError) throw new CliError(e.message);
           throw e;
         }
         out.info(`role ${o.role} may read: ${BI_VIEWS.join(", ")}, bi_plan_comparison(a, b)`);

@@ -20,7 +20,7 @@ import { CliError } from "../errors";
 import { count, createOutput, money, pct, table, type Output } from "../output";
 import { withDatabase } from "../with-database";
 import { registerPlanCommitCommand } from "./history";
-import { intOption } from "./options";
+import { intOption, RAW_CSV_HELP } from "./options";
 import { shareOption } from "./results";
 
 const METHODS: Record<string, Method> = {
@@ -102,10 +102,13 @@ export function registerPlanCommands(program: Command): void {
     .description("write a plan's assignments as the data contract's export CSV")
     .requiredOption("--plan <id>", "plan id", intOption)
     .requiredOption("--out <file>", "CSV file to write")
-    .action(async (o: { plan: number; out: string }) => {
+    .option("--raw-csv", RAW_CSV_HELP)
+    .action(async (o: { plan: number; out: string; rawCsv?: boolean }) => {
       const out = createOutput();
       await withDatabase(out, async (db) => {
-        const rows = await exportPlan(db.pool, o.plan, path.resolve(o.out)).catch((e: Error) => {
+        const rows = await exportPlan(db.pool, o.plan, path.resolve(o.out), {
+          rawCsv: o.rawCsv,
+        }).catch((e: Error) => {
           throw new CliError(e.message);
         });
         out.info(`wrote ${count(rows)} assignments to ${o.out}`);

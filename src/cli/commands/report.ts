@@ -1,14 +1,14 @@
 // `offerplan report`: the paper's outputs for a stored plan as a table, CSV, JSON or one HTML page.
 import type { Command } from "commander";
 import { writeFile } from "node:fs/promises";
-import { renderCsv } from "../../reports/csv";
+import { renderCsv, type CsvOptions } from "../../reports/csv";
 import { renderHtml } from "../../reports/html";
 import { resultKey } from "../../reports/shape";
 import { planReport, type PlanReport } from "../../services/plan-report";
 import { CliError } from "../errors";
 import { count, createOutput, money, pct, table, type Output } from "../output";
 import { withDatabase } from "../with-database";
-import { intOption } from "./options";
+import { intOption, RAW_CSV_HELP } from "./options";
 import { printPlan } from "./plan";
 
 const FORMATS = ["table", "csv", "json", "html"] as const;
@@ -23,14 +23,15 @@ export function registerReportCommand(program: Command): void {
     .requiredOption("--plan <id>", "plan id", intOption)
     .option("--format <f>", FORMATS.join(" | "), "table")
     .option("--out <file>", "write to a file instead of stdout")
-    .action(async (o: { plan: number; format: string; out?: string }) => {
+    .option("--raw-csv", `with --format csv: ${RAW_CSV_HELP}`)
+    .action(async (o: { plan: number; format: string; out?: string; rawCsv?: boolean }) => {
       if (!FORMATS.includes(o.format as Format))
         throw new CliError(`--format must be one of ${FORMATS.join(", ")}`, 2);
       const out = createOutput();
       await withDatabase(out, async (db) => {
         const report = await planReport(db.pool, o.plan);
         if (!report) throw new CliError(`plan ${o.plan} does not exist`);
-        const text = render(report, o.format as Format);
+        const text = render(report, o.format as Format, { rawCsv: o.rawCsv });
         if (o.out) {
           await writeFile(o.out, text);
           out.info(`wrote the ${o.format} report of plan ${o.plan} to ${o.out}`);
@@ -39,10 +40,10 @@ export function registerReportCommand(program: Command): void {
     });
 }
 
-function render(r: PlanReport, format: Format): string {
+function render(r: PlanReport, format: Format, csv: CsvOptions): string {
   switch (format) {
     case "csv":
-      return renderCsv(r);
+      return renderCsv(r, csv);
     case "json":
       return JSON.stringify(r, null, 2) + "\n";
     case "html":

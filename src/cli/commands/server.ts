@@ -25,7 +25,7 @@ export function registerServerCommands(program: Command): void {
     .option("--no-introspection", "turn schema introspection off")
     .option(
       "--import-root <dir>",
-      "importDataset reads only below this directory (default $IMPORT_ROOT; unset = anywhere)",
+      "imports over the API read only below this directory (default $IMPORT_ROOT; unset = anywhere, and no imports when NODE_ENV=production)",
       process.env.IMPORT_ROOT,
     )
     .action(

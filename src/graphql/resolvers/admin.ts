@@ -1,10 +1,10 @@
 // The caller, API keys and imports (ADMIN).
-import path from "node:path";
 import { importDataset } from "../../ingest";
-import { InputError } from "../../services/errors";
+import { IMPORT_FILES } from "../../ingest/dataset-files";
 import { createApiKey, listApiKeys, revokeApiKey } from "../../services/api-keys";
 import { requireRole } from "../../server/auth";
 import type { Resolvers } from "../__generated__/resolvers";
+import { importTarget } from "../import-root";
 import { invalidateCatalog } from "../loaders";
 import { parseId } from "../pagination";
 
@@ -27,12 +27,15 @@ export const adminResolvers: Resolvers = {
     },
     importDataset: async (_p, { dir }, ctx) => {
       requireRole(ctx.caller, "ADMIN");
-      const r = await importDataset(ctx.pool, importPath(dir, ctx.importRoot));
+      const target = await importTarget(ctx, dir, "dir", IMPORT_FILES);
+      const r = await importDataset(ctx.pool, target.path).catch((e: unknown) => {
+        throw target.hide(e);
+      });
       invalidateCatalog(ctx.pool);
       ctx.log.info({ dir, importRunId: r.runId }, "dataset imported");
       return {
         importRunId: String(r.runId),
-        directory: r.directory,
+        directory: target.shown(r.directory),
         changed: r.files.some((f) => f.inserted > 0 || f.updated > 0),
         rowsRead: r.rowsRead,
         files: r.files,
@@ -41,13 +44,3 @@ export const adminResolvers: Resolvers = {
     },
   },
 };
-
-/** With an import root, `dir` is relative to it and may not climb out of it. */
-function importPath(dir: string, root: string | undefined): string {
-  if (!root) return dir;
-  const resolved = path.resolve(root, dir);
-  const rel = path.relative(path.resolve(root), resolved);
-  if (rel.startsWith("..") || path.isAbsolute(rel))
-    throw new InputError("dir", `must be a directory below the server's import root`);
-  return resolved;
-}

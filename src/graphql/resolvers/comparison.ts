@@ -31,7 +31,7 @@ export const comparisonResolvers: Resolvers = {
     changedCustomerCount: (c, _a, ctx) => changedCustomerCount(ctx.pool, c.a.id, c.b.id),
     changedCustomers: async (c, { first, after }, ctx) => {
       const size = pageSize(first, 100);
-      const cursor = decodeCursor(after, ["number"]);
+      const cursor = decodeCursor(after, ["int"]);
       const rows = await changedCustomers(
         ctx.pool,
         c.a.id,

@@ -19,8 +19,7 @@ import { contractJson } from "./constraint-sets";
 import { planResultsResolvers } from "./results";
 import { planHistoryResolvers } from "./history";
 import { decodeCursor, pageSize, parseId, toPage } from "../pagination";
-
-const MAX_CLUSTERS = 100_000;
+import { MAX_CLUSTERS } from "../../domain/limits";
 
 function kpisOf(plan: PlanModel): PlanKpis | null {
   if (plan.status !== "SUCCEEDED" || !plan.kpis) return null;
@@ -133,7 +132,7 @@ export const planResolvers: Resolvers = {
   Query: {
     plans: async (_p, { filter, first, after }, ctx) => {
       const size = pageSize(first, 20);
-      const cursor = decodeCursor(after, ["number"]);
+      const cursor = decodeCursor(after, ["int"]);
       const where: Prisma.PlanWhereInput = {};
       if (filter?.status?.length) where.status = { in: filter.status };
       if (filter?.method) where.method = filter.method;
@@ -219,7 +218,7 @@ export const planResolvers: Resolvers = {
     timings: (p) => timingsOf(p),
     clusters: async (p, { first, after }, ctx) => {
       const size = pageSize(first, 100);
-      const cursor = decodeCursor(after, ["number"]);
+      const cursor = decodeCursor(after, ["int"]);
       const [rows, count] = await Promise.all([
         ctx.pool.query<{
           index: number;
@@ -244,7 +243,7 @@ export const planResolvers: Resolvers = {
     },
     proportions: async (p, { cluster, first, after }, ctx) => {
       const size = pageSize(first, 100);
-      const cursor = decodeCursor(after, ["number", "number", "number"]) ?? [-1, -1, -1];
+      const cursor = decodeCursor(after, ["int", "int", "int"]) ?? [-1, -1, -1];
       const params: unknown[] = [p.id, cursor[0], cursor[1], cursor[2], size + 1];
       let extra = "";
       if (cluster != null) {
@@ -263,7 +262,7 @@ export const planResolvers: Resolvers = {
     },
     assignments: async (p, { first, after, filter }, ctx) => {
       const size = pageSize(first, 100);
-      const cursor = decodeCursor(after, ["number", "number"]) ?? [-1, -1];
+      const cursor = decodeCursor(after, ["int", "int"]) ?? [-1, -1];
       const params: unknown[] = [p.id, cursor[0], cursor[1], size + 1];
       const { where, joinCustomer } = await assignmentConditions(ctx, filter, params);
       const [rows, totalCount] = await Promise.all([

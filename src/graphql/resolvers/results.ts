@@ -1,13 +1,14 @@
 // Campaign results: Plan.results, response imports and score calibrations (ADMIN to write). The
 // statistics come from src/services/results.ts; here ids are parsed and relations resolved.
-import path from "node:path";
 import { ImportError } from "../../ingest/errors";
+import { RESPONSES_FILE } from "../../ingest/responses";
 import type { ResultLevel as Level } from "../../results";
 import { requireRole } from "../../server/auth";
-import { InputError, NotFoundError } from "../../services/errors";
+import { NotFoundError } from "../../services/errors";
 import { importPlanResponses, planResults, recalibrateFromPlan } from "../../services/results";
 import type { PlanResolvers, ResultLevel, Resolvers } from "../__generated__/resolvers";
 import { userError } from "../errors";
+import { importTarget } from "../import-root";
 import { parseId } from "../pagination";
 
 const LEVELS: Record<Level, ResultLevel> = {
@@ -23,16 +24,6 @@ export const planResultsResolvers: Pick<PlanResolvers, "results"> = {
   results: (p, _a, ctx) => (p.status === "SUCCEEDED" ? planResults(ctx.pool, p.id) : null),
 };
 
-/** With an import root, `p` is relative to it and may not climb out of it (as importDataset). */
-function importPath(p: string, root: string | undefined): string {
-  if (!root) return p;
-  const resolved = path.resolve(root, p);
-  const rel = path.relative(path.resolve(root), resolved);
-  if (rel.startsWith("..") || path.isAbsolute(rel))
-    throw new InputError("path", "must be a file or directory below the server's import root");
-  return resolved;
-}
-
 export const resultsResolvers: Resolvers = {
   Query: {
     scoreCalibration: (_p, { id }, ctx) =>
@@ -42,19 +33,21 @@ export const resultsResolvers: Resolvers = {
     importResponses: async (_p, args, ctx) => {
       requireRole(ctx.caller, "ADMIN");
       const planId = parseId(args.planId, "planId");
-      const file = importPath(args.path, ctx.importRoot);
+      const target = await importTarget(ctx, args.path, "path", [RESPONSES_FILE]);
       try {
-        const r = await importPlanResponses(ctx.pool, planId, file, {
+        const r = await importPlanResponses(ctx.pool, planId, target.path, {
           importedBy: ctx.caller.name,
         });
         ctx.log.info({ planId, importId: r.importId, rows: r.rowsRead }, "responses imported");
         return {
           ...r,
+          file: target.shown(r.file),
           importId: String(r.importId),
           planId: String(r.planId),
           changed: r.inserted > 0 || r.updated > 0,
         };
-      } catch (e) {
+      } catch (caught) {
+        const e = target.hide(caught);
         // the problems are the file's; the argument at fault is `path`, not importDataset's `dir`
         if (e instanceof ImportError)
           throw userError("BAD_USER_INPUT", e.message, {

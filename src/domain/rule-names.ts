@@ -1,0 +1,133 @@
+// The constraint-report names of a set's rules. The report's key is (plan, name), so two rules of
+// one name make every plan of the set fail when its report is written; the parser refuses such
+// sets instead (reportNameProblems), from the same names the resolvers give the rows.
+import type { ConstraintSetDefinition, FieldProblem, SegmentRule } from "./constraint-set";
+
+type Def = ConstraintSetDefinition;
+type OfferFilter = { offerId?: string | null; offerCategory?: string | null };
+
+const join = (...parts: (string | null)[]) => parts.filter((p) => p !== null).join("/");
+
+/** How a rule's name says which offers it covers: an offer, a category, or all (null). */
+export function offerLabel(r: OfferFilter): string | null {
+  if (r.offerId != null) return `offer:${r.offerId}`;
+  if (r.offerCategory != null) return `category:${r.offerCategory}`;
+  return null;
+}
+
+export function segmentRuleName(r: SegmentRule): string {
+  return join(
+    `segment:${r.segment}`,
+    r.offerId == null ? null : `offer:${r.offerId}`,
+    r.channelId == null ? null : `channel:${r.channelId}`,
+  );
+}
+
+type Rule<K extends keyof Def> = NonNullable<Def[K]> extends readonly (infer R)[] ? R : never;
+
+export const fatigueRuleName = (r: Rule<"fatigueRules">) =>
+  r.name ??
+  join(
+    `fatigue:${r.windowDays}d`,
+    r.channelId == null ? null : `channel:${r.channelId}`,
+    offerLabel(r),
+  );
+export const coolOffRuleName = (r: Rule<"coolOffRules">) =>
+  r.name ?? join(`cool_off:${r.days}d`, offerLabel(r));
+export const exclusionRuleName = (r: Rule<"exclusionRules">) =>
+  r.name ?? `exclusion:${r.offerIds.join("+")}`;
+export const sequencingRuleName = (r: Rule<"sequencingRules">) =>
+  r.name ?? `sequencing:${r.offerId}_after_${r.afterOfferId}_${r.minDays}d`;
+export const customCapacityName = (r: Rule<"customCapacities">) => `custom:${r.name}`;
+export const householdRuleName = (r: Rule<"householdRules">) =>
+  r.name ?? `household:${r.attribute}`;
+
+/** Rows every plan may have whatever its set says. */
+const OWN_ROWS = new Set(["budget", "hurdle", "offers_per_customer", "distinct_offers"]);
+/** Rows named after the dataset's channels and offers, which the parser does not know. */
+const DATASET_ROW_PREFIXES = ["capacity:", "offer_min:", "offer_max:"];
+
+interface NamedRow {
+  name: string;
+  /** the rule the row comes from */
+  path: string;
+  /** where a clash is reported: the rule's `name` when the user chose it */
+  at: string;
+}
+
+/** The rows of the set's rules, in the order their names are claimed. */
+function rows(def: Def): { rows: NamedRow[]; chosen: NamedRow[] } {
+  const out: NamedRow[] = [];
+  const chosen: NamedRow[] = [];
+  const waves = def.waves ?? [];
+  // a calendar of several waves repeats some rows per wave, suffixed with the wave's name
+  const calendar = waves.length > 1;
+  waves.forEach((w, i) => {
+    if (!calendar) return;
+    const path = `waves.${i}`;
+    out.push({ name: `offers_per_customer@${w.name}`, path, at: path });
+    if (w.budget != null) out.push({ name: `budget@${w.name}`, path, at: path });
+  });
+  def.segmentRules.forEach((r, i) => {
+    const path = `segmentRules.${i}`;
+    out.push({ name: segmentRuleName(r), path, at: path });
+  });
+  const perWave: NamedRow[] = [];
+  const add = <R extends { name?: string | null }>(
+    list: R[] | undefined,
+    field: string,
+    name: (r: R) => string,
+    repeatedPerWave: boolean,
+    rowsOf: (r: R, name: string) => string[] = (_r, n) => [n],
+  ) =>
+    (list ?? []).forEach((r, i) => {
+      const path = `${field}.${i}`;
+      const at = r.name != null ? `${path}.name` : path;
+      const n = name(r);
+      if (r.name != null && field !== "customCapacities") chosen.push({ name: n, path, at });
+      for (const row of rowsOf(r, n)) {
+        out.push({ name: row, path, at });
+        if (repeatedPerWave && calendar)
+          for (const w of waves) perWave.push({ name: `${row}@${w.name}`, path, at });
+      }
+    });
+  add(def.fatigueRules, "fatigueRules", fatigueRuleName, true);
+  add(def.coolOffRules, "coolOffRules", coolOffRuleName, true);
+  add(def.exclusionRules, "exclusionRules", exclusionRuleName, false);
+  add(def.sequencingRules, "sequencingRules", sequencingRuleName, true);
+  // a custom capacity with both bounds has a row for each
+  add(def.customCapacities, "customCapacities", customCapacityName, false, (r, n) =>
+    r.max != null && r.min != null ? [n, `${n}:max`, `${n}:min`] : [n],
+  );
+  add(def.householdRules, "householdRules", householdRuleName, false);
+  return { rows: [...out, ...perWave], chosen };
+}
+
+/** Rules whose report rows would share a name with an earlier row, or with the plan's own. */
+export function reportNameProblems(def: Def): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const { rows: named, chosen } = rows(def);
+  const refused = new Set<string>();
+  for (const r of chosen) {
+    if (OWN_ROWS.has(r.name) || DATASET_ROW_PREFIXES.some((p) => r.name.startsWith(p))) {
+      problems.push({
+        path: r.at,
+        message: `"${r.name}" is the name of a row every plan may have; choose another name`,
+      });
+      refused.add(r.path);
+    }
+  }
+  const first = new Map<string, NamedRow>();
+  for (const r of named) {
+    const before = first.get(r.name);
+    if (before === undefined) first.set(r.name, r);
+    else if (before.path !== r.path && !refused.has(r.path)) {
+      problems.push({
+        path: r.at,
+        message: `duplicate of ${before.path}: both would be the constraint-report row "${r.name}", and a plan has one row per name`,
+      });
+      refused.add(r.path);
+    }
+  }
+  return problems;
+}

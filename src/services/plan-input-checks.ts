@@ -1,0 +1,52 @@
+// Checks of a plan run's parameters against the dataset, made when the plan is asked for: a plan
+// that is bound to fail (more clusters than customers, a what-if naming an offer the dataset does
+// not have) is refused at its field and never queued, instead of failing later on a worker.
+import type { PrismaClient } from "../db/prisma";
+import { parseConstraintSet, type ConstraintSetDefinition } from "../domain/constraint-set";
+import { MAX_CLUSTERS, MAX_SEED } from "../domain/limits";
+import { checkDataset, ConstraintSetInputError } from "./constraint-sets";
+import { InputError } from "./errors";
+import type { RunPlanParameters } from "./plans";
+
+export async function checkRunInput(
+  prisma: PrismaClient,
+  params: RunPlanParameters,
+  definition: ConstraintSetDefinition,
+): Promise<void> {
+  const { seed, clusters, overrides } = params;
+  if (seed !== undefined && !(Number.isSafeInteger(seed) && seed >= 0 && seed <= MAX_SEED))
+    throw new InputError("input.seed", `must be a whole number from 0 to ${MAX_SEED}`);
+  if (clusters !== undefined) {
+    if (!(Number.isSafeInteger(clusters) && clusters >= 1 && clusters <= MAX_CLUSTERS))
+      throw new InputError("input.clusters", `must be a whole number from 1 to ${MAX_CLUSTERS}`);
+    const customers = await prisma.customer.count();
+    if (clusters > customers)
+      throw new InputError(
+        "input.clusters",
+        `must be at most the number of customers (${customers}); got ${clusters}`,
+      );
+  }
+  if (overrides) await checkOverrides(prisma, definition, overrides);
+}
+
+/**
+ * The overridden fields against the dataset, with the check a constraint set gets when it is
+ * saved. Only those fields: the version's own were checked when it was saved, and a problem of
+ * theirs is the version's, reported when it runs, not the what-if's.
+ */
+async function checkOverrides(
+  prisma: PrismaClient,
+  definition: ConstraintSetDefinition,
+  overrides: Record<string, unknown>,
+): Promise<void> {
+  const parsed = parseConstraintSet({ name: definition.name, ...overrides });
+  // the whole what-if was parsed before (withOverrides); what fails alone has nothing to check
+  if (!parsed.ok) return;
+  try {
+    await checkDataset(prisma, parsed.value);
+  } catch (e) {
+    if (!(e instanceof ConstraintSetInputError)) throw e;
+    const p = e.problems.find((x) => x.path.split(".")[0]! in overrides);
+    if (p) throw new InputError(`input.overrides.${p.path}`, p.message);
+  }
+}

@@ -1,0 +1,79 @@
+// With introspection off the schema is not for strangers to read, and graphql-js's "Did you
+// mean …" hints on a misspelt field, argument, type or enum value would give it away piece by
+// piece; with introspection on they stay, as a help.
+import pino from "pino";
+import { createPrisma, type PrismaClient } from "../../../src/db/prisma";
+import { createApiKey } from "../../../src/services/api-keys";
+import { createApi, type Api } from "../../../src/server/app";
+import { createTestDatabase, type TestDatabase } from "../../support/db";
+
+let db: TestDatabase;
+let prisma: PrismaClient;
+let secret: string;
+const apis: Api[] = [];
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  prisma = createPrisma(db.url);
+  secret = (await createApiKey(prisma, "suggestions", "ADMIN")).secret;
+});
+afterAll(async () => {
+  for (const api of apis) await api.close();
+  await prisma.$disconnect();
+  await db.drop();
+});
+
+async function start(introspection: boolean): Promise<string> {
+  const api = await createApi({
+    pool: db.pool,
+    prisma,
+    log: pino({ level: "silent" }),
+    introspection,
+  });
+  apis.push(api);
+  const port = await api.listen(0);
+  return `http://127.0.0.1:${port}/graphql`;
+}
+
+async function errorsOf(
+  url: string,
+  query: string,
+): Promise<{ message: string; extensions?: { code?: string } }[]> {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${secret}` },
+    body: JSON.stringify({ query }),
+  });
+  const body = (await res.json()) as {
+    errors?: { message: string; extensions?: { code?: string } }[];
+  };
+  return body.errors ?? [];
+}
+
+const TYPOS = [
+  "{ plann(id: 1) { id } }", // field
+  "{ plan(idd: 1) { id } }", // argument
+  "query ($x: PlanStatuss) { plans { totalCount } }", // type
+  "{ plans(filter: { status: [SUCCEDED] }) { totalCount } }", // enum value
+  "{ plans(filter: { statuss: [SUCCEEDED] }) { totalCount } }", // input field
+];
+
+describe("field suggestions", () => {
+  it("are not given when introspection is off", async () => {
+    const url = await start(false);
+    for (const q of TYPOS) {
+      const errors = await errorsOf(url, q);
+      expect(errors.length).toBeGreaterThan(0);
+      for (const e of errors) {
+        expect(e.extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
+        expect(e.message).not.toMatch(/did you mean/i);
+      }
+    }
+  });
+
+  it("are given when introspection is on", async () => {
+    const url = await start(true);
+    const errors = await errorsOf(url, TYPOS[0]!);
+    expect(errors[0]!.message).toMatch(/Did you mean "plan/);
+  });
+});
