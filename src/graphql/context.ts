@@ -5,6 +5,7 @@ import type { Logger } from "pino";
 import type { PrismaClient } from "../db/prisma";
 import type { Caller } from "../server/auth";
 import type { Loaders } from "./loaders";
+import type { RequestBudget } from "./request-budget";
 
 export interface GraphQLContext {
   caller: Caller;
@@ -14,4 +15,6 @@ export interface GraphQLContext {
   log: Logger;
   /** importDataset reads only below this directory (absent = anywhere the server can read) */
   importRoot?: string;
+  /** rows and time this request may still spend */
+  budget: RequestBudget;
 }
