@@ -20,6 +20,7 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import { Pool } from "pg";
+import { CLI_ACTOR } from "../src/db/audit";
 import { migrate } from "../src/db/migrate";
 import { createPrisma } from "../src/db/prisma";
 import { encodeCursor } from "../src/graphql/pagination";
@@ -99,7 +100,7 @@ async function main(): Promise<void> {
     console.log(`plan ${planId}: ${rows[0]!.n.toLocaleString("en")} assignments`);
     const cursors = await randomCursors(pool, planId, 500);
 
-    const created = await createApiKey(prisma, "api-bench", "VIEWER");
+    const created = await createApiKey(prisma, "api-bench", "VIEWER", CLI_ACTOR);
     keyId = created.apiKey.id;
     const started = await startServer(url, logLevel, logFile);
     server = started.child;
@@ -157,7 +158,7 @@ async function main(): Promise<void> {
   } finally {
     if (server) await stopServer(server);
     if (!argv.includes("--keep-log")) await rm(logFile, { force: true });
-    if (keyId !== null) await revokeApiKey(prisma, keyId).catch(() => undefined);
+    if (keyId !== null) await revokeApiKey(prisma, keyId, CLI_ACTOR).catch(() => undefined);
     await prisma.$disconnect();
     await pool.end();
   }

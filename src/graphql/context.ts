@@ -17,4 +17,6 @@ export interface GraphQLContext {
   importRoot?: string;
   /** rows and time this request may still spend */
   budget: RequestBudget;
+  /** drops this process's cached API keys (after a revocation) */
+  invalidateKeys?: () => void;
 }

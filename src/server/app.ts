@@ -20,7 +20,7 @@ import { createLoaders } from "../graphql/loaders";
 import { DEFAULT_ASSUMED_LIST_SIZE } from "../graphql/query-cost";
 import { RequestBudget } from "../graphql/request-budget";
 import { resolvers } from "../graphql/resolvers";
-import { Authenticator, UnauthenticatedError } from "./auth";
+import { Authenticator, KeyRevocationListener, UnauthenticatedError } from "./auth";
 import { requestLimitsPlugin } from "./limits";
 
 export const SCHEMA_FILE = path.join(__dirname, "..", "..", "schema.graphql");
@@ -90,6 +90,8 @@ export async function createApi(opts: AppOptions): Promise<Api> {
   app.disable("x-powered-by");
   const server = http.createServer(app);
   const auth = new Authenticator(pool);
+  const revocations = new KeyRevocationListener(pool.options, auth, log);
+  await revocations.start();
 
   const apollo = new ApolloServer<GraphQLContext>({
     typeDefs: readFileSync(SCHEMA_FILE, "utf8"),
@@ -148,6 +150,7 @@ export async function createApi(opts: AppOptions): Promise<Api> {
       log: log.child({ key: caller.name }),
       importRoot: opts.importRoot,
       budget,
+      invalidateKeys: () => auth.clear(),
     };
   };
 
@@ -225,7 +228,10 @@ export async function createApi(opts: AppOptions): Promise<Api> {
           resolve(typeof addr === "object" && addr ? addr.port : port);
         });
       }),
-    close: () => apollo.stop(),
+    close: async () => {
+      await apollo.stop();
+      await revocations.stop();
+    },
   };
 }
 

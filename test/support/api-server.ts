@@ -5,6 +5,7 @@ import { execFile, spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { promisify } from "node:util";
+import { CLI_ACTOR } from "../../src/db/audit";
 import { createPrisma } from "../../src/db/prisma";
 import { createApiKey } from "../../src/services/api-keys";
 
@@ -213,7 +214,7 @@ export async function createApiKeyInDatabase(
 ): Promise<{ id: number; secret: string }> {
   const prisma = createPrisma(databaseUrl);
   try {
-    const { apiKey, secret } = await createApiKey(prisma, name, role);
+    const { apiKey, secret } = await createApiKey(prisma, name, role, CLI_ACTOR);
     return { id: apiKey.id, secret };
   } finally {
     await prisma.$disconnect();
