@@ -220,7 +220,19 @@ async function startServer(url: string, logLevel: string, logFile: string) {
   const out = openSync(logFile, "w");
   const child = spawn(
     process.execPath,
-    [BIN, "serve", "--port", String(port), "--workers", "0", "--host", "127.0.0.1"],
+    // The benchmark measures throughput, which the per-key rate limit would cap.
+    [
+      BIN,
+      "serve",
+      "--port",
+      String(port),
+      "--workers",
+      "0",
+      "--host",
+      "127.0.0.1",
+      "--rate-limit",
+      "0",
+    ],
     {
       env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: logLevel, NODE_ENV: "production" },
       stdio: ["ignore", out, "inherit"],

@@ -3,6 +3,7 @@
 // Anything unknown is an internal error: clients see a request id, the log gets the details, so
 // no stack trace or SQL reaches a client.
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
+import { HeaderMap } from "@apollo/server";
 import { unwrapResolverError } from "@apollo/server/errors";
 import { ConstraintResolutionError } from "../domain/resolve-constraints";
 import type { FieldProblem } from "../domain/constraint-set";
@@ -83,10 +84,25 @@ export function toClientError(e: unknown, inputPrefix = "input"): GraphQLError |
   if (e instanceof LimitExceededError)
     return userError(e.code, e.message, {
       limit: e.limit,
-      [e.code === "COST_LIMIT_EXCEEDED" ? "cost" : "found"]: e.found,
+      ...(e.found !== undefined
+        ? { [e.code === "COST_LIMIT_EXCEEDED" ? "cost" : "found"]: e.found }
+        : {}),
       ...(e.retryAfterSeconds !== undefined ? { retryAfter: e.retryAfterSeconds } : {}),
     });
   return null;
+}
+
+/**
+ * A refusal thrown where Apollo takes the HTTP status from the error itself (context creation):
+ * the status and Retry-After ride along in `extensions.http`, which Apollo strips from the body.
+ */
+export function limitGraphQLError(e: LimitExceededError): GraphQLError {
+  const headers = new HeaderMap();
+  if (e.retryAfterSeconds !== undefined) headers.set("retry-after", String(e.retryAfterSeconds));
+  return new GraphQLError(e.message, {
+    originalError: e,
+    extensions: { code: e.code, http: { status: limitHttpStatus(e.code), headers } },
+  });
 }
 
 /**

@@ -12,7 +12,7 @@ export class LimitExceededError extends Error {
     message: string,
     /** the configured limit and the figure the request reached */
     readonly limit: number,
-    readonly found: number,
+    readonly found: number | undefined,
     /** seconds after which trying again can succeed (rate limit, timeout) */
     readonly retryAfterSeconds?: number,
   ) {

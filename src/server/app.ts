@@ -15,13 +15,14 @@ import type { Pool } from "pg";
 import type { Logger } from "pino";
 import type { PrismaClient } from "../db/prisma";
 import type { GraphQLContext } from "../graphql/context";
-import { formatError, limitResponse } from "../graphql/errors";
+import { formatError, limitGraphQLError, limitResponse } from "../graphql/errors";
 import { createLoaders } from "../graphql/loaders";
 import { DEFAULT_ASSUMED_LIST_SIZE } from "../graphql/query-cost";
-import { RequestBudget } from "../graphql/request-budget";
+import { LimitExceededError, RequestBudget } from "../graphql/request-budget";
 import { resolvers } from "../graphql/resolvers";
 import { Authenticator, KeyRevocationListener, UnauthenticatedError } from "./auth";
 import { requestLimitsPlugin } from "./limits";
+import { RateLimiter } from "./rate-limit";
 
 export const SCHEMA_FILE = path.join(__dirname, "..", "..", "schema.graphql");
 
@@ -36,6 +37,10 @@ export interface ApiLimits {
   maxRows: number;
   /** wall-clock time a query may take before it is answered REQUEST_TIMEOUT */
   requestTimeoutMs: number;
+  /** requests per second per API key once its burst is spent; 0 = no rate limit */
+  rateLimitPerSecond: number;
+  /** requests one key may send at once */
+  rateBurst: number;
 }
 
 export const DEFAULT_LIMITS: ApiLimits = {
@@ -51,6 +56,11 @@ export const DEFAULT_LIMITS: ApiLimits = {
   // A page of 1,000 takes well under a second; ten seconds covers a loaded server and the slowest
   // comparisons, and frees the connection of a request nobody is waiting for any more.
   requestTimeoutMs: 10_000,
+  // Per key, shared by all server processes. A dashboard or script paging through a plan sends a
+  // few requests a second; 50 a second with bursts of 200 never stops one, and stops a loop that
+  // floods the server (the test suite's busiest file stays below it).
+  rateLimitPerSecond: 50,
+  rateBurst: 200,
 };
 
 // The armor rules throw out of graphql-js validation by default, which Apollo answers as an
@@ -91,6 +101,10 @@ export async function createApi(opts: AppOptions): Promise<Api> {
   const server = http.createServer(app);
   const auth = new Authenticator(pool);
   const revocations = new KeyRevocationListener(pool.options, auth, log);
+  const rateLimiter = new RateLimiter(pool, {
+    ratePerSecond: limits.rateLimitPerSecond,
+    burst: limits.rateBurst,
+  });
   await revocations.start();
 
   const apollo = new ApolloServer<GraphQLContext>({
@@ -141,6 +155,12 @@ export async function createApi(opts: AppOptions): Promise<Api> {
       throw new GraphQLError(e.message, {
         extensions: { code: "UNAUTHENTICATED", http: { status: 401 } },
       });
+    }
+    try {
+      await rateLimiter.take(caller.keyId);
+    } catch (e) {
+      if (e instanceof LimitExceededError) throw limitGraphQLError(e);
+      throw e;
     }
     return {
       caller,

@@ -1,5 +1,5 @@
 // `offerplan serve` (the GraphQL API and its plan workers) and `offerplan worker`.
-import type { Command } from "commander";
+import { InvalidArgumentError, type Command } from "commander";
 import { runWorkerProcess } from "../../jobs/run-worker";
 import { DEFAULT_LIMITS } from "../../server/app";
 import { createLogger } from "../../server/logger";
@@ -15,6 +15,18 @@ function envInt(name: string, value: string | undefined, fallback: number): numb
   if (value === undefined || value === "") return fallback;
   if (!/^\d+$/.test(value.trim()))
     throw new Error(`${name} must be a whole number, got "${value}"`);
+  return Number(value);
+}
+
+function rateOption(value: string): number {
+  if (!/^\d+(\.\d+)?$/.test(value.trim())) throw new InvalidArgumentError("must be a number ≥ 0");
+  return Number(value);
+}
+
+function envRate(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value === "") return fallback;
+  if (!/^\d+(\.\d+)?$/.test(value.trim()))
+    throw new Error(`${name} must be a number ≥ 0, got "${value}"`);
   return Number(value);
 }
 
@@ -52,6 +64,16 @@ export function registerServerCommands(program: Command): void {
       "milliseconds a query may take (default $API_REQUEST_TIMEOUT_MS or 10000)",
       intOption,
     )
+    .option(
+      "--rate-limit <n>",
+      "requests per second per API key, shared by all servers; 0 = off (default $API_RATE_LIMIT_PER_S or 50)",
+      rateOption,
+    )
+    .option(
+      "--rate-burst <n>",
+      "requests one key may send at once (default $API_RATE_BURST or 200)",
+      intOption,
+    )
     .action(
       async (o: {
         port?: number;
@@ -63,6 +85,8 @@ export function registerServerCommands(program: Command): void {
         maxCost?: number;
         maxRows?: number;
         requestTimeout?: number;
+        rateLimit?: number;
+        rateBurst?: number;
       }) => {
         const log = createLogger("offerplan-api");
         const port = o.port ?? (process.env.PORT ? Number(process.env.PORT) : 4000);
@@ -85,6 +109,16 @@ export function registerServerCommands(program: Command): void {
                 process.env.API_REQUEST_TIMEOUT_MS,
                 DEFAULT_LIMITS.requestTimeoutMs,
               ),
+            rateLimitPerSecond:
+              o.rateLimit ??
+              envRate(
+                "API_RATE_LIMIT_PER_S",
+                process.env.API_RATE_LIMIT_PER_S,
+                DEFAULT_LIMITS.rateLimitPerSecond,
+              ),
+            rateBurst:
+              o.rateBurst ??
+              envInt("API_RATE_BURST", process.env.API_RATE_BURST, DEFAULT_LIMITS.rateBurst),
           },
           log,
         });
