@@ -36,6 +36,8 @@ export interface Exit {
 
 export interface ApiServer {
   port: number;
+  /** the serve process (the API itself; plan workers are its children) */
+  pid: number;
   /** http://127.0.0.1:<port> */
   url: string;
   logs: LogLine[];
@@ -138,6 +140,7 @@ export async function startApiServer(opts: StartOptions): Promise<ApiServer> {
   let stopping: Promise<Exit> | null = null;
   return {
     port,
+    pid: child.pid!,
     url,
     logs,
     stderr: () => stderr,
