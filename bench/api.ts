@@ -20,6 +20,7 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import { Pool } from "pg";
+import { CLI_ACTOR } from "../src/db/audit";
 import { migrate } from "../src/db/migrate";
 import { createPrisma } from "../src/db/prisma";
 import { encodeCursor } from "../src/graphql/pagination";
@@ -99,7 +100,7 @@ async function main(): Promise<void> {
     console.log(`plan ${planId}: ${rows[0]!.n.toLocaleString("en")} assignments`);
     const cursors = await randomCursors(pool, planId, 500);
 
-    const created = await createApiKey(prisma, "api-bench", "VIEWER");
+    const created = await createApiKey(prisma, "api-bench", "VIEWER", CLI_ACTOR);
     keyId = created.apiKey.id;
     const started = await startServer(url, logLevel, logFile);
     server = started.child;
@@ -157,7 +158,7 @@ async function main(): Promise<void> {
   } finally {
     if (server) await stopServer(server);
     if (!argv.includes("--keep-log")) await rm(logFile, { force: true });
-    if (keyId !== null) await revokeApiKey(prisma, keyId).catch(() => undefined);
+    if (keyId !== null) await revokeApiKey(prisma, keyId, CLI_ACTOR).catch(() => undefined);
     await prisma.$disconnect();
     await pool.end();
   }
@@ -219,7 +220,19 @@ async function startServer(url: string, logLevel: string, logFile: string) {
   const out = openSync(logFile, "w");
   const child = spawn(
     process.execPath,
-    [BIN, "serve", "--port", String(port), "--workers", "0", "--host", "127.0.0.1"],
+    // The benchmark measures throughput, which the per-key rate limit would cap.
+    [
+      BIN,
+      "serve",
+      "--port",
+      String(port),
+      "--workers",
+      "0",
+      "--host",
+      "127.0.0.1",
+      "--rate-limit",
+      "0",
+    ],
     {
       env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: logLevel, NODE_ENV: "production" },
       stdio: ["ignore", out, "inherit"],

@@ -5,6 +5,7 @@ import type { Logger } from "pino";
 import type { PrismaClient } from "../db/prisma";
 import type { Caller } from "../server/auth";
 import type { Loaders } from "./loaders";
+import type { RequestBudget } from "./request-budget";
 
 export interface GraphQLContext {
   caller: Caller;
@@ -16,4 +17,8 @@ export interface GraphQLContext {
   importRoot?: string;
   /** without an import root, refuse imports (a production server) */
   importRootRequired?: boolean;
+  /** rows and time this request may still spend */
+  budget: RequestBudget;
+  /** drops this process's cached API keys (after a revocation) */
+  invalidateKeys?: () => void;
 }

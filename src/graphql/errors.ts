@@ -3,6 +3,7 @@
 // Anything unknown is an internal error: clients see a request id, the log gets the details, so
 // no stack trace or SQL reaches a client.
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
+import { HeaderMap } from "@apollo/server";
 import { unwrapResolverError } from "@apollo/server/errors";
 import { ConstraintResolutionError } from "../domain/resolve-constraints";
 import type { FieldProblem } from "../domain/constraint-set";
@@ -11,6 +12,7 @@ import { OptimizeError } from "../optimize/diagnose";
 import { ConstraintSetInputError } from "../services/constraint-sets";
 import { ConflictError, InputError, NotFoundError } from "../services/errors";
 import { ForbiddenError, UnauthenticatedError } from "../server/auth";
+import { LimitExceededError, type LimitCode } from "./request-budget";
 
 export type ErrorCode =
   | "BAD_USER_INPUT"
@@ -18,7 +20,23 @@ export type ErrorCode =
   | "FORBIDDEN"
   | "UNAUTHENTICATED"
   | "CONFLICT"
+  | LimitCode
   | "INTERNAL_SERVER_ERROR";
+
+/** Refusals for going over a configured limit, and the HTTP status each is answered with. */
+const LIMIT_STATUS: Record<LimitCode, number> = {
+  // the request itself is too big: the client has to change it
+  COST_LIMIT_EXCEEDED: 400,
+  ROW_LIMIT_EXCEEDED: 400,
+  RATE_LIMITED: 429,
+  // the same request may well pass on a less busy server
+  REQUEST_TIMEOUT: 503,
+};
+export const LIMIT_CODES: ReadonlySet<string> = new Set(Object.keys(LIMIT_STATUS));
+
+export function limitHttpStatus(code: string): number {
+  return LIMIT_STATUS[code as LimitCode] ?? 400;
+}
 
 /** Codes Apollo and graphql-js produce themselves, passed through as they are. */
 const PASS_THROUGH = new Set([
@@ -63,6 +81,14 @@ export function toClientError(e: unknown, inputPrefix = "input"): GraphQLError |
   if (e instanceof ForbiddenError) return userError("FORBIDDEN", e.message);
   if (e instanceof UnauthenticatedError) return userError("UNAUTHENTICATED", e.message);
   if (e instanceof OptimizeError) return userError("BAD_USER_INPUT", e.message);
+  if (e instanceof LimitExceededError)
+    return userError(e.code, e.message, {
+      limit: e.limit,
+      ...(e.found !== undefined
+        ? { [e.code === "COST_LIMIT_EXCEEDED" ? "cost" : "found"]: e.found }
+        : {}),
+      ...(e.retryAfterSeconds !== undefined ? { retryAfter: e.retryAfterSeconds } : {}),
+    });
   return null;
 }
 
@@ -75,6 +101,37 @@ export interface FormatOptions {
   hideSuggestions?: boolean;
 }
 
+/**
+ * A refusal thrown where Apollo takes the HTTP status from the error itself (context creation):
+ * the status and Retry-After ride along in `extensions.http`, which Apollo strips from the body.
+ */
+export function limitGraphQLError(e: LimitExceededError): GraphQLError {
+  const headers = new HeaderMap();
+  if (e.retryAfterSeconds !== undefined) headers.set("retry-after", String(e.retryAfterSeconds));
+  return new GraphQLError(e.message, {
+    originalError: e,
+    extensions: { code: e.code, http: { status: limitHttpStatus(e.code), headers } },
+  });
+}
+
+/**
+ * A refusal answered outside Apollo's pipeline (the request time cut-off, the rate limiter): the
+ * status, headers and body a client gets.
+ */
+export function limitResponse(e: LimitExceededError): {
+  status: number;
+  headers: Record<string, string>;
+  body: { errors: GraphQLFormattedError[] };
+} {
+  const err = toClientError(e)!;
+  return {
+    status: limitHttpStatus(e.code),
+    headers:
+      e.retryAfterSeconds !== undefined ? { "retry-after": String(e.retryAfterSeconds) } : {},
+    body: { errors: [{ message: err.message, extensions: err.extensions }] },
+  };
+}
+
 /** Apollo's formatError: codes for known errors, a bland message for the rest. */
 export function formatError(
   formatted: GraphQLFormattedError,
@@ -83,7 +140,12 @@ export function formatError(
   opts: FormatOptions = {},
 ): GraphQLFormattedError {
   const original = unwrapResolverError(error);
-  const client = toClientError(original);
+  // Errors thrown by plugins before execution arrive wrapped without a path.
+  const client =
+    toClientError(original) ??
+    (original instanceof GraphQLError && original.originalError
+      ? toClientError(original.originalError)
+      : null);
   if (client)
     return { message: client.message, path: formatted.path, extensions: client.extensions };
   const code = formatted.extensions?.code;

@@ -1,13 +1,24 @@
 // Relay connections over keyset pages: a cursor is the sort key of the last row (opaque to
 // clients), so page N costs the same as page 1 however large the plan.
 import { InputError } from "../services/errors";
+import type { RequestBudget } from "./request-budget";
 
 export const MAX_PAGE_SIZE = 1000;
 
-export function pageSize(first: number | null | undefined, fallback: number, field = "first") {
+/**
+ * The checked page size, booked against the request's row budget before the page is read (`at`
+ * names the field in the refusal).
+ */
+export function pageSize(
+  first: number | null | undefined,
+  fallback: number,
+  budget: RequestBudget,
+  at: string,
+) {
   const n = first ?? fallback;
   if (!Number.isInteger(n) || n < 0 || n > MAX_PAGE_SIZE)
-    throw new InputError(field, `must be a whole number from 0 to ${MAX_PAGE_SIZE}`);
+    throw new InputError("first", `must be a whole number from 0 to ${MAX_PAGE_SIZE}`);
+  budget.reserveRows(n, at);
   return n;
 }
 

@@ -1,14 +1,13 @@
 // The HTTP side of the API: Apollo Server 5 on Express 5 with health and readiness endpoints, a
-// request-size limit, query depth / cost / alias limits, API-key auth and error codes.
+// request-size limit, query depth / cost / alias limits, a row budget and a time cap per request,
+// API-key auth and error codes.
 import { readFileSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import http from "node:http";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
-import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
+import { ApolloServer, HeaderMap, type ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
-import { expressMiddleware } from "@as-integrations/express5";
-import { costLimitRule } from "@escape.tech/graphql-armor-cost-limit";
 import { maxAliasesRule } from "@escape.tech/graphql-armor-max-aliases";
 import { maxDepthRule } from "@escape.tech/graphql-armor-max-depth";
 import express from "express";
@@ -17,11 +16,15 @@ import type { Pool } from "pg";
 import type { Logger } from "pino";
 import type { PrismaClient } from "../db/prisma";
 import type { GraphQLContext } from "../graphql/context";
-import { formatError } from "../graphql/errors";
+import { formatError, limitGraphQLError, limitResponse } from "../graphql/errors";
 import { IMPORT_ROOT_REQUIRED } from "../graphql/import-root";
 import { createLoaders } from "../graphql/loaders";
+import { DEFAULT_ASSUMED_LIST_SIZE } from "../graphql/query-cost";
+import { LimitExceededError, RequestBudget } from "../graphql/request-budget";
 import { resolvers } from "../graphql/resolvers";
-import { Authenticator, UnauthenticatedError } from "./auth";
+import { Authenticator, KeyRevocationListener, UnauthenticatedError } from "./auth";
+import { requestLimitsPlugin } from "./limits";
+import { RateLimiter } from "./rate-limit";
 
 export const SCHEMA_FILE = path.join(__dirname, "..", "..", "schema.graphql");
 
@@ -29,15 +32,37 @@ export interface ApiLimits {
   /** largest request body */
   maxBodyBytes: number;
   maxDepth: number;
+  /** objects a query's response may hold, computed with its variables before it runs */
   maxCost: number;
   maxAliases: number;
+  /** rows one request may read, counted while it runs */
+  maxRows: number;
+  /** wall-clock time a query may take before it is answered REQUEST_TIMEOUT */
+  requestTimeoutMs: number;
+  /** requests per second per API key once its burst is spent; 0 = no rate limit */
+  rateLimitPerSecond: number;
+  /** requests one key may send at once */
+  rateBurst: number;
 }
 
 export const DEFAULT_LIMITS: ApiLimits = {
   maxBodyBytes: 1_000_000,
   maxDepth: 10,
+  // The largest documented page (1,000 assignments with customer, offer and channel) costs 4,001:
+  // five of those fit, a page of pages (1,000 × 1,000) does not by three orders of magnitude.
   maxCost: 20_000,
   maxAliases: 20,
+  // Twenty pages of 1,000 rows, about 4 MB of JSON: more than any screen or export page needs,
+  // little enough that one request cannot hold the event loop for long.
+  maxRows: 20_000,
+  // A page of 1,000 takes well under a second; ten seconds covers a loaded server and the slowest
+  // comparisons, and frees the connection of a request nobody is waiting for any more.
+  requestTimeoutMs: 10_000,
+  // Per key, shared by all server processes. A dashboard or script paging through a plan sends a
+  // few requests a second; 50 a second with bursts of 200 never stops one, and stops a loop that
+  // floods the server (the test suite's busiest file stays below it).
+  rateLimitPerSecond: 50,
+  rateBurst: 200,
 };
 
 // The armor rules throw out of graphql-js validation by default, which Apollo answers as an
@@ -64,6 +89,8 @@ export interface AppOptions {
 export interface Api {
   server: http.Server;
   apollo: ApolloServer<GraphQLContext>;
+  /** the limits in force, defaults filled in */
+  limits: ApiLimits;
   /** listens; resolves to the port (0 picks a free one) */
   listen(port: number, host?: string): Promise<number>;
   /** stops taking requests, finishes those in flight */
@@ -86,6 +113,12 @@ export async function createApi(opts: AppOptions): Promise<Api> {
     );
     if (!ok) log.warn({ importRoot: opts.importRoot }, "the import root is not a directory");
   } else if (importRootRequired) log.warn(IMPORT_ROOT_REQUIRED);
+  const revocations = new KeyRevocationListener(pool.options, auth, log);
+  const rateLimiter = new RateLimiter(pool, {
+    ratePerSecond: limits.rateLimitPerSecond,
+    burst: limits.rateBurst,
+  });
+  await revocations.start();
 
   const introspection = opts.introspection ?? process.env.NODE_ENV !== "production";
   const apollo = new ApolloServer<GraphQLContext>({
@@ -95,7 +128,6 @@ export async function createApi(opts: AppOptions): Promise<Api> {
     includeStacktraceInErrorResponses: false,
     validationRules: [
       maxDepthRule({ n: limits.maxDepth, ...reportRejection }),
-      costLimitRule({ maxCost: limits.maxCost, ...reportRejection }),
       maxAliasesRule({ n: limits.maxAliases, ...reportRejection }),
     ],
     formatError: (formatted, error) =>
@@ -109,7 +141,11 @@ export async function createApi(opts: AppOptions): Promise<Api> {
         },
         { hideSuggestions: !introspection },
       ),
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer: server }), requestLog(log)],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer: server }),
+      requestLog(log),
+      requestLimitsPlugin({ maxCost: limits.maxCost, assumedListSize: DEFAULT_ASSUMED_LIST_SIZE }),
+    ],
   });
   await apollo.start();
 
@@ -129,31 +165,78 @@ export async function createApi(opts: AppOptions): Promise<Api> {
     }
   });
 
+  const context = async (req: express.Request, budget: RequestBudget): Promise<GraphQLContext> => {
+    let caller;
+    try {
+      caller = await auth.authenticate(req.headers.authorization);
+    } catch (e) {
+      if (!(e instanceof UnauthenticatedError)) throw e;
+      throw new GraphQLError(e.message, {
+        extensions: { code: "UNAUTHENTICATED", http: { status: 401 } },
+      });
+    }
+    try {
+      await rateLimiter.take(caller.keyId);
+    } catch (e) {
+      if (e instanceof LimitExceededError) throw limitGraphQLError(e);
+      throw e;
+    }
+    return {
+      caller,
+      pool,
+      prisma,
+      loaders: createLoaders(pool, prisma),
+      log: log.child({ key: caller.name }),
+      importRoot: opts.importRoot,
+      importRootRequired,
+      budget,
+      invalidateKeys: () => auth.clear(),
+    };
+  };
+
+  // Apollo's Express integration, plus the time cap: a query still running when its time is up
+  // is answered REQUEST_TIMEOUT at once. Its resolvers stop at the next field (the budget is
+  // expired); a database statement already running finishes in the background.
   app.use(
     "/graphql",
     express.json({ limit: limits.maxBodyBytes }),
-    expressMiddleware(apollo, {
-      context: async ({ req }) => {
-        let caller;
-        try {
-          caller = await auth.authenticate(req.headers.authorization);
-        } catch (e) {
-          if (!(e instanceof UnauthenticatedError)) throw e;
-          throw new GraphQLError(e.message, {
-            extensions: { code: "UNAUTHENTICATED", http: { status: 401 } },
-          });
+    async (req: express.Request, res: express.Response, next: express.NextFunction) => {
+      const budget = new RequestBudget(limits.maxRows, limits.requestTimeoutMs);
+      const timer = setTimeout(() => {
+        if (!budget.timeCapped || res.headersSent) return;
+        budget.expire();
+        const refusal = limitResponse(budget.timeoutError());
+        res.status(refusal.status).set(refusal.headers).json(refusal.body);
+      }, limits.requestTimeoutMs);
+      try {
+        const headers = new HeaderMap();
+        for (const [key, value] of Object.entries(req.headers))
+          if (value !== undefined)
+            headers.set(key, Array.isArray(value) ? value.join(", ") : value);
+        const response = await apollo.executeHTTPGraphQLRequest({
+          httpGraphQLRequest: {
+            method: req.method.toUpperCase(),
+            headers,
+            search: new URL(req.originalUrl, "http://localhost").search,
+            body: req.body as unknown,
+          },
+          context: () => context(req, budget),
+        });
+        if (res.headersSent) return;
+        for (const [key, value] of response.headers) res.setHeader(key, value);
+        res.statusCode = response.status ?? 200;
+        if (response.body.kind === "complete") {
+          res.send(response.body.string);
+          return;
         }
-        return {
-          caller,
-          pool,
-          prisma,
-          loaders: createLoaders(pool, prisma),
-          log: log.child({ key: caller.name }),
-          importRoot: opts.importRoot,
-          importRootRequired,
-        };
-      },
-    }),
+        for await (const chunk of response.body.asyncIterator) res.write(chunk);
+        res.end();
+      } catch (e) {
+        next(e);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
   );
   // Body-parser errors (too large, bad JSON) as JSON with a code, not an HTML page.
   app.use(
@@ -176,6 +259,7 @@ export async function createApi(opts: AppOptions): Promise<Api> {
   return {
     server,
     apollo,
+    limits,
     listen: (port, host = "127.0.0.1") =>
       new Promise((resolve, reject) => {
         server.once("error", reject);
@@ -184,7 +268,10 @@ export async function createApi(opts: AppOptions): Promise<Api> {
           resolve(typeof addr === "object" && addr ? addr.port : port);
         });
       }),
-    close: () => apollo.stop(),
+    close: async () => {
+      await apollo.stop();
+      await revocations.stop();
+    },
   };
 }
 

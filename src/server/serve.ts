@@ -10,7 +10,7 @@ import path from "node:path";
 import type { Logger } from "pino";
 import { openDatabase, type Database } from "../db/connection";
 import { createPrisma } from "../db/prisma";
-import { createApi } from "./app";
+import { createApi, type ApiLimits } from "./app";
 
 const BIN = path.join(__dirname, "..", "..", "bin", "offerplan.js");
 
@@ -22,6 +22,7 @@ export interface ServeOptions {
   introspection?: boolean;
   /** imports over the API read only below this directory */
   importRoot?: string;
+  limits?: Partial<ApiLimits>;
   log: Logger;
 }
 
@@ -43,10 +44,11 @@ export async function serve(opts: ServeOptions): Promise<RunningServer> {
     log,
     introspection: opts.introspection,
     importRoot: opts.importRoot,
+    limits: opts.limits,
     isAccepting: () => accepting,
   });
   const port = await api.listen(opts.port, opts.host);
-  log.info({ port, host: opts.host, workers: opts.workers }, "listening");
+  log.info({ port, host: opts.host, workers: opts.workers, limits: api.limits }, "listening");
 
   const children = new Set<ChildProcess>();
   const startWorker = (n: number) => {

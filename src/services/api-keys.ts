@@ -1,12 +1,18 @@
 // API keys: a random secret shown once, stored as its SHA-256 hash. The secret carries 256 bits
 // of entropy, so a fast hash is safe (nothing to brute-force) and costs nothing per request.
+// Creating and revoking a key is audited; a revocation is announced on a PostgreSQL channel so
+// that every server process drops its cached keys when the revocation commits.
 import { createHash, randomBytes } from "node:crypto";
+import { recordAudit, type Actor } from "../db/audit";
 import type { PrismaClient } from "../db/prisma";
 import type { ApiKey, ApiRole } from "../generated/prisma/client";
 import { ConflictError, InputError, NotFoundError } from "./errors";
 
 export const ROLES: readonly ApiRole[] = ["VIEWER", "ANALYST", "ADMIN"];
 const SECRET_PREFIX = "op_";
+
+/** NOTIFY channel of revocations; the payload is the key's id. */
+export const KEY_REVOKED_CHANNEL = "offerplan_api_key_revoked";
 
 export function hashSecret(secret: string): string {
   return createHash("sha256").update(secret).digest("hex");
@@ -18,16 +24,46 @@ export function parseRole(value: string, field = "role"): ApiRole {
   return role;
 }
 
+/** A key as the audit trail shows it: never its hash. */
+function audited(k: ApiKey): Record<string, unknown> {
+  return {
+    id: k.id,
+    name: k.name,
+    role: k.role,
+    prefix: k.prefix,
+    createdBy: k.createdBy,
+    createdAt: k.createdAt.toISOString(),
+    revokedAt: k.revokedAt?.toISOString() ?? null,
+  };
+}
+
 export async function createApiKey(
   prisma: PrismaClient,
   name: string,
   role: ApiRole,
+  actor: Actor,
 ): Promise<{ apiKey: ApiKey; secret: string }> {
   const trimmed = name.trim();
   if (!trimmed) throw new InputError("name", "must not be empty");
   const secret = SECRET_PREFIX + randomBytes(32).toString("base64url");
-  const apiKey = await prisma.apiKey.create({
-    data: { name: trimmed, role, keyHash: hashSecret(secret), prefix: secret.slice(0, 10) },
+  const apiKey = await prisma.$transaction(async (tx) => {
+    const k = await tx.apiKey.create({
+      data: {
+        name: trimmed,
+        role,
+        keyHash: hashSecret(secret),
+        prefix: secret.slice(0, 10),
+        createdBy: actor.keyId === null ? actor.name : String(actor.keyId),
+      },
+    });
+    await recordAudit(tx, {
+      actor,
+      action: "api_key.create",
+      subjectType: "api_key",
+      subjectId: k.id,
+      after: audited(k),
+    });
+    return k;
   });
   return { apiKey, secret };
 }
@@ -36,9 +72,32 @@ export function listApiKeys(prisma: PrismaClient): Promise<ApiKey[]> {
   return prisma.apiKey.findMany({ orderBy: { id: "asc" } });
 }
 
-export async function revokeApiKey(prisma: PrismaClient, id: number): Promise<ApiKey> {
-  const key = await prisma.apiKey.findUnique({ where: { id } });
-  if (!key) throw new NotFoundError(`API key ${id} does not exist`);
-  if (key.revokedAt) throw new ConflictError(`API key ${id} is already revoked`);
-  return prisma.apiKey.update({ where: { id }, data: { revokedAt: new Date() } });
+export async function revokeApiKey(
+  prisma: PrismaClient,
+  id: number,
+  actor: Actor,
+): Promise<ApiKey> {
+  return prisma.$transaction(async (tx) => {
+    // Locked, so that two revocations of one key cannot both pass the check.
+    const rows = await tx.$queryRawUnsafe<{ id: number }[]>(
+      "SELECT id FROM api_key WHERE id = $1 FOR UPDATE",
+      id,
+    );
+    if (!rows.length) throw new NotFoundError(`API key ${id} does not exist`);
+    const key = (await tx.apiKey.findUnique({ where: { id } }))!;
+    if (key.revokedAt) throw new ConflictError(`API key ${id} is already revoked`);
+    const revoked = await tx.apiKey.update({ where: { id }, data: { revokedAt: new Date() } });
+    await recordAudit(tx, {
+      actor,
+      action: "api_key.revoke",
+      subjectType: "api_key",
+      subjectId: id,
+      before: audited(key),
+      after: audited(revoked),
+    });
+    // Delivered when (and only if) this transaction commits. NOTIFY takes no parameters; the
+    // payload is a number we checked.
+    await tx.$executeRawUnsafe(`NOTIFY ${KEY_REVOKED_CHANNEL}, '${Math.trunc(id)}'`);
+    return revoked;
+  });
 }

@@ -9,6 +9,7 @@ import { createPrisma, type PrismaClient } from "../../src/db/prisma";
 import { writeDataset } from "../../src/generate";
 import type { GraphQLContext } from "../../src/graphql/context";
 import { createLoaders } from "../../src/graphql/loaders";
+import { RequestBudget } from "../../src/graphql/request-budget";
 import { resolvers } from "../../src/graphql/resolvers";
 import { importDataset } from "../../src/ingest";
 import { SCHEMA_FILE } from "../../src/server/app";
@@ -56,6 +57,7 @@ async function gql<T>(query: string, variables: Record<string, unknown> = {}): P
         prisma,
         loaders: createLoaders(db.pool, prisma),
         log: pino({ level: "silent" }),
+        budget: new RequestBudget(20_000, 60_000),
       },
     },
   );

@@ -5,6 +5,7 @@ import { execFile, spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { promisify } from "node:util";
+import { CLI_ACTOR } from "../../src/db/audit";
 import { createPrisma } from "../../src/db/prisma";
 import { createApiKey } from "../../src/services/api-keys";
 
@@ -35,6 +36,8 @@ export interface Exit {
 
 export interface ApiServer {
   port: number;
+  /** the serve process (the API itself; plan workers are its children) */
+  pid: number;
   /** http://127.0.0.1:<port> */
   url: string;
   logs: LogLine[];
@@ -137,6 +140,7 @@ export async function startApiServer(opts: StartOptions): Promise<ApiServer> {
   let stopping: Promise<Exit> | null = null;
   return {
     port,
+    pid: child.pid!,
     url,
     logs,
     stderr: () => stderr,
@@ -213,7 +217,7 @@ export async function createApiKeyInDatabase(
 ): Promise<{ id: number; secret: string }> {
   const prisma = createPrisma(databaseUrl);
   try {
-    const { apiKey, secret } = await createApiKey(prisma, name, role);
+    const { apiKey, secret } = await createApiKey(prisma, name, role, CLI_ACTOR);
     return { id: apiKey.id, secret };
   } finally {
     await prisma.$disconnect();

@@ -1,5 +1,6 @@
 // `offerplan apikey create | list | revoke`: API keys for the GraphQL API.
 import type { Command } from "commander";
+import { CLI_ACTOR } from "../../db/audit";
 import { createPrisma } from "../../db/prisma";
 import { createApiKey, listApiKeys, parseRole, revokeApiKey } from "../../services/api-keys";
 import { InputError } from "../../services/errors";
@@ -28,7 +29,7 @@ export function registerApiKeyCommands(program: Command): void {
       await withDatabase(out, async (db) => {
         const prisma = createPrisma(db.url);
         try {
-          const { apiKey, secret } = await createApiKey(prisma, o.name, role);
+          const { apiKey, secret } = await createApiKey(prisma, o.name, role, CLI_ACTOR);
           if (o.json) out.json({ id: apiKey.id, name: apiKey.name, role: apiKey.role, secret });
           else {
             out.info(
@@ -74,14 +75,14 @@ export function registerApiKeyCommands(program: Command): void {
     });
   apikey
     .command("revoke")
-    .description("revoke a key (it stops working within seconds)")
+    .description("revoke a key (it stops working at once on every server)")
     .argument("<id>", "key id", intOption)
     .action(async (id: number) => {
       const out = createOutput();
       await withDatabase(out, async (db) => {
         const prisma = createPrisma(db.url);
         try {
-          const k = await revokeApiKey(prisma, id);
+          const k = await revokeApiKey(prisma, id, CLI_ACTOR);
           out.info(`revoked API key ${k.id} "${k.name}"`);
         } finally {
           await prisma.$disconnect();

@@ -1,12 +1,33 @@
 // `offerplan serve` (the GraphQL API and its plan workers) and `offerplan worker`.
-import type { Command } from "commander";
+import { InvalidArgumentError, type Command } from "commander";
 import { runWorkerProcess } from "../../jobs/run-worker";
+import { DEFAULT_LIMITS } from "../../server/app";
 import { createLogger } from "../../server/logger";
 import { serve } from "../../server/serve";
 import { intOption } from "./options";
 
 function secondsOption(value: string): number {
   return intOption(value) * 1000;
+}
+
+/** A whole-number setting from the environment, checked like the option it defaults. */
+function envInt(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value === "") return fallback;
+  if (!/^\d+$/.test(value.trim()))
+    throw new Error(`${name} must be a whole number, got "${value}"`);
+  return Number(value);
+}
+
+function rateOption(value: string): number {
+  if (!/^\d+(\.\d+)?$/.test(value.trim())) throw new InvalidArgumentError("must be a number ≥ 0");
+  return Number(value);
+}
+
+function envRate(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value === "") return fallback;
+  if (!/^\d+(\.\d+)?$/.test(value.trim()))
+    throw new Error(`${name} must be a number ≥ 0, got "${value}"`);
+  return Number(value);
 }
 
 export function registerServerCommands(program: Command): void {
@@ -28,6 +49,31 @@ export function registerServerCommands(program: Command): void {
       "imports over the API read only below this directory (default $IMPORT_ROOT; unset = anywhere, and no imports when NODE_ENV=production)",
       process.env.IMPORT_ROOT,
     )
+    .option(
+      "--max-cost <n>",
+      "objects a query may return, computed before it runs (default $API_MAX_COST or 20000)",
+      intOption,
+    )
+    .option(
+      "--max-rows <n>",
+      "rows one request may read (default $API_MAX_ROWS or 20000)",
+      intOption,
+    )
+    .option(
+      "--request-timeout <ms>",
+      "milliseconds a query may take (default $API_REQUEST_TIMEOUT_MS or 10000)",
+      intOption,
+    )
+    .option(
+      "--rate-limit <n>",
+      "requests per second per API key, shared by all servers; 0 = off (default $API_RATE_LIMIT_PER_S or 50)",
+      rateOption,
+    )
+    .option(
+      "--rate-burst <n>",
+      "requests one key may send at once (default $API_RATE_BURST or 200)",
+      intOption,
+    )
     .action(
       async (o: {
         port?: number;
@@ -36,6 +82,11 @@ export function registerServerCommands(program: Command): void {
         grace: number;
         introspection: boolean;
         importRoot?: string;
+        maxCost?: number;
+        maxRows?: number;
+        requestTimeout?: number;
+        rateLimit?: number;
+        rateBurst?: number;
       }) => {
         const log = createLogger("offerplan-api");
         const port = o.port ?? (process.env.PORT ? Number(process.env.PORT) : 4000);
@@ -46,6 +97,29 @@ export function registerServerCommands(program: Command): void {
           graceMs: o.grace,
           introspection: o.introspection,
           importRoot: o.importRoot,
+          limits: {
+            maxCost:
+              o.maxCost ?? envInt("API_MAX_COST", process.env.API_MAX_COST, DEFAULT_LIMITS.maxCost),
+            maxRows:
+              o.maxRows ?? envInt("API_MAX_ROWS", process.env.API_MAX_ROWS, DEFAULT_LIMITS.maxRows),
+            requestTimeoutMs:
+              o.requestTimeout ??
+              envInt(
+                "API_REQUEST_TIMEOUT_MS",
+                process.env.API_REQUEST_TIMEOUT_MS,
+                DEFAULT_LIMITS.requestTimeoutMs,
+              ),
+            rateLimitPerSecond:
+              o.rateLimit ??
+              envRate(
+                "API_RATE_LIMIT_PER_S",
+                process.env.API_RATE_LIMIT_PER_S,
+                DEFAULT_LIMITS.rateLimitPerSecond,
+              ),
+            rateBurst:
+              o.rateBurst ??
+              envInt("API_RATE_BURST", process.env.API_RATE_BURST, DEFAULT_LIMITS.rateBurst),
+          },
           log,
         });
         process.once("SIGTERM", () => void server.stop("SIGTERM"));

@@ -1,4 +1,5 @@
 // The caller, API keys and imports (ADMIN).
+import type { Actor } from "../../db/audit";
 import { importDataset } from "../../ingest";
 import { IMPORT_FILES } from "../../ingest/dataset-files";
 import { createApiKey, listApiKeys, revokeApiKey } from "../../services/api-keys";
@@ -6,7 +7,13 @@ import { requireRole } from "../../server/auth";
 import type { Resolvers } from "../__generated__/resolvers";
 import { importTarget } from "../import-root";
 import { invalidateCatalog } from "../loaders";
+import type { GraphQLContext } from "../context";
 import { parseId } from "../pagination";
+
+const actorOf = (ctx: GraphQLContext): Actor => ({
+  name: ctx.caller.name,
+  keyId: ctx.caller.keyId,
+});
 
 export const adminResolvers: Resolvers = {
   Query: {
@@ -19,11 +26,15 @@ export const adminResolvers: Resolvers = {
   Mutation: {
     createApiKey: (_p, { name, role }, ctx) => {
       requireRole(ctx.caller, "ADMIN");
-      return createApiKey(ctx.prisma, name, role);
+      return createApiKey(ctx.prisma, name, role, actorOf(ctx));
     },
-    revokeApiKey: (_p, { id }, ctx) => {
+    revokeApiKey: async (_p, { id }, ctx) => {
       requireRole(ctx.caller, "ADMIN");
-      return revokeApiKey(ctx.prisma, parseId(id, "id"));
+      const key = await revokeApiKey(ctx.prisma, parseId(id, "id"), actorOf(ctx));
+      // The NOTIFY reaches this process too, a moment later; the next request may come sooner.
+      ctx.invalidateKeys?.();
+      ctx.log.info({ keyId: key.id }, "API key revoked");
+      return key;
     },
     importDataset: async (_p, { dir }, ctx) => {
       requireRole(ctx.caller, "ADMIN");

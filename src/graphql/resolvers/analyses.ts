@@ -60,7 +60,7 @@ export const analysisResolvers: Resolvers = {
             : {}),
         },
         orderBy: { id: "desc" },
-        take: pageSize(first, 20),
+        take: pageSize(first, 20, ctx.budget, "analyses"),
       }),
   },
   Mutation: {

@@ -30,7 +30,7 @@ export const comparisonResolvers: Resolvers = {
     offerChannelDeltas: (c, _a, ctx) => offerChannelDeltas(ctx.pool, c.a.id, c.b.id),
     changedCustomerCount: (c, _a, ctx) => changedCustomerCount(ctx.pool, c.a.id, c.b.id),
     changedCustomers: async (c, { first, after }, ctx) => {
-      const size = pageSize(first, 100);
+      const size = pageSize(first, 100, ctx.budget, "PlanComparison.changedCustomers");
       const cursor = decodeCursor(after, ["int"]);
       const rows = await changedCustomers(
         ctx.pool,

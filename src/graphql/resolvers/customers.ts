@@ -11,7 +11,7 @@ export const customerResolvers: Resolvers = {
   },
   Customer: {
     assignments: async (c, { planIds, first }, ctx) => {
-      const size = pageSize(first, 20);
+      const size = pageSize(first, 20, ctx.budget, "Customer.assignments");
       const ids = planIds?.map((id, i) => parseId(id, `planIds.${i}`)) ?? null;
       const res = await ctx.pool.query<AssignmentModel>(
         `SELECT a.plan_id AS "planId", a.customer_id AS "customerDbId", a.offer_id AS "offerDbId",

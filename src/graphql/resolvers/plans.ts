@@ -131,7 +131,7 @@ const num = (v: unknown) => Number(v);
 export const planResolvers: Resolvers = {
   Query: {
     plans: async (_p, { filter, first, after }, ctx) => {
-      const size = pageSize(first, 20);
+      const size = pageSize(first, 20, ctx.budget, "plans");
       const cursor = decodeCursor(after, ["int"]);
       const where: Prisma.PlanWhereInput = {};
       if (filter?.status?.length) where.status = { in: filter.status };
@@ -217,7 +217,7 @@ export const planResolvers: Resolvers = {
     kpis: (p) => kpisOf(p),
     timings: (p) => timingsOf(p),
     clusters: async (p, { first, after }, ctx) => {
-      const size = pageSize(first, 100);
+      const size = pageSize(first, 100, ctx.budget, "Plan.clusters");
       const cursor = decodeCursor(after, ["int"]);
       const [rows, count] = await Promise.all([
         ctx.pool.query<{
@@ -242,7 +242,7 @@ export const planResolvers: Resolvers = {
       return { ...toPage(rows.rows, size, (c) => [c.index]), totalCount: count.rows[0]!.n };
     },
     proportions: async (p, { cluster, first, after }, ctx) => {
-      const size = pageSize(first, 100);
+      const size = pageSize(first, 100, ctx.budget, "Plan.proportions");
       const cursor = decodeCursor(after, ["int", "int", "int"]) ?? [-1, -1, -1];
       const params: unknown[] = [p.id, cursor[0], cursor[1], cursor[2], size + 1];
       let extra = "";
@@ -261,7 +261,7 @@ export const planResolvers: Resolvers = {
       return toPage(rows.rows, size, (r) => [r.cluster, r.offerDbId, r.channelDbId]);
     },
     assignments: async (p, { first, after, filter }, ctx) => {
-      const size = pageSize(first, 100);
+      const size = pageSize(first, 100, ctx.budget, "Plan.assignments");
       const cursor = decodeCursor(after, ["int", "int"]) ?? [-1, -1];
       const params: unknown[] = [p.id, cursor[0], cursor[1], size + 1];
       const { where, joinCustomer } = await assignmentConditions(ctx, filter, params);

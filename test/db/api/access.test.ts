@@ -180,7 +180,7 @@ describe("roles", () => {
     expect(res.status).toBe(401);
   });
 
-  it("a revoked key stops working (within the 5 s key cache)", async () => {
+  it("a revoked key stops working at once", async () => {
     const { createApiKey } = ok(
       await call<{ createApiKey: { secret: string; apiKey: { id: string } } }>(
         `mutation { createApiKey(name: "short-lived", role: VIEWER) { secret apiKey { id } } }`,
@@ -195,12 +195,7 @@ describe("roles", () => {
       ),
     );
     expect(revokeApiKey.revokedAt).not.toBeNull();
-    const deadline = Date.now() + 7_000;
-    let res: GqlResponse<unknown>;
-    do {
-      await new Promise((r) => setTimeout(r, 250));
-      res = await call(`{ viewer { name } }`, {}, secret);
-    } while (res.status === 200 && Date.now() < deadline);
+    const res = await call(`{ viewer { name } }`, {}, secret);
     expect(res.status).toBe(401);
     expect(failure(res).code).toBe("UNAUTHENTICATED");
     // ... and stays revoked

@@ -11,6 +11,7 @@ import { writeDataset } from "../../../src/generate";
 import type { GraphQLContext } from "../../../src/graphql/context";
 import { formatError } from "../../../src/graphql/errors";
 import { createLoaders } from "../../../src/graphql/loaders";
+import { RequestBudget } from "../../../src/graphql/request-budget";
 import { resolvers } from "../../../src/graphql/resolvers";
 import { importDataset } from "../../../src/ingest";
 import { saveConstraintSetByName } from "../../../src/services/constraint-sets";
@@ -101,6 +102,7 @@ async function gql<T>(query: string, variables: Record<string, unknown> = {}) {
         prisma,
         loaders: createLoaders(db.pool, prisma),
         log: pino({ level: "silent" }),
+        budget: new RequestBudget(20_000, 60_000),
       },
     },
   );

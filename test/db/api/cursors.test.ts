@@ -1,6 +1,7 @@
 // A forged `after` cursor through the API: a client error on the argument, not an internal error
 // from a number the database cannot take.
 import { readFile } from "node:fs/promises";
+import { RequestBudget } from "../../../src/graphql/request-budget";
 import path from "node:path";
 import { ApolloServer } from "@apollo/server";
 import pino from "pino";
@@ -48,6 +49,7 @@ it.each([[[1e30]], [[1.5]], [[2 ** 31]], [[-1e300]]])(
           prisma,
           loaders: createLoaders(db.pool, prisma),
           log: pino({ level: "silent" }),
+          budget: new RequestBudget(20_000, 60_000),
         },
       },
     );

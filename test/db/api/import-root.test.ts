@@ -1,4 +1,5 @@
 // Imports over the API read only below the import root: `..`, symlinked directories and
+import { RequestBudget } from "../../../src/graphql/request-budget";
 // symlinked files that lead out are refused alike (the answer never tells whether something
 // exists outside), paths come back relative to the root, and a production server without a
 // root runs no import at all.
@@ -89,6 +90,7 @@ async function gql<T>(
         prisma,
         loaders: createLoaders(db.pool, prisma),
         log: pino({ level: "silent" }),
+        budget: new RequestBudget(20_000, 60_000),
         ...imports,
       },
     },

@@ -2,6 +2,7 @@
 // mean …" hints on a misspelt field, argument, type or enum value would give it away piece by
 // piece; with introspection on they stay, as a help.
 import pino from "pino";
+import { CLI_ACTOR } from "../../../src/db/audit";
 import { createPrisma, type PrismaClient } from "../../../src/db/prisma";
 import { createApiKey } from "../../../src/services/api-keys";
 import { createApi, type Api } from "../../../src/server/app";
@@ -15,7 +16,7 @@ const apis: Api[] = [];
 beforeAll(async () => {
   db = await createTestDatabase();
   prisma = createPrisma(db.url);
-  secret = (await createApiKey(prisma, "suggestions", "ADMIN")).secret;
+  secret = (await createApiKey(prisma, "suggestions", "ADMIN", CLI_ACTOR)).secret;
 });
 afterAll(async () => {
   for (const api of apis) await api.close();

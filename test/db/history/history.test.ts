@@ -9,6 +9,7 @@ import type { ApiRole } from "../../../src/generated/prisma/client";
 import type { GraphQLContext } from "../../../src/graphql/context";
 import { formatError } from "../../../src/graphql/errors";
 import { createLoaders } from "../../../src/graphql/loaders";
+import { RequestBudget } from "../../../src/graphql/request-budget";
 import { resolvers } from "../../../src/graphql/resolvers";
 import { ImportError } from "../../../src/ingest";
 import { isIsoDateTime } from "../../../src/ingest/history";
@@ -204,6 +205,7 @@ describe("plan commit", () => {
           prisma: f.prisma,
           loaders: createLoaders(f.db.pool, f.prisma),
           log: pino({ level: "silent" }),
+          budget: new RequestBudget(20_000, 60_000),
           importRoot: f.dir,
         },
       },

@@ -11,6 +11,7 @@ import type { ApiRole } from "../../../src/generated/prisma/client";
 import type { GraphQLContext } from "../../../src/graphql/context";
 import { formatError } from "../../../src/graphql/errors";
 import { createLoaders } from "../../../src/graphql/loaders";
+import { RequestBudget } from "../../../src/graphql/request-budget";
 import { resolvers } from "../../../src/graphql/resolvers";
 import { createPlan, executePlan } from "../../../src/services/plans";
 import { renderCsv } from "../../../src/reports/csv";
@@ -64,6 +65,7 @@ async function gql<T>(role: ApiRole, query: string, variables: Record<string, un
         prisma: f.prisma,
         loaders: createLoaders(f.db.pool, f.prisma),
         log: pino({ level: "silent" }),
+        budget: new RequestBudget(20_000, 60_000),
         importRoot: f.dir,
       },
     },

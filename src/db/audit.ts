@@ -1,0 +1,44 @@
+// The audit trail: one row per administrative action, written in the transaction of the action
+// itself, so an action that rolls back leaves no audit row and one that commits always has one.
+// Both kinds of transaction the code uses are accepted: a Prisma interactive transaction and a pg
+// client inside BEGIN … COMMIT.
+import type { ClientBase } from "pg";
+import type { Prisma } from "../generated/prisma/client";
+
+/** Who acted: an API key (its name and id) or the command line. */
+export interface Actor {
+  name: string;
+  keyId: number | null;
+}
+
+export const CLI_ACTOR: Actor = { name: "cli", keyId: null };
+
+export interface AuditEvent {
+  actor: Actor;
+  /** `<subject type>.<verb>`, e.g. api_key.revoke */
+  action: string;
+  subjectType: string;
+  subjectId: string | number;
+  /** the object before and after the action (null: it did not exist / no longer exists) */
+  before?: Record<string, unknown> | null;
+  after?: Record<string, unknown> | null;
+}
+
+export type AuditTx = Prisma.TransactionClient | ClientBase;
+
+const INSERT = `INSERT INTO audit_event (actor, actor_key_id, action, subject_type, subject_id, before, after)
+  VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb)`;
+
+export async function recordAudit(tx: AuditTx, event: AuditEvent): Promise<void> {
+  const params = [
+    event.actor.name,
+    event.actor.keyId,
+    event.action,
+    event.subjectType,
+    String(event.subjectId),
+    event.before == null ? null : JSON.stringify(event.before),
+    event.after == null ? null : JSON.stringify(event.after),
+  ];
+  if ("$executeRawUnsafe" in tx) await tx.$executeRawUnsafe(INSERT, ...params);
+  else await tx.query(INSERT, params);
+}
