@@ -1,4 +1,8 @@
 // `npx offerplan <command>`: one CLI over the same services the GraphQL API uses.
+//
+// Only commander and the command definitions load at start. Each command module requires its
+// services, the database code, the optimiser and the API when its action runs: loading all of them
+// took about a second, which every command, `--help` and `--version` paid (docs/performance.md).
 import { Command, CommanderError } from "commander";
 import { registerDataCommands } from "./commands/data";
 import { registerDemoCommand } from "./commands/demo";

@@ -1,9 +1,17 @@
 // `offerplan serve` (the GraphQL API and its plan workers) and `offerplan worker`.
 import type { Command } from "commander";
-import { runWorkerProcess } from "../../jobs/run-worker";
-import { createLogger } from "../../server/logger";
-import { serve } from "../../server/serve";
+import type * as RunWorker from "../../jobs/run-worker";
+import type * as Logger from "../../server/logger";
+import type * as Serve from "../../server/serve";
 import { intOption } from "./options";
+
+// The API (Apollo, Express) and the worker load only when `serve` or `worker` runs, not at the
+// start of every other command (src/cli/main.ts).
+/* eslint-disable @typescript-eslint/no-require-imports */
+const runWorker = (): typeof RunWorker => require("../../jobs/run-worker");
+const logger = (): typeof Logger => require("../../server/logger");
+const server = (): typeof Serve => require("../../server/serve");
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 function secondsOption(value: string): number {
   return intOption(value) * 1000;
@@ -37,9 +45,9 @@ export function registerServerCommands(program: Command): void {
         introspection: boolean;
         importRoot?: string;
       }) => {
-        const log = createLogger("offerplan-api");
+        const log = logger().createLogger("offerplan-api");
         const port = o.port ?? (process.env.PORT ? Number(process.env.PORT) : 4000);
-        const server = await serve({
+        const running = await server().serve({
           port,
           host: o.host,
           workers: o.workers,
@@ -48,9 +56,9 @@ export function registerServerCommands(program: Command): void {
           importRoot: o.importRoot,
           log,
         });
-        process.once("SIGTERM", () => void server.stop("SIGTERM"));
-        process.once("SIGINT", () => void server.stop("SIGINT"));
-        await server.stopped;
+        process.once("SIGTERM", () => void running.stop("SIGTERM"));
+        process.once("SIGINT", () => void running.stop("SIGINT"));
+        await running.stopped;
       },
     );
 
@@ -65,10 +73,10 @@ export function registerServerCommands(program: Command): void {
       30_000,
     )
     .action(async (o: { concurrency: number; grace: number }) => {
-      await runWorkerProcess({
+      await runWorker().runWorkerProcess({
         concurrency: o.concurrency,
         graceMs: o.grace,
-        log: createLogger("offerplan-worker"),
+        log: logger().createLogger("offerplan-worker"),
       });
     });
 }
