@@ -4,6 +4,8 @@
 // services, the database code, the optimiser and the API when its action runs: loading all of them
 // took about a second, which every command, `--help` and `--version` paid (docs/performance.md).
 import { Command, CommanderError } from "commander";
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { registerDataCommands } from "./commands/data";
 import { registerDemoCommand } from "./commands/demo";
 import { registerHistoryCommands } from "./commands/history";
@@ -16,9 +18,17 @@ import { registerResultsCommands } from "./commands/results";
 import { registerServerCommands } from "./commands/server";
 import { CliError } from "./errors";
 
+// The same path from src/cli and from the compiled dist/cli.
+const PACKAGE_JSON = path.join(__dirname, "..", "..", "package.json");
+
+export function version(): string {
+  return (JSON.parse(readFileSync(PACKAGE_JSON, "utf8")) as { version: string }).version;
+}
+
 export function buildProgram(): Command {
   const program = new Command("offerplan")
     .description("offerplan: which customer gets which offer through which channel")
+    .version(version(), "-V, --version", "print the version")
     .exitOverride()
     .showHelpAfterError();
   registerDemoCommand(program);
