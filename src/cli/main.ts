@@ -44,8 +44,22 @@ export function buildProgram(): Command {
   return program;
 }
 
+/**
+ * A reader that stops early (`offerplan summary | head -1`) closes the pipe, and the next write to
+ * stdout fails with EPIPE, which Node raises as an unhandled 'error' event: a stack trace and exit
+ * code 1. The rest of the output has nowhere to go, which is no failure of the command, so it is
+ * dropped. The command still runs to its end, so what it does (an import, a stored plan) and the
+ * clean close of the database never depend on how much output the reader took.
+ */
+function dropOutputOnClosedPipe(): void {
+  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code !== "EPIPE") throw e;
+  });
+}
+
 /** Runs the CLI; resolves to the process exit code. */
 export async function main(argv: string[]): Promise<number> {
+  dropOutputOnClosedPipe();
   try {
     await buildProgram().parseAsync(argv);
     return 0;

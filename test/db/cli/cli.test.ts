@@ -1,5 +1,5 @@
 // The CLI as a user runs it: `npx offerplan …` in a child process against a test database.
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -94,4 +94,21 @@ describe("npx offerplan", () => {
     expect(res.code).toBe(0);
     expect(res.stdout).toMatch(/wrote [\d,]+ assignments/);
   });
+
+  it.each(["summary", "history summary --json", "serve --help"])(
+    "%s ends quietly with exit 0 when the reader closes the pipe first (| head)",
+    async (command) => {
+      const child = spawn(process.execPath, [bin, ...command.split(" ")], {
+        env: { ...process.env, DATABASE_URL: db.url },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      // closed before the CLI has started, so its first write meets a closed pipe
+      child.stdout.destroy();
+      let stderr = "";
+      child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+      const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+      expect(stderr).toBe("");
+      expect(code).toBe(0);
+    },
+  );
 });
