@@ -13,10 +13,6 @@ const logger = (): typeof Logger => require("../../server/logger");
 const server = (): typeof Serve => require("../../server/serve");
 /* eslint-enable @typescript-eslint/no-require-imports */
 
-function secondsOption(value: string): number {
-  return intOption(value) * 1000;
-}
-
 export function registerServerCommands(program: Command): void {
   program
     .command("serve")
@@ -24,12 +20,9 @@ export function registerServerCommands(program: Command): void {
     .option("--port <n>", "port (0 = any free one; default $PORT or 4000)", intOption)
     .option("--host <host>", "address to listen on", process.env.HOST ?? "127.0.0.1")
     .option("--workers <n>", "plan worker processes", intOption, 2)
-    .option(
-      "--grace <s>",
-      "on shutdown, seconds a running plan may take to finish",
-      secondsOption,
-      30_000,
-    )
+    // Help prints a default as given, not as parsed: options keep the unit their help names
+    // (seconds here) and the action converts.
+    .option("--grace <s>", "on shutdown, seconds a running plan may take to finish", intOption, 30)
     .option("--no-introspection", "turn schema introspection off")
     .option(
       "--import-root <dir>",
@@ -51,7 +44,7 @@ export function registerServerCommands(program: Command): void {
           port,
           host: o.host,
           workers: o.workers,
-          graceMs: o.grace,
+          graceMs: o.grace * 1000,
           introspection: o.introspection,
           importRoot: o.importRoot,
           log,
@@ -66,16 +59,11 @@ export function registerServerCommands(program: Command): void {
     .command("worker")
     .description("run a plan worker: takes queued plans and optimises them")
     .option("--concurrency <n>", "plans at once in this process", intOption, 1)
-    .option(
-      "--grace <s>",
-      "on shutdown, seconds a running plan may take to finish",
-      secondsOption,
-      30_000,
-    )
+    .option("--grace <s>", "on shutdown, seconds a running plan may take to finish", intOption, 30)
     .action(async (o: { concurrency: number; grace: number }) => {
       await runWorker().runWorkerProcess({
         concurrency: o.concurrency,
-        graceMs: o.grace,
+        graceMs: o.grace * 1000,
         log: logger().createLogger("offerplan-worker"),
       });
     });
