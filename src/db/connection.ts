@@ -24,7 +24,7 @@ export async function openDatabase(opts: OpenOptions = {}): Promise<Database> {
   const embedded = fromEnv ? null : await startEmbedded({ log: opts.log });
   const url = fromEnv ?? embedded!.url;
   try {
-    const migrated = opts.migrate === false ? [] : await migrate(url);
+    const migrated = opts.migrate === false ? [] : await migrate(url, { onProgress: opts.log });
     if (migrated.length) opts.log?.(`applied ${migrated.length} migration(s)`);
     const pool = new Pool({ connectionString: url, max: opts.poolSize ?? 4 });
     // A client losing its connection (server restart) must not crash the process. An idle one

@@ -82,8 +82,11 @@ export function registerDataCommands(program: Command): void {
       const out = createOutput();
       const db = await connection().openDatabase({ migrate: false, log: (m) => out.progress(m) });
       try {
-        const applied = await migrations().migrate(db.url);
         out.done();
+        // Lines that stay, on a terminal and in a CI log alike: a first migrate takes ~15 s.
+        const applied = await migrations().migrate(db.url, {
+          onProgress: (line) => process.stderr.write(`${line}\n`),
+        });
         out.info(applied.length ? `applied: ${applied.join(", ")}` : "database is up to date");
       } finally {
         await db.close();
