@@ -11,6 +11,11 @@
 // Walking src/ costs a few milliseconds; hashing the sources would cost more than the compile
 // saves, and a check of dist/ alone would miss edits. Tools that set old times on purpose (cp -p,
 // tar) can fool it; `npm run build` puts that right.
+//
+// The generated Prisma client (src/generated) is judged by prisma/schema.prisma instead, which is
+// all it is made from: `prisma generate` rewrites it, unchanged, at times that say nothing about
+// the build. The first `npx offerplan` in a project does exactly that: npx installs the project
+// into its cache and runs its prepare and then its postinstall script.
 "use strict";
 const fs = require("node:fs");
 const path = require("node:path");
@@ -28,15 +33,17 @@ function staleReason() {
   } catch {
     return "dist/ is not built";
   }
-  for (const f of ["tsconfig.json", "tsconfig.build.json"]) {
+  for (const f of ["tsconfig.json", "tsconfig.build.json", "prisma/schema.prisma"]) {
     if (fs.statSync(path.join(root, f)).mtimeMs > built) return `${f} changed since the build`;
   }
+  const generated = path.join(src, "generated");
   const dirs = [src];
   while (dirs.length) {
     const dir = dirs.pop();
     if (fs.statSync(dir).mtimeMs > built) return "src/ changed since the build";
     for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
       const p = path.join(dir, e.name);
+      if (p === generated) continue;
       if (e.isDirectory()) dirs.push(p);
       else if (fs.statSync(p).mtimeMs > built) return "src/ changed since the build";
     }
