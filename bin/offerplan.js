@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // Entry point of `npx offerplan`. It runs the JavaScript that `npm run build` compiles into dist/
-// (`npm ci` builds it through the prepare script): compiling TypeScript at every start cost about
-// two seconds per command. When dist/ is missing or older than the sources it runs src/ through
-// tsx instead, so a developer who edits src/ and does not rebuild runs their edit, never stale
-// code.
+// (`npm ci` builds it through the prepare script): compiling the TypeScript at every start cost
+// seconds per command (docs/performance.md). When dist/ is missing or older than the sources it
+// runs src/ through tsx instead, so a developer who edits src/ and does not rebuild runs their
+// edit, never stale code.
 //
 // "Older" is decided by modification times: dist/.built carries the time its compile started
 // (scripts/build.js), and any file or directory under src/ (a directory's time changes when a file
