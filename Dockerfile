@@ -1,5 +1,6 @@
-# offerplan API image. There is no build step: the CLI runs the TypeScript sources through tsx
-# (bin/offerplan.js). See docker-compose.yml for the database and the start command.
+# offerplan API image. The image has no dist/ (TypeScript is a dev dependency), so
+# bin/offerplan.js runs the sources through tsx: a slower start, which a long-running server pays
+# once. See docker-compose.yml for the database and the start command.
 FROM node:20-slim
 
 WORKDIR /app

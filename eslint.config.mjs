@@ -10,6 +10,8 @@ export default tseslint.config(
       ".offerplan/",
       "coverage/",
       "bin/",
+      "dist/",
+      "scripts/",
       "*.js",
       "*.mjs",
     ],

@@ -1,14 +1,23 @@
 // Opens the database for one CLI command and always closes it, also on Ctrl-C, so that an
 // embedded server is stopped cleanly and reused next time.
-import { openDatabase, type Database } from "../db/connection";
+import type * as Connection from "../db/connection";
+import type { Database } from "../db/connection";
 import type { Output } from "./output";
+
+// Required when a command opens the database, not when the CLI starts: `--help` and `--version`
+// should not pay for loading pg and the embedded-server code (src/cli/main.ts).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const connection = (): typeof Connection => require("../db/connection");
 
 export async function withDatabase<T>(
   out: Output,
   fn: (db: Database) => Promise<T>,
   opts: { migrate?: boolean } = {},
 ): Promise<T> {
-  const db = await openDatabase({ migrate: opts.migrate, log: (m) => out.progress(m) });
+  const db = await connection().openDatabase({
+    migrate: opts.migrate,
+    log: (m) => out.progress(m),
+  });
   let closing: Promise<void> | null = null;
   const close = () => (closing ??= db.close());
   const onSignal = (sig: NodeJS.Signals) => {

@@ -24,12 +24,16 @@ export async function openDatabase(opts: OpenOptions = {}): Promise<Database> {
   const embedded = fromEnv ? null : await startEmbedded({ log: opts.log });
   const url = fromEnv ?? embedded!.url;
   try {
-    const migrated = opts.migrate === false ? [] : await migrate(url);
+    const migrated = opts.migrate === false ? [] : await migrate(url, { onProgress: opts.log });
     if (migrated.length) opts.log?.(`applied ${migrated.length} migration(s)`);
     const pool = new Pool({ connectionString: url, max: opts.poolSize ?? 4 });
-    // An idle client losing its connection (server restart) must not crash the process; the
-    // pool replaces it and the next query reports any lasting problem.
-    pool.on("error", (e) => opts.log?.(`database connection lost: ${e.message}`));
+    // A client losing its connection (server restart) must not crash the process. An idle one
+    // reports on the pool, which replaces it; a checked-out one reports on itself, and its
+    // caller's query fails anyway, so logging is all that is left to do. graphile-worker warns at
+    // start about a pool it is given without both handlers.
+    const lost = (e: Error) => opts.log?.(`database connection lost: ${e.message}`);
+    pool.on("error", lost);
+    pool.on("connect", (client) => client.on("error", lost));
     return {
       url,
       pool,

@@ -45,12 +45,19 @@ export async function migrateQueueSchema(url: string): Promise<void> {
   await runMigrations({ connectionString: url, logger: new Logger(() => () => undefined) });
 }
 
+export interface MigrateOptions {
+  force?: boolean;
+  /** a line as each pending migration is applied, and while Prisma takes its time to exit */
+  onProgress?: (line: string) => void;
+}
+
 /** Runs `prisma migrate deploy` against url; returns the migrations it applied. */
-export async function migrate(url: string, opts: { force?: boolean } = {}): Promise<string[]> {
+export async function migrate(url: string, opts: MigrateOptions = {}): Promise<string[]> {
   const pending = await pendingMigrations(url);
   await migrateQueueSchema(url);
   if (pending.length === 0 && !opts.force) return [];
   const prismaBin = require.resolve("prisma/build/index.js");
+  const watch = opts.onProgress ? watchProgress(url, pending, opts.onProgress) : null;
   try {
     await run(process.execPath, [prismaBin, "migrate", "deploy"], {
       cwd: projectRoot,
@@ -62,6 +69,71 @@ export async function migrate(url: string, opts: { force?: boolean } = {}): Prom
     throw new Error(`migration failed: ${(err.stderr || err.stdout || err.message).trim()}`, {
       cause: e,
     });
+  } finally {
+    await watch?.stop();
   }
   return pending;
+}
+
+const POLL_MS = 250;
+
+/**
+ * Reports each pending migration as `prisma migrate deploy` finishes it. Prisma prints its list
+ * only when all are done, and then stays alive ~10 s more (docs/prisma-offline.md), so its own
+ * output would leave the whole run silent; instead this reads its bookkeeping table, where each
+ * migration gets finished_at as it commits, from a connection of its own.
+ */
+function watchProgress(
+  url: string,
+  pending: string[],
+  report: (line: string) => void,
+): { stop(): Promise<void> } {
+  const started = Date.now();
+  const seconds = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
+  const reported = new Set<string>();
+  const client = new Client({ connectionString: url });
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let polling: Promise<void> = Promise.resolve();
+
+  const poll = async () => {
+    const table = await client.query<{ t: string | null }>(
+      "SELECT to_regclass('public._prisma_migrations')::text AS t",
+    );
+    if (!table.rows[0]?.t) return;
+    const { rows } = await client.query<{ migration_name: string }>(
+      "SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL",
+    );
+    const finished = new Set(rows.map((r) => r.migration_name));
+    const before = reported.size;
+    for (const name of pending) {
+      if (!finished.has(name) || reported.has(name)) continue;
+      reported.add(name);
+      report(`applied migration ${reported.size}/${pending.length}: ${name} (${seconds()})`);
+    }
+    if (reported.size === pending.length && before < pending.length && !stopped)
+      report("all migrations applied; waiting for prisma migrate deploy to exit (~10 s)");
+  };
+  const schedule = () => {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      polling = poll()
+        .catch(() => undefined)
+        .finally(schedule);
+    }, POLL_MS);
+  };
+
+  report(`applying ${pending.length} migration(s)`);
+  const connected = client.connect().then(schedule, () => undefined);
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await connected;
+      await polling;
+      // Migrations that finished after the last look, so that every one gets its line.
+      await poll().catch(() => undefined);
+      await client.end().catch(() => undefined);
+    },
+  };
 }

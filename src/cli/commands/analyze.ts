@@ -2,21 +2,23 @@
 // printed as the paper's tables.
 import type { Command } from "commander";
 import { InvalidArgumentError } from "commander";
-import { createPrisma } from "../../db/prisma";
+import type * as Prisma from "../../db/prisma";
 import type { AnalysisKind } from "../../generated/prisma/client";
 import type { AnalysisPoint } from "../../optimize/analyses";
-import {
-  budgetSeries,
-  createAnalysis,
-  executeAnalysis,
-  type AnalysisParameters,
-} from "../../services/analyses";
+import type * as Analyses from "../../services/analyses";
+import type { AnalysisParameters } from "../../services/analyses";
 import { InputError } from "../../services/errors";
 import { CliError } from "../errors";
 import { count, createOutput, money, pct, table, type Output } from "../output";
 import { withDatabase } from "../with-database";
 import { intOption } from "./options";
 import { constraintVersion, methodOptions } from "./plan";
+
+// Loaded when an analysis runs, not at start (src/cli/main.ts).
+/* eslint-disable @typescript-eslint/no-require-imports */
+const prismaModule = (): typeof Prisma => require("../../db/prisma");
+const analyses = (): typeof Analyses => require("../../services/analyses");
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 function numberList(value: string): number[] {
   const parts = value.split(",").map((s) => Number(s.trim()));
@@ -66,7 +68,7 @@ export function registerAnalyzeCommands(program: Command): void {
     async (
       o: CommonOptions & { budgets?: number[]; from?: number; to?: number; points: number },
     ) => {
-      await run(o, "BUDGET_FRONTIER", () => ({ budgets: budgetSeries(o) }));
+      await run(o, "BUDGET_FRONTIER", () => ({ budgets: analyses().budgetSeries(o) }));
     },
   );
   withCommon(
@@ -94,8 +96,9 @@ async function run(
 ): Promise<void> {
   const { method, disaggregation } = methodOptions(o);
   const out = createOutput(o);
+  const { createAnalysis, executeAnalysis } = analyses();
   await withDatabase(out, async (db) => {
-    const prisma = createPrisma(db.url);
+    const prisma = prismaModule().createPrisma(db.url);
     try {
       const versionId = await constraintVersion(prisma, o.constraints);
       let analysisId: number;

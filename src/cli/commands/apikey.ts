@@ -1,13 +1,19 @@
 // `offerplan apikey create | list | revoke`: API keys for the GraphQL API.
 import type { Command } from "commander";
 import { CLI_ACTOR } from "../../db/audit";
-import { createPrisma } from "../../db/prisma";
-import { createApiKey, listApiKeys, parseRole, revokeApiKey } from "../../services/api-keys";
+import type * as Prisma from "../../db/prisma";
+import type * as ApiKeys from "../../services/api-keys";
 import { InputError } from "../../services/errors";
 import { CliError } from "../errors";
 import { createOutput, table } from "../output";
 import { withDatabase } from "../with-database";
 import { intOption } from "./options";
+
+// Loaded when a key command runs, not at start (src/cli/main.ts).
+/* eslint-disable @typescript-eslint/no-require-imports */
+const prismaModule = (): typeof Prisma => require("../../db/prisma");
+const apiKeys = (): typeof ApiKeys => require("../../services/api-keys");
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 export function registerApiKeyCommands(program: Command): void {
   const apikey = program.command("apikey").description("API keys for the GraphQL API");
@@ -21,15 +27,15 @@ export function registerApiKeyCommands(program: Command): void {
       const out = createOutput(o);
       let role;
       try {
-        role = parseRole(o.role, "--role");
+        role = apiKeys().parseRole(o.role, "--role");
       } catch (e) {
         if (e instanceof InputError) throw new CliError(e.message, 2);
         throw e;
       }
       await withDatabase(out, async (db) => {
-        const prisma = createPrisma(db.url);
+        const prisma = prismaModule().createPrisma(db.url);
         try {
-          const { apiKey, secret } = await createApiKey(prisma, o.name, role, CLI_ACTOR);
+          const { apiKey, secret } = await apiKeys().createApiKey(prisma, o.name, role, CLI_ACTOR);
           if (o.json) out.json({ id: apiKey.id, name: apiKey.name, role: apiKey.role, secret });
           else {
             out.info(
@@ -49,9 +55,9 @@ export function registerApiKeyCommands(program: Command): void {
     .action(async (o: { json?: boolean }) => {
       const out = createOutput(o);
       await withDatabase(out, async (db) => {
-        const prisma = createPrisma(db.url);
+        const prisma = prismaModule().createPrisma(db.url);
         try {
-          const keys = await listApiKeys(prisma);
+          const keys = await apiKeys().listApiKeys(prisma);
           if (o.json) out.json(keys.map(({ keyHash: _h, ...k }) => k));
           else
             out.info(
@@ -80,9 +86,9 @@ export function registerApiKeyCommands(program: Command): void {
     .action(async (id: number) => {
       const out = createOutput();
       await withDatabase(out, async (db) => {
-        const prisma = createPrisma(db.url);
+        const prisma = prismaModule().createPrisma(db.url);
         try {
-          const k = await revokeApiKey(prisma, id, CLI_ACTOR);
+          const k = await apiKeys().revokeApiKey(prisma, id, CLI_ACTOR);
           out.info(`revoked API key ${k.id} "${k.name}"`);
         } finally {
           await prisma.$disconnect();

@@ -1,10 +1,14 @@
 // `offerplan bi grant`: the read-only role for BI tools (docs/bi.md).
 import type { Command } from "commander";
-import { grantBiRole, BI_VIEWS } from "../../services/bi";
+import type * as Bi from "../../services/bi";
 import { ConflictError, InputError } from "../../services/errors";
 import { CliError } from "../errors";
 import { createOutput } from "../output";
 import { withDatabase } from "../with-database";
+
+// Loaded when the command runs, not at start (src/cli/main.ts).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const biService = (): typeof Bi => require("../../services/bi");
 
 export function registerBiCommands(program: Command): void {
   const bi = program.command("bi").description("access for BI tools");
@@ -18,13 +22,15 @@ export function registerBiCommands(program: Command): void {
       const out = createOutput();
       await withDatabase(out, async (db) => {
         try {
-          await grantBiRole(db.pool, o.role, o.password);
+          await biService().grantBiRole(db.pool, o.role, o.password);
         } catch (e) {
           if (e instanceof InputError) throw new CliError(`--${e.message}`, 2);
           if (e instanceof ConflictError) throw new CliError(e.message);
           throw e;
         }
-        out.info(`role ${o.role} may read: ${BI_VIEWS.join(", ")}, bi_plan_comparison(a, b)`);
+        out.info(
+          `role ${o.role} may read: ${biService().BI_VIEWS.join(", ")}, bi_plan_comparison(a, b)`,
+        );
       });
     });
 }

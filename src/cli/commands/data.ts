@@ -1,15 +1,26 @@
 // Data commands: generate, import, summary, migrate.
 import type { Command } from "commander";
 import path from "node:path";
-import { migrate } from "../../db/migrate";
-import { openDatabase } from "../../db/connection";
-import { importDataset, ImportError } from "../../ingest";
-import { writeDataset } from "../../generate";
-import { datasetSummary, type DatasetSummary } from "../../services/dataset-summary";
+import type * as Connection from "../../db/connection";
+import type * as Migrate from "../../db/migrate";
+import type * as Generate from "../../generate";
+import type * as Ingest from "../../ingest";
+import { ImportError } from "../../ingest/errors";
+import type * as DatasetSummaryService from "../../services/dataset-summary";
+import type { DatasetSummary } from "../../services/dataset-summary";
 import { CliError } from "../errors";
 import { count, createOutput, table, type Output } from "../output";
 import { withDatabase } from "../with-database";
 import { intOption } from "./options";
+
+// Loaded by the command that needs them, not at start (src/cli/main.ts).
+/* eslint-disable @typescript-eslint/no-require-imports */
+const connection = (): typeof Connection => require("../../db/connection");
+const migrations = (): typeof Migrate => require("../../db/migrate");
+const generator = (): typeof Generate => require("../../generate");
+const ingest = (): typeof Ingest => require("../../ingest");
+const summaries = (): typeof DatasetSummaryService => require("../../services/dataset-summary");
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 export function registerDataCommands(program: Command): void {
   program
@@ -58,7 +69,7 @@ export function registerDataCommands(program: Command): void {
     .action(async (o: { json?: boolean }) => {
       const out = createOutput(o);
       await withDatabase(out, async (db) => {
-        const s = await datasetSummary(db.pool);
+        const s = await summaries().datasetSummary(db.pool);
         if (o.json) out.json(s);
         else printSummary(out, s);
       });
@@ -69,10 +80,13 @@ export function registerDataCommands(program: Command): void {
     .description("apply pending database migrations")
     .action(async () => {
       const out = createOutput();
-      const db = await openDatabase({ migrate: false, log: (m) => out.progress(m) });
+      const db = await connection().openDatabase({ migrate: false, log: (m) => out.progress(m) });
       try {
-        const applied = await migrate(db.url);
         out.done();
+        // Lines that stay, on a terminal and in a CI log alike: a first migrate takes ~15 s.
+        const applied = await migrations().migrate(db.url, {
+          onProgress: (line) => process.stderr.write(`${line}\n`),
+        });
         out.info(applied.length ? `applied: ${applied.join(", ")}` : "database is up to date");
       } finally {
         await db.close();
@@ -89,7 +103,7 @@ export async function generate(
 ) {
   const outDir = path.resolve(dir);
   out.progress(`generating ${count(customers)} customers…`);
-  const summary = await writeDataset({ customers, seed, profile, outDir });
+  const summary = await generator().writeDataset({ customers, seed, profile, outDir });
   out.done();
   out.info(
     `generated ${count(summary.customers)} customers, ${count(summary.scoreRows)} score rows in ${outDir} (${summary.seconds.toFixed(1)} s)`,
@@ -100,7 +114,7 @@ export async function generate(
 export async function runImport(out: Output, pool: import("pg").Pool, dir: string) {
   const started = Date.now();
   try {
-    const summary = await importDataset(pool, path.resolve(dir), {
+    const summary = await ingest().importDataset(pool, path.resolve(dir), {
       onProgress: (p) =>
         out.progress(
           `${p.file}: ${count(p.rows)} rows (${count(Math.round(p.rowsPerSecond))} rows/s)`,

@@ -2,13 +2,17 @@
 // (registered under `plan` by src/cli/commands/plan.ts).
 import { InvalidArgumentError, type Command } from "commander";
 import path from "node:path";
-import { ImportError } from "../../ingest";
+import { ImportError } from "../../ingest/errors";
 import { ConflictError, NotFoundError } from "../../services/errors";
-import { commitPlan, contactHistorySummary, importHistory } from "../../services/history";
+import type * as History from "../../services/history";
 import { CliError } from "../errors";
 import { count, createOutput } from "../output";
 import { withDatabase } from "../with-database";
 import { intOption } from "./options";
+
+// Loaded when a history command runs, not at start (src/cli/main.ts).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const history = (): typeof History => require("../../services/history");
 
 function userFacing(e: unknown): never {
   if (e instanceof NotFoundError || e instanceof ConflictError) throw new CliError(e.message);
@@ -36,8 +40,8 @@ export function campaignDateOption(value: string): Date {
 }
 
 export function registerHistoryCommands(program: Command): void {
-  const history = program.command("history").description("the contact history");
-  history
+  const historyCommand = program.command("history").description("the contact history");
+  historyCommand
     .command("import")
     .description(
       "import past contacts (customer_id, offer_id, channel_id, contacted_at); a contact already in the history is skipped",
@@ -47,9 +51,9 @@ export function registerHistoryCommands(program: Command): void {
     .action(async (o: { file: string; json?: boolean }) => {
       const out = createOutput(o);
       await withDatabase(out, async (db) => {
-        const s = await importHistory(db.pool, path.resolve(o.file), { importedBy: "cli" }).catch(
-          userFacing,
-        );
+        const s = await history()
+          .importHistory(db.pool, path.resolve(o.file), { importedBy: "cli" })
+          .catch(userFacing);
         if (o.json) out.json(s);
         else
           out.info(
@@ -57,14 +61,14 @@ export function registerHistoryCommands(program: Command): void {
           );
       });
     });
-  history
+  historyCommand
     .command("summary")
     .description("contacts, customers contacted, first and last contact")
     .option("--json", "print JSON")
     .action(async (o: { json?: boolean }) => {
       const out = createOutput(o);
       await withDatabase(out, async (db) => {
-        const s = await contactHistorySummary(db.pool);
+        const s = await history().contactHistorySummary(db.pool);
         if (o.json) out.json(s);
         else
           out.info(
@@ -91,9 +95,9 @@ export function registerPlanCommitCommand(plan: Command): void {
     .action(async (o: { plan: number; campaignDate: Date; json?: boolean }) => {
       const out = createOutput(o);
       await withDatabase(out, async (db) => {
-        const r = await commitPlan(db.pool, o.plan, o.campaignDate, { committedBy: "cli" }).catch(
-          userFacing,
-        );
+        const r = await history()
+          .commitPlan(db.pool, o.plan, o.campaignDate, { committedBy: "cli" })
+          .catch(userFacing);
         if (o.json) out.json(r);
         else
           out.info(

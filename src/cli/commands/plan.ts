@@ -4,17 +4,14 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 
 import type { Database } from "../../db/connection";
-import { createPrisma, type PrismaClient } from "../../db/prisma";
+import type * as Prisma from "../../db/prisma";
+import type { PrismaClient } from "../../db/prisma";
 import { ConstraintResolutionError } from "../../domain/resolve-constraints";
 import type { Disaggregation, Method } from "../../optimize/types";
-import {
-  ConstraintSetInputError,
-  getVersion,
-  saveConstraintSetByName,
-} from "../../services/constraint-sets";
-import { exportPlan } from "../../services/plan-export";
+import type * as ConstraintSets from "../../services/constraint-sets";
+import type * as PlanExport from "../../services/plan-export";
 import { planReport, type PlanReport } from "../../services/plan-report";
-import { createPlan, executePlan } from "../../services/plans";
+import type * as Plans from "../../services/plans";
 import { InputError, NotFoundError } from "../../services/errors";
 import { CliError } from "../errors";
 import { count, createOutput, money, pct, table, type Output } from "../output";
@@ -22,6 +19,15 @@ import { withDatabase } from "../with-database";
 import { registerPlanCommitCommand } from "./history";
 import { intOption, RAW_CSV_HELP } from "./options";
 import { shareOption } from "./results";
+
+// The optimiser, Prisma and the services load when a plan command runs, not at start: they are
+// most of the CLI's load time (src/cli/main.ts).
+/* eslint-disable @typescript-eslint/no-require-imports */
+const prismaModule = (): typeof Prisma => require("../../db/prisma");
+const constraintSets = (): typeof ConstraintSets => require("../../services/constraint-sets");
+const planExport = (): typeof PlanExport => require("../../services/plan-export");
+const plans = (): typeof Plans => require("../../services/plans");
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 const METHODS: Record<string, Method> = {
   "cluster-lp": "CLUSTER_LP",
@@ -106,11 +112,11 @@ export function registerPlanCommands(program: Command): void {
     .action(async (o: { plan: number; out: string; rawCsv?: boolean }) => {
       const out = createOutput();
       await withDatabase(out, async (db) => {
-        const rows = await exportPlan(db.pool, o.plan, path.resolve(o.out), {
-          rawCsv: o.rawCsv,
-        }).catch((e: Error) => {
-          throw new CliError(e.message);
-        });
+        const rows = await planExport()
+          .exportPlan(db.pool, o.plan, path.resolve(o.out), { rawCsv: o.rawCsv })
+          .catch((e: Error) => {
+            throw new CliError(e.message);
+          });
         out.info(`wrote ${count(rows)} assignments to ${o.out}`);
       });
     });
@@ -136,7 +142,8 @@ export function methodOptions(o: { method: string; disaggregation: string }): {
 
 export async function runPlan(out: Output, db: Database, o: PlanRunOptions): Promise<PlanReport> {
   const { method, disaggregation } = methodOptions(o);
-  const prisma = createPrisma(db.url);
+  const { createPlan, executePlan } = plans();
+  const prisma = prismaModule().createPrisma(db.url);
   try {
     const versionId = await constraintVersion(prisma, o.constraints);
     const created = await createPlan(prisma, versionId, {
@@ -187,6 +194,7 @@ function jsonObjectOption(value: string): Record<string, unknown> {
 }
 
 export async function constraintVersion(prisma: PrismaClient, ref: string): Promise<number> {
+  const { ConstraintSetInputError, getVersion, saveConstraintSetByName } = constraintSets();
   if (/^\d+$/.test(ref))
     return (
       await getVersion(prisma, Number(ref)).catch((e: Error) => {

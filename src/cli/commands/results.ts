@@ -2,20 +2,19 @@
 // campaign's responses in, what it measured out, and score calibrations learnt from it.
 import { InvalidArgumentError, type Command } from "commander";
 import path from "node:path";
-import { ImportError } from "../../ingest";
+import { ImportError } from "../../ingest/errors";
 import type { ResultRow } from "../../results";
 import { ConflictError, InputError, NotFoundError } from "../../services/errors";
-import {
-  importPlanResponses,
-  planResults,
-  recalibrateFromPlan,
-  type PlanResults,
-  type Recalibration,
-} from "../../services/results";
+import type * as Results from "../../services/results";
+import type { PlanResults, Recalibration } from "../../services/results";
 import { CliError } from "../errors";
 import { count, createOutput, money, table, type Output } from "../output";
 import { withDatabase } from "../with-database";
 import { intOption } from "./options";
+
+// Loaded when a results command runs, not at start (src/cli/main.ts).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const results = (): typeof Results => require("../../services/results");
 
 /** a share in [0, 1) */
 export function shareOption(value: string): number {
@@ -62,9 +61,11 @@ export function registerResultsCommands(program: Command): void {
     .action(async (o: { plan: number; file: string; json?: boolean }) => {
       const out = createOutput(o);
       await withDatabase(out, async (db) => {
-        const s = await importPlanResponses(db.pool, o.plan, path.resolve(o.file), {
-          importedBy: "cli",
-        }).catch(userFacing);
+        const s = await results()
+          .importPlanResponses(db.pool, o.plan, path.resolve(o.file), {
+            importedBy: "cli",
+          })
+          .catch(userFacing);
         if (o.json) out.json(s);
         else
           out.info(
@@ -84,7 +85,7 @@ export function registerResultsCommands(program: Command): void {
     .action(async (o: { plan: number; cells?: boolean; json?: boolean }) => {
       const out = createOutput(o);
       await withDatabase(out, async (db) => {
-        const r = await planResults(db.pool, o.plan).catch(userFacing);
+        const r = await results().planResults(db.pool, o.plan).catch(userFacing);
         if (!r)
           throw new CliError(
             `plan ${o.plan} has no responses yet: npx offerplan responses import --plan ${o.plan} --file FILE`,
@@ -110,10 +111,12 @@ export function registerResultsCommands(program: Command): void {
     .action(async (o: { fromPlan: number; priorStrength?: number; json?: boolean }) => {
       const out = createOutput(o);
       await withDatabase(out, async (db) => {
-        const r = await recalibrateFromPlan(db.pool, o.fromPlan, {
-          priorStrength: o.priorStrength,
-          createdBy: "cli",
-        }).catch(userFacing);
+        const r = await results()
+          .recalibrateFromPlan(db.pool, o.fromPlan, {
+            priorStrength: o.priorStrength,
+            createdBy: "cli",
+          })
+          .catch(userFacing);
         if (o.json) out.json(r);
         else printRecalibration(out, r);
       });

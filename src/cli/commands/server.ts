@@ -1,14 +1,19 @@
 // `offerplan serve` (the GraphQL API and its plan workers) and `offerplan worker`.
 import { InvalidArgumentError, type Command } from "commander";
-import { runWorkerProcess } from "../../jobs/run-worker";
-import { DEFAULT_LIMITS } from "../../server/app";
-import { createLogger } from "../../server/logger";
-import { serve } from "../../server/serve";
+import type * as App from "../../server/app";
+import type * as RunWorker from "../../jobs/run-worker";
+import type * as Logger from "../../server/logger";
+import type * as Serve from "../../server/serve";
 import { intOption } from "./options";
 
-function secondsOption(value: string): number {
-  return intOption(value) * 1000;
-}
+// The API (Apollo, Express) and the worker load only when `serve` or `worker` runs, not at the
+// start of every other command (src/cli/main.ts).
+/* eslint-disable @typescript-eslint/no-require-imports */
+const runWorker = (): typeof RunWorker => require("../../jobs/run-worker");
+const logger = (): typeof Logger => require("../../server/logger");
+const server = (): typeof Serve => require("../../server/serve");
+const app = (): typeof App => require("../../server/app");
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** A whole-number setting from the environment, checked like the option it defaults. */
 function envInt(name: string, value: string | undefined, fallback: number): number {
@@ -37,12 +42,9 @@ export function registerServerCommands(program: Command): void {
     .option("--port <n>", "port (0 = any free one; default $PORT or 4000)", intOption)
     .option("--host <host>", "address to listen on", process.env.HOST ?? "127.0.0.1")
     .option("--workers <n>", "plan worker processes", intOption, 2)
-    .option(
-      "--grace <s>",
-      "on shutdown, seconds a running plan may take to finish",
-      secondsOption,
-      30_000,
-    )
+    // Help prints a default as given, not as parsed: options keep the unit their help names
+    // (seconds here) and the action converts.
+    .option("--grace <s>", "on shutdown, seconds a running plan may take to finish", intOption, 30)
     .option("--no-introspection", "turn schema introspection off")
     .option(
       "--import-root <dir>",
@@ -88,13 +90,14 @@ export function registerServerCommands(program: Command): void {
         rateLimit?: number;
         rateBurst?: number;
       }) => {
-        const log = createLogger("offerplan-api");
+        const { DEFAULT_LIMITS } = app();
+        const log = logger().createLogger("offerplan-api");
         const port = o.port ?? (process.env.PORT ? Number(process.env.PORT) : 4000);
-        const server = await serve({
+        const running = await server().serve({
           port,
           host: o.host,
           workers: o.workers,
-          graceMs: o.grace,
+          graceMs: o.grace * 1000,
           introspection: o.introspection,
           importRoot: o.importRoot,
           limits: {
@@ -122,9 +125,9 @@ export function registerServerCommands(program: Command): void {
           },
           log,
         });
-        process.once("SIGTERM", () => void server.stop("SIGTERM"));
-        process.once("SIGINT", () => void server.stop("SIGINT"));
-        await server.stopped;
+        process.once("SIGTERM", () => void running.stop("SIGTERM"));
+        process.once("SIGINT", () => void running.stop("SIGINT"));
+        await running.stopped;
       },
     );
 
@@ -132,17 +135,12 @@ export function registerServerCommands(program: Command): void {
     .command("worker")
     .description("run a plan worker: takes queued plans and optimises them")
     .option("--concurrency <n>", "plans at once in this process", intOption, 1)
-    .option(
-      "--grace <s>",
-      "on shutdown, seconds a running plan may take to finish",
-      secondsOption,
-      30_000,
-    )
+    .option("--grace <s>", "on shutdown, seconds a running plan may take to finish", intOption, 30)
     .action(async (o: { concurrency: number; grace: number }) => {
-      await runWorkerProcess({
+      await runWorker().runWorkerProcess({
         concurrency: o.concurrency,
-        graceMs: o.grace,
-        log: createLogger("offerplan-worker"),
+        graceMs: o.grace * 1000,
+        log: logger().createLogger("offerplan-worker"),
       });
     });
 }

@@ -1,9 +1,11 @@
 // The CLI as a user runs it: `npx offerplan …` in a child process against a test database.
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import { adminQuery, databaseUrl } from "../../../src/db/admin";
+import { migrationNames } from "../../../src/db/migrate";
 import { createTestDatabase, type TestDatabase } from "../../support/db";
 
 const run = promisify(execFile);
@@ -94,4 +96,45 @@ describe("npx offerplan", () => {
     expect(res.code).toBe(0);
     expect(res.stdout).toMatch(/wrote [\d,]+ assignments/);
   });
+
+  it("migrate on an empty database reports each migration on stderr as it is applied", async () => {
+    const server = process.env.OFFERPLAN_TEST_SERVER!;
+    const name = `offerplan_t_empty_${process.pid}`;
+    await adminQuery(server, `DROP DATABASE IF EXISTS ${name}`, `CREATE DATABASE ${name}`);
+    try {
+      const { stdout, stderr } = await run(process.execPath, [bin, "migrate"], {
+        env: { ...process.env, DATABASE_URL: databaseUrl(server, name) },
+      });
+      const names = migrationNames();
+      expect(stdout).toBe(`applied: ${names.join(", ")}\n`);
+      const lines = stderr.trimEnd().split("\n");
+      expect(lines[0]).toBe(`applying ${names.length} migration(s)`);
+      expect(lines.filter((l) => l.startsWith("applied migration"))).toEqual(
+        names.map((n, i) =>
+          expect.stringMatching(
+            new RegExp(`^applied migration ${i + 1}/${names.length}: ${n} \\([\\d.]+ s\\)$`),
+          ),
+        ),
+      );
+    } finally {
+      await adminQuery(server, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    }
+  });
+
+  it.each(["summary", "history summary --json", "serve --help"])(
+    "%s ends quietly with exit 0 when the reader closes the pipe first (| head)",
+    async (command) => {
+      const child = spawn(process.execPath, [bin, ...command.split(" ")], {
+        env: { ...process.env, DATABASE_URL: db.url },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      // closed before the CLI has started, so its first write meets a closed pipe
+      child.stdout.destroy();
+      let stderr = "";
+      child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+      const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+      expect(stderr).toBe("");
+      expect(code).toBe(0);
+    },
+  );
 });
