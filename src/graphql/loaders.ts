@@ -182,7 +182,12 @@ export function createLoaders(pool: Pool, prisma: PrismaClient): Loaders {
         `SELECT id, version_number AS "versionNumber",
                 constraint_set_version_id AS "constraintSetVersionId", status, method, parameters,
                 scenario, progress, phase, kpis, timings, error, created_at AS "createdAt",
-                started_at AS "startedAt", finished_at AS "finishedAt", requested_by AS "requestedBy"
+                started_at AS "startedAt", finished_at AS "finishedAt", requested_by AS "requestedBy",
+                membership_plan_id AS "membershipPlanId",
+                -- Prisma reads these as bigint; numbers read the same through Number()
+                dataset_revision::float8 AS "datasetRevision",
+                history_revision::float8 AS "historyRevision", fingerprint, provenance,
+                failed_in_phase AS "failedInPhase", replay_of AS "replayOfId"
          FROM plan WHERE id = ANY($1::int[])`,
         [ids],
       );
@@ -214,7 +219,8 @@ export function createLoaders(pool: Pool, prisma: PrismaClient): Loaders {
     ),
     constraintReport: new DataLoader(async (ids) => {
       const res = await pool.query<ReportRow & { plan_id: number }>(
-        `SELECT plan_id, name, kind, sense, activity, bound, slack, dual, binding, report_only AS "reportOnly"
+        `SELECT plan_id, name, kind, sense, activity, bound, slack, dual, binding, report_only AS "reportOnly",
+                cluster_lp_dual AS "clusterLpDual"
          FROM plan_constraint_report WHERE plan_id = ANY($1::int[]) ORDER BY plan_id, kind, name`,
         [ids],
       );

@@ -110,30 +110,37 @@ export async function executeAnalysis(
 ): Promise<{ points: AnalysisPoint[]; loaded: LoadedInstance }> {
   const claimed = await prisma.analysis.updateMany({
     where: { id: analysisId, status: "QUEUED" },
-    data: { status: "RUNNING", startedAt: new Date(), progress: 0 },
+    data: { status: "RUNNING", startedAt: new Date(), progress: 0, phase: "load" },
   });
   if (claimed.count !== 1) throw new Error(`analysis ${analysisId} is not queued`);
   const a = await prisma.analysis.findUniqueOrThrow({ where: { id: analysisId } });
   const params = a.parameters as unknown as AnalysisParameters;
+  let phase = "load";
+  const setPhase = (next: string, progress?: number) => {
+    phase = next;
+    void pool
+      .query(
+        `UPDATE analysis SET phase = $2, progress = COALESCE($3, progress)
+         WHERE id = $1 AND status = 'RUNNING'`,
+        [analysisId, next, progress ?? null],
+      )
+      .catch(() => undefined);
+  };
   try {
     const { definition } = await getVersion(prisma, a.constraintSetVersionId);
     const loaded = opts.loaded ?? (await loadInstance(pool));
     if (opts.signal?.aborted) throw new PlanInterruptedError(`analysis ${analysisId}: stopping`);
     const { instance } = loaded;
     const constraints = await planConstraints(pool, definition, loaded, todayUtc());
+    setPhase("point 1");
     const run: AnalysisOptions = {
       method: params.method,
       clusters: params.clusters,
       disaggregation: params.disaggregation,
       seed: params.seed,
-      onPoint: (done, total) => {
-        void pool
-          .query("UPDATE analysis SET progress = $2 WHERE id = $1 AND status = 'RUNNING'", [
-            analysisId,
-            done / total,
-          ])
-          .catch(() => undefined);
-      },
+      // progress moves on per point; the phase names the point being computed
+      onPoint: (done, total) =>
+        setPhase(`point ${Math.min(done + 1, total)} of ${total}`, done / total),
     };
     let points: AnalysisPoint[];
     switch (a.kind) {
@@ -156,7 +163,7 @@ export async function executeAnalysis(
     if (e instanceof PlanInterruptedError) {
       await prisma.analysis.updateMany({
         where: { id: analysisId, status: "RUNNING" },
-        data: { status: "QUEUED", progress: 0, startedAt: null },
+        data: { status: "QUEUED", progress: 0, startedAt: null, phase: null },
       });
       throw e;
     }
@@ -166,6 +173,9 @@ export async function executeAnalysis(
         status: "FAILED",
         error: e instanceof Error ? e.message : String(e),
         finishedAt: new Date(),
+        failedInPhase: phase,
+        phase: null,
+        progress: 0,
       },
     });
     throw e;
@@ -189,7 +199,7 @@ async function writePoints(pool: Pool, id: number, points: AnalysisPoint[]): Pro
       [id, JSON.stringify(points, (_k, v: unknown) => (v === Infinity ? null : v))],
     );
     const done = await client.query(
-      `UPDATE analysis SET status = 'SUCCEEDED', progress = 1, finished_at = now()
+      `UPDATE analysis SET status = 'SUCCEEDED', progress = 1, phase = NULL, finished_at = now()
        WHERE id = $1 AND status = 'RUNNING'`,
       [id],
     );

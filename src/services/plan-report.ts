@@ -2,6 +2,9 @@
 // offer — read from the per-plan tables written in the plan's transaction, never from assignments.
 import type { Pool } from "pg";
 import type { ReportRow } from "../db/plan-writer";
+import { currentRevisions } from "../db/revisions";
+import { storedProvenance, type StoredProvenance } from "../domain/stored-provenance";
+import { replayBlocker } from "../domain/replay";
 
 export interface PlanReport {
   id: number;
@@ -15,6 +18,17 @@ export interface PlanReport {
   kpis: Record<string, unknown> | null;
   timings: Record<string, number> | null;
   error: string | null;
+  /** what the plan was computed from (null fields before it succeeded) */
+  provenance: {
+    datasetRevision: number | null;
+    historyRevision: number | null;
+    /** why the plan's inputs are gone (it cannot be replayed), or null */
+    stale: string | null;
+    fingerprint: string | null;
+    stored: StoredProvenance | null;
+    failedInPhase: string | null;
+    replayOf: number | null;
+  };
   constraintReport: ReportRow[];
   offerChannel: {
     offer: string;
@@ -62,7 +76,8 @@ export interface ResultRow {
 export async function planReport(pool: Pool, planId: number): Promise<PlanReport | null> {
   const plan = await pool.query(
     `SELECT p.id, p.version_number, p.status, p.method, p.parameters, p.kpis, p.timings, p.error,
-            s.id AS set_id, s.name AS set_name, v.version AS set_version
+            p.dataset_revision::text, p.history_revision::text, p.fingerprint, p.provenance,
+            p.failed_in_phase, p.replay_of, s.id AS set_id, s.name AS set_name, v.version AS set_version
      FROM plan p JOIN constraint_set_version v ON v.id = p.constraint_set_version_id
      JOIN constraint_set s ON s.id = v.constraint_set_id WHERE p.id = $1`,
     [planId],
@@ -71,7 +86,8 @@ export async function planReport(pool: Pool, planId: number): Promise<PlanReport
   if (!p) return null;
   const [report, oc, channels, segments, results] = await Promise.all([
     pool.query(
-      `SELECT name, kind, sense, activity, bound, slack, dual, binding FROM plan_constraint_report
+      `SELECT name, kind, sense, activity, bound, slack, dual, binding, cluster_lp_dual AS "clusterLpDual"
+       FROM plan_constraint_report
        WHERE plan_id = $1 ORDER BY kind, name`,
       [planId],
     ),
@@ -118,10 +134,39 @@ export async function planReport(pool: Pool, planId: number): Promise<PlanReport
     kpis: p.kpis,
     timings: p.timings,
     error: p.error,
+    provenance: await provenanceOf(pool, p),
     constraintReport: report.rows,
     offerChannel: oc.rows,
     channels: channels.rows,
     segments: segments.rows,
     results: results.rows,
+  };
+}
+
+async function provenanceOf(
+  pool: Pool,
+  p: {
+    dataset_revision: string | null;
+    history_revision: string | null;
+    fingerprint: string | null;
+    provenance: unknown;
+    failed_in_phase: string | null;
+    replay_of: number | null;
+  },
+): Promise<PlanReport["provenance"]> {
+  const datasetRevision = p.dataset_revision === null ? null : Number(p.dataset_revision);
+  const historyRevision = p.history_revision === null ? null : Number(p.history_revision);
+  const stale =
+    datasetRevision === null
+      ? null
+      : replayBlocker({ datasetRevision, historyRevision }, await currentRevisions(pool));
+  return {
+    datasetRevision,
+    historyRevision,
+    stale,
+    fingerprint: p.fingerprint,
+    stored: storedProvenance(p.provenance),
+    failedInPhase: p.failed_in_phase,
+    replayOf: p.replay_of,
   };
 }

@@ -12,7 +12,9 @@ import {
 import { resolveConstraints } from "../domain/resolve-constraints";
 import { hasPolicies, resolvePolicies } from "../domain/resolve-policies";
 import { addDays, isCampaignDate, loadPolicies, todayUtc } from "../db/policy-facts";
-import { currentRevisions } from "../db/revisions";
+import { currentRevisions, type Revisions } from "../db/revisions";
+import { replayBlocker } from "../domain/replay";
+export { replayBlocker } from "../domain/replay";
 import { loadWarmStart } from "../db/warm-start";
 import { softwareVersion } from "../domain/software-version";
 import { expandCalendar, type Calendar, type Wave } from "../optimize/calendar";
@@ -66,6 +68,8 @@ export interface CreatePlanOptions {
   requestedBy?: string;
   /** also put a job on the queue, in the same transaction (the API's path) */
   enqueue?: boolean;
+  /** the plan this run replays (plan.replay_of) */
+  replayOf?: number;
 }
 
 /** A QUEUED plan numbered 1, 2, 3 … within its constraint set. */
@@ -101,11 +105,41 @@ export async function createPlan(
         parameters: JSON.parse(JSON.stringify(params)),
         scenario: params.overrides !== undefined,
         requestedBy: opts.requestedBy,
+        replayOfId: opts.replayOf,
       },
     });
     if (opts.enqueue) await enqueuePlanJob(tx, plan.id);
     return { id: plan.id, versionNumber: plan.versionNumber, row: plan };
   });
+}
+
+/**
+ * A new plan with a SUCCEEDED plan's recorded inputs (version, parameters, campaign date, warm
+ * start). Refused when the data it read has changed since: a replay could not reproduce it, and
+ * saying so is the point.
+ */
+export async function replayPlan(
+  prisma: PrismaClient,
+  pool: Pool,
+  planId: number,
+  opts: Omit<CreatePlanOptions, "replayOf"> = {},
+): Promise<CreatedPlan> {
+  const plan = await prisma.plan.findUnique({ where: { id: planId } });
+  if (!plan) throw new NotFoundError(`plan ${planId} does not exist`);
+  if (plan.status !== "SUCCEEDED")
+    throw new ConflictError(
+      `plan ${planId} is ${plan.status}; only a SUCCEEDED plan can be replayed`,
+    );
+  const now = await currentRevisions(pool);
+  const problem = replayBlocker(plan, now);
+  if (problem) throw new ConflictError(`plan ${planId} cannot be replayed: ${problem}`);
+  const params = plan.parameters as unknown as RunPlanParameters;
+  return createPlan(prisma, plan.constraintSetVersionId, params, { ...opts, replayOf: planId });
+}
+
+/** The current dataset and contact-history revisions (what a plan is stale against). */
+export function dataRevisions(pool: Pool): Promise<Revisions> {
+  return currentRevisions(pool);
 }
 
 /** The run stopped because its worker is shutting down; the plan is QUEUED again. */
@@ -399,13 +433,14 @@ function toRows(
  * run never leaves rows behind, however far it got.
  */
 export async function cancelPlan(prisma: PrismaClient, planId: number): Promise<Plan> {
-  const updated = await prisma.plan.updateManyAndReturn({
-    where: { id: planId, status: { in: ["QUEUED", "RUNNING"] } },
-    data: { status: "CANCELLED", finishedAt: new Date(), phase: "cancelled" },
-  });
-  if (updated[0]) {
+  // the phase it was in is kept as failed_in_phase; a cancelled plan shows no live progress
+  const updated = await prisma.$executeRaw`
+    UPDATE plan SET status = 'CANCELLED', finished_at = now(), failed_in_phase = phase,
+                    phase = NULL, progress = 0
+    WHERE id = ${planId} AND status IN ('QUEUED', 'RUNNING')`;
+  if (updated === 1) {
     await removePlanJob(prisma, planId);
-    return updated[0];
+    return prisma.plan.findUniqueOrThrow({ where: { id: planId } });
   }
   const plan = await prisma.plan.findUnique({ where: { id: planId } });
   if (!plan) throw new NotFoundError(`plan ${planId} does not exist`);

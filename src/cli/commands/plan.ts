@@ -12,7 +12,7 @@ import type * as ConstraintSets from "../../services/constraint-sets";
 import type * as PlanExport from "../../services/plan-export";
 import { planReport, type PlanReport } from "../../services/plan-report";
 import type * as Plans from "../../services/plans";
-import { InputError, NotFoundError } from "../../services/errors";
+import { ConflictError, InputError, NotFoundError } from "../../services/errors";
 import { CliError } from "../errors";
 import { count, createOutput, money, pct, table, type Output } from "../output";
 import { withDatabase } from "../with-database";
@@ -50,6 +50,7 @@ export interface PlanRunOptions {
   controlShare?: number;
   calibration?: number;
   campaignDate?: string;
+  warmStartFrom?: number;
   json?: boolean;
 }
 
@@ -79,6 +80,11 @@ export function registerPlanCommands(program: Command): void {
     .option(
       "--campaign-date <yyyy-mm-dd>",
       "the day the contacts go out; contact policies count the history before it (default today, UTC)",
+    )
+    .option(
+      "--warm-start-from <planId>",
+      "start from this SUCCEEDED plan's clusters and prices (fewer passes; recorded with the plan)",
+      intOption,
     )
     .option("--json", "print JSON")
     .action(async (o: PlanRunOptions) => {
@@ -120,7 +126,70 @@ export function registerPlanCommands(program: Command): void {
         out.info(`wrote ${count(rows)} assignments to ${o.out}`);
       });
     });
+  plan
+    .command("replay")
+    .description(
+      "re-run a SUCCEEDED plan from its recorded inputs into a new plan and compare fingerprints (exit 1 when they differ)",
+    )
+    .requiredOption("--plan <id>", "plan id", intOption)
+    .option("--json", "print JSON")
+    .action(async (o: { plan: number; json?: boolean }) => {
+      const out = createOutput(o);
+      await withDatabase(out, async (db) => {
+        const r = await replay(out, db, o.plan);
+        if (o.json) out.json(r);
+        else {
+          out.info(
+            `plan ${r.replay} replays plan ${r.plan}: fingerprint ${r.matches ? "matches" : "DIFFERS"} (${r.fingerprint})`,
+          );
+        }
+        if (!r.matches) process.exitCode = 1;
+      });
+    });
   registerPlanCommitCommand(plan);
+}
+
+interface ReplayOutcome {
+  plan: number;
+  replay: number;
+  matches: boolean;
+  fingerprint: string;
+  original: string | null;
+}
+
+async function replay(out: Output, db: Database, planId: number): Promise<ReplayOutcome> {
+  const { replayPlan, executePlan } = plans();
+  const prisma = prismaModule().createPrisma(db.url);
+  try {
+    const created = await replayPlan(prisma, db.pool, planId, { requestedBy: "cli" }).catch(
+      (e: unknown) => {
+        if (e instanceof InputError || e instanceof NotFoundError || e instanceof ConflictError)
+          throw new CliError(e.message, 2);
+        throw e;
+      },
+    );
+    out.progress(`plan ${created.id}: replaying plan ${planId}`);
+    const done = await executePlan(db.pool, prisma, created.id, {
+      onProgress: (phase, f) =>
+        out.progress(`plan ${created.id}: ${phase} ${Math.round(f * 100)}%`),
+    }).catch((e: unknown) => {
+      out.done();
+      throw new CliError(
+        `plan ${created.id} failed: ${e instanceof Error ? e.message : String(e)}`,
+      );
+    });
+    out.done();
+    const original = (await prisma.plan.findUniqueOrThrow({ where: { id: planId } })).fingerprint;
+    return {
+      plan: planId,
+      replay: created.id,
+      matches: original === done.fingerprint,
+      fingerprint: done.fingerprint,
+      original,
+    };
+  } finally {
+    await prisma.$disconnect();
+  }
 }
 
 /** Saves the constraints (file) or finds the version (id), then creates and executes a plan. */
@@ -155,9 +224,15 @@ export async function runPlan(out: Output, db: Database, o: PlanRunOptions): Pro
       controlShare: o.controlShare,
       calibrationId: o.calibration,
       campaignDate: o.campaignDate,
+      warmStartFrom: o.warmStartFrom,
     }).catch((e: unknown) => {
-      if (e instanceof InputError) throw new CliError(e.message.replace(/^input\./, "--"), 2);
-      if (e instanceof NotFoundError) throw new CliError(e.message, 2);
+      if (e instanceof InputError)
+        throw new CliError(
+          e.message.replace(/^input\.warmStartFrom/, "--warm-start-from").replace(/^input\./, "--"),
+          2,
+        );
+      if (e instanceof NotFoundError || e instanceof ConflictError)
+        throw new CliError(e.message, 2);
       throw e;
     });
     out.progress(`plan ${created.id}: loading`);
@@ -222,11 +297,38 @@ export async function constraintVersion(prisma: PrismaClient, ref: string): Prom
 
 const num = (v: unknown) => (typeof v === "number" ? v : 0);
 
+function printProvenance(out: Output, r: PlanReport): void {
+  const p = r.provenance;
+  const params = r.parameters as { seed?: number; campaignDate?: string; overrides?: unknown };
+  const e = p.stored?.effective;
+  const parts = [
+    `dataset revision ${p.datasetRevision ?? "-"}`,
+    p.historyRevision !== null ? `history revision ${p.historyRevision}` : null,
+    params.campaignDate ? `campaign date ${params.campaignDate}` : null,
+    `seed ${params.seed ?? 1}`,
+    e?.clusters != null ? `${e.clusters} clusters` : null,
+    e?.dualPasses != null ? `${e.dualPasses} dual passes` : null,
+    e?.solver ? `solver ${e.solver}` : null,
+    e ? `${e.threads} thread${e.threads === 1 ? "" : "s"}` : null,
+    e?.warmStartFrom != null ? `warm start from plan ${e.warmStartFrom}` : "cold start",
+    p.stored ? `offerplan ${p.stored.softwareVersion}` : null,
+    p.replayOf !== null ? `replay of plan ${p.replayOf}` : null,
+  ].filter((x) => x !== null);
+  out.info(`inputs: ${parts.join(", ")}`);
+  if (params.overrides) out.info(`what-if overrides: ${JSON.stringify(params.overrides)}`);
+  if (p.fingerprint) out.info(`fingerprint: ${p.fingerprint}`);
+  if (p.stale) out.info(`stale: ${p.stale}`);
+}
+
 export function printPlan(out: Output, r: PlanReport): void {
   out.info(
     `plan ${r.id} (version ${r.versionNumber} of "${r.constraintSetName}" v${r.constraintSetVersion}): ${r.status}, method ${r.method}`,
   );
-  if (r.error) out.info(`error: ${r.error}`);
+  if (r.error)
+    out.info(
+      `error: ${r.error}${r.provenance.failedInPhase ? ` (in phase ${r.provenance.failedInPhase})` : ""}`,
+    );
+  printProvenance(out, r);
   const k = r.kpis;
   if (!k) return;
   const baseline = (k.baseline ?? null) as Record<string, unknown> | null;
@@ -262,7 +364,9 @@ export function printPlan(out: Output, r: PlanReport): void {
       ]),
     ),
   );
-  out.info("\nconstraint report (dual = value of one more unit of the bound)");
+  out.info(
+    "\nconstraint report (dual = the price supporting the plan: value of one more unit of the bound; 0 where it does not bind)",
+  );
   out.info(
     table(
       ["constraint", "activity", "bound", "slack", "dual", "binding"],

@@ -26,15 +26,19 @@ export type Analysis = {
   constraintSetVersion: ConstraintSetVersion;
   createdAt: Scalars['DateTime']['output'];
   error?: Maybe<Scalars['String']['output']>;
+  /** the phase a FAILED or CANCELLED analysis stopped in */
+  failedInPhase?: Maybe<Scalars['String']['output']>;
   finishedAt?: Maybe<Scalars['DateTime']['output']>;
   id: Scalars['ID']['output'];
   kind: AnalysisKind;
   method: PlanMethod;
   /** budgets or channelId and capacities, clusters, disaggregation, seed */
   parameters: Scalars['JSONObject']['output'];
+  /** while RUNNING: the point being computed, e.g. "point 3 of 10" */
+  phase?: Maybe<Scalars['String']['output']>;
   /** empty until SUCCEEDED */
   points: Array<AnalysisPoint>;
-  /** 0–1 */
+  /** 0–1, moved on as each point is done */
   progress: Scalars['Float']['output'];
   startedAt?: Maybe<Scalars['DateTime']['output']>;
   status: PlanStatus;
@@ -255,7 +259,9 @@ export type ConstraintReportRow = {
   activity: Scalars['Float']['output'];
   binding: Scalars['Boolean']['output'];
   bound: Scalars['Float']['output'];
-  /** marginal value of one more unit of the bound (for a per-customer contact policy: of one exception to it) */
+  /** CLUSTER_LP only: the cluster LP's own dual, priced on cluster means */
+  clusterLpDual?: Maybe<Scalars['Float']['output']>;
+  /** the price that supports the plan: change of the objective per unit more of the bound (for a per-customer contact policy: of one exception to it); 0 when the row does not bind; null for GREEDY plans (docs/optimize.md) */
   dual?: Maybe<Scalars['Float']['output']>;
   /** budget, hurdle, capacity, offer_min, offer_max, segment_max, segment_min_share, offers_per_customer, fatigue, cool_off, mutual_exclusion, sequencing, household, custom_capacity */
   kind: Scalars['String']['output'];
@@ -574,6 +580,8 @@ export type Mutation = {
   importResponses: ResponseImportResult;
   /** ADMIN: a new score calibration from a plan's measured responses (priorStrength default 20) */
   recalibrateScores: ScoreCalibration;
+  /** ANALYST: re-runs a SUCCEEDED plan from its recorded inputs into a new plan (QUEUED); its replayMatches says whether the fingerprint matched. CONFLICT when the plan did not succeed or its dataset or history revision has moved on */
+  replayPlan: Plan;
   /** ADMIN: a new version when the definition changed */
   reviseConstraintSet: ConstraintSetPayload;
   /** ADMIN */
@@ -630,6 +638,11 @@ export type MutationImportResponsesArgs = {
 export type MutationRecalibrateScoresArgs = {
   planId: Scalars['ID']['input'];
   priorStrength?: InputMaybe<Scalars['Float']['input']>;
+};
+
+
+export type MutationReplayPlanArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -750,6 +763,8 @@ export type Plan = {
   constraintSetVersion: ConstraintSetVersion;
   createdAt: Scalars['DateTime']['output'];
   error?: Maybe<Scalars['String']['output']>;
+  /** the phase a FAILED or CANCELLED run stopped in */
+  failedInPhase?: Maybe<Scalars['String']['output']>;
   finishedAt?: Maybe<Scalars['DateTime']['output']>;
   id: Scalars['ID']['output'];
   /** null until the plan succeeded */
@@ -763,6 +778,12 @@ export type Plan = {
   /** 0–1 */
   progress: Scalars['Float']['output'];
   proportions: ProportionConnection;
+  /** what the plan was computed from; null fields until it succeeded */
+  provenance: PlanProvenance;
+  /** for a replay that succeeded: whether its fingerprint equals the replayed plan's */
+  replayMatches?: Maybe<Scalars['Boolean']['output']>;
+  /** the plan this one replays (replayPlan), else null */
+  replayOf?: Maybe<Plan>;
   /** what the campaign measured; null until a response file is imported (importResponses) */
   results?: Maybe<PlanResults>;
   /** a what-if run: the version's constraints with overrides, no new version */
@@ -872,12 +893,40 @@ export type PlanParameters = {
   __typename?: 'PlanParameters';
   /** the score calibration the run applied */
   calibrationId?: Maybe<Scalars['ID']['output']>;
+  /** yyyy-mm-dd the contacts go out; the contact policies read the history before it */
+  campaignDate?: Maybe<Scalars['String']['output']>;
   clusters?: Maybe<Scalars['Int']['output']>;
   /** share of each segment × offer's chosen options held out as control (null = none) */
   controlShare?: Maybe<Scalars['Float']['output']>;
   disaggregation?: Maybe<Disaggregation>;
   method: PlanMethod;
   seed?: Maybe<Scalars['Int']['output']>;
+  /** the plan whose clusters and prices this run started from; null = a cold start */
+  warmStartFrom?: Maybe<Scalars['ID']['output']>;
+};
+
+/** What a plan was computed from: enough to audit it and to replay it (replayPlan). */
+export type PlanProvenance = {
+  __typename?: 'PlanProvenance';
+  /** clusters the cluster LP actually used (after splits by segment); null for other methods */
+  clusters?: Maybe<Scalars['Int']['output']>;
+  /** the dataset revision it read; every import that changes data moves the revision on */
+  datasetRevision?: Maybe<Scalars['Int']['output']>;
+  /** full-data passes of the price search; null for GREEDY */
+  dualPasses?: Maybe<Scalars['Int']['output']>;
+  /** SHA-256 of the sorted assignment rows (customer, offer, channel, wave, group): equal fingerprints, equal plans */
+  fingerprint?: Maybe<Scalars['String']['output']>;
+  /** the contact-history revision its contact policies read; null when it has none */
+  historyRevision?: Maybe<Scalars['Int']['output']>;
+  /** the offerplan version that computed it */
+  softwareVersion?: Maybe<Scalars['String']['output']>;
+  /** the LP solver; null when none was used */
+  solver?: Maybe<Scalars['String']['output']>;
+  /** the dataset or the history has moved on since the plan ran: it can no longer be replayed */
+  stale: Scalars['Boolean']['output'];
+  threads?: Maybe<Scalars['Int']['output']>;
+  /** the plan whose clusters and prices the run started from; null = a cold start */
+  warmStartFrom?: Maybe<Plan>;
 };
 
 export type PlanResults = {
@@ -1113,6 +1162,8 @@ export type RunPlanInput = {
   /** a what-if: these fields replace the version's for this run only (the plan is a scenario) */
   overrides?: InputMaybe<ConstraintSetOverridesInput>;
   seed?: InputMaybe<Scalars['Int']['input']>;
+  /** start from this SUCCEEDED plan's clusters and prices (fewer passes): faster next to a solved plan, and recorded as an input of the run */
+  warmStartFrom?: InputMaybe<Scalars['ID']['input']>;
 };
 
 /** Factors on the scores' probabilities per segment × offer × channel, learnt from a plan's results. Never changes once made. */
@@ -1334,6 +1385,7 @@ export type ResolversTypes = {
   PlanKpis: ResolverTypeWrapper<PlanKpis>;
   PlanMethod: PlanMethod;
   PlanParameters: ResolverTypeWrapper<PlanParameters>;
+  PlanProvenance: ResolverTypeWrapper<Omit<PlanProvenance, 'warmStartFrom'> & { warmStartFrom?: Maybe<ResolversTypes['Plan']> }>;
   PlanResults: ResolverTypeWrapper<PlanResultsModel>;
   PlanStatus: PlanStatus;
   PlanTimings: ResolverTypeWrapper<PlanTimings>;
@@ -1428,6 +1480,7 @@ export type ResolversParentTypes = {
   PlanFilter: PlanFilter;
   PlanKpis: PlanKpis;
   PlanParameters: PlanParameters;
+  PlanProvenance: Omit<PlanProvenance, 'warmStartFrom'> & { warmStartFrom?: Maybe<ResolversParentTypes['Plan']> };
   PlanResults: PlanResultsModel;
   PlanTimings: PlanTimings;
   PricedOption: PricedOptionModel;
@@ -1454,11 +1507,13 @@ export type AnalysisResolvers<ContextType = GraphQLContext, ParentType extends R
   constraintSetVersion?: Resolver<ResolversTypes['ConstraintSetVersion'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  failedInPhase?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   finishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['AnalysisKind'], ParentType, ContextType>;
   method?: Resolver<ResolversTypes['PlanMethod'], ParentType, ContextType>;
   parameters?: Resolver<ResolversTypes['JSONObject'], ParentType, ContextType>;
+  phase?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   points?: Resolver<Array<ResolversTypes['AnalysisPoint']>, ParentType, ContextType>;
   progress?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   startedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -1593,6 +1648,7 @@ export type ConstraintReportRowResolvers<ContextType = GraphQLContext, ParentTyp
   activity?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   binding?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   bound?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  clusterLpDual?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   dual?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1748,6 +1804,7 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   importDataset?: Resolver<ResolversTypes['ImportResult'], ParentType, ContextType, RequireFields<MutationImportDatasetArgs, 'dir'>>;
   importResponses?: Resolver<ResolversTypes['ResponseImportResult'], ParentType, ContextType, RequireFields<MutationImportResponsesArgs, 'path' | 'planId'>>;
   recalibrateScores?: Resolver<ResolversTypes['ScoreCalibration'], ParentType, ContextType, RequireFields<MutationRecalibrateScoresArgs, 'planId'>>;
+  replayPlan?: Resolver<ResolversTypes['Plan'], ParentType, ContextType, RequireFields<MutationReplayPlanArgs, 'id'>>;
   reviseConstraintSet?: Resolver<ResolversTypes['ConstraintSetPayload'], ParentType, ContextType, RequireFields<MutationReviseConstraintSetArgs, 'id' | 'input'>>;
   revokeApiKey?: Resolver<ResolversTypes['ApiKey'], ParentType, ContextType, RequireFields<MutationRevokeApiKeyArgs, 'id'>>;
   runBudgetFrontier?: Resolver<ResolversTypes['Analysis'], ParentType, ContextType, RequireFields<MutationRunBudgetFrontierArgs, 'input'>>;
@@ -1811,6 +1868,7 @@ export type PlanResolvers<ContextType = GraphQLContext, ParentType extends Resol
   constraintSetVersion?: Resolver<ResolversTypes['ConstraintSetVersion'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  failedInPhase?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   finishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kpis?: Resolver<Maybe<ResolversTypes['PlanKpis']>, ParentType, ContextType>;
@@ -1821,6 +1879,9 @@ export type PlanResolvers<ContextType = GraphQLContext, ParentType extends Resol
   phase?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   progress?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   proportions?: Resolver<ResolversTypes['ProportionConnection'], ParentType, ContextType, RequireFields<PlanProportionsArgs, 'first'>>;
+  provenance?: Resolver<ResolversTypes['PlanProvenance'], ParentType, ContextType>;
+  replayMatches?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  replayOf?: Resolver<Maybe<ResolversTypes['Plan']>, ParentType, ContextType>;
   results?: Resolver<Maybe<ResolversTypes['PlanResults']>, ParentType, ContextType>;
   scenario?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   segmentSummary?: Resolver<Array<ResolversTypes['SegmentSummary']>, ParentType, ContextType>;
@@ -1874,11 +1935,26 @@ export type PlanKpisResolvers<ContextType = GraphQLContext, ParentType extends R
 
 export type PlanParametersResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PlanParameters'] = ResolversParentTypes['PlanParameters']> = {
   calibrationId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  campaignDate?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   clusters?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   controlShare?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   disaggregation?: Resolver<Maybe<ResolversTypes['Disaggregation']>, ParentType, ContextType>;
   method?: Resolver<ResolversTypes['PlanMethod'], ParentType, ContextType>;
   seed?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  warmStartFrom?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+};
+
+export type PlanProvenanceResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PlanProvenance'] = ResolversParentTypes['PlanProvenance']> = {
+  clusters?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  datasetRevision?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  dualPasses?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  fingerprint?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  historyRevision?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  softwareVersion?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  solver?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  stale?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  threads?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  warmStartFrom?: Resolver<Maybe<ResolversTypes['Plan']>, ParentType, ContextType>;
 };
 
 export type PlanResultsResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PlanResults'] = ResolversParentTypes['PlanResults']> = {
@@ -2073,6 +2149,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   PlanEdge?: PlanEdgeResolvers<ContextType>;
   PlanKpis?: PlanKpisResolvers<ContextType>;
   PlanParameters?: PlanParametersResolvers<ContextType>;
+  PlanProvenance?: PlanProvenanceResolvers<ContextType>;
   PlanResults?: PlanResultsResolvers<ContextType>;
   PlanTimings?: PlanTimingsResolvers<ContextType>;
   PricedOption?: PricedOptionResolvers<ContextType>;

@@ -5,7 +5,14 @@ import { storedKpis } from "../../domain/stored-kpis";
 import type { Prisma } from "../../generated/prisma/client";
 import type { Disaggregation, Method } from "../../optimize/types";
 import { ConflictError, InputError, NotFoundError } from "../../services/errors";
-import { cancelPlan, createPlan } from "../../services/plans";
+import {
+  cancelPlan,
+  createPlan,
+  dataRevisions,
+  replayBlocker,
+  replayPlan,
+} from "../../services/plans";
+import { storedProvenance } from "../../domain/stored-provenance";
 import { requireRole } from "../../server/auth";
 import type {
   AssignmentFilter,
@@ -20,6 +27,17 @@ import { planResultsResolvers } from "./results";
 import { planHistoryResolvers } from "./history";
 import { decodeCursor, pageSize, parseId, toPage } from "../pagination";
 import { MAX_CLUSTERS } from "../../domain/limits";
+
+// One read of the revisions per request, however many plans it lists.
+const revisionsOfRequest = new WeakMap<GraphQLContext, ReturnType<typeof dataRevisions>>();
+function revisions(ctx: GraphQLContext): ReturnType<typeof dataRevisions> {
+  let r = revisionsOfRequest.get(ctx);
+  if (!r) revisionsOfRequest.set(ctx, (r = dataRevisions(ctx.pool)));
+  return r;
+}
+
+const optionalId = (value: string | null | undefined, field: string) =>
+  value != null ? parseId(value, field) : undefined;
 
 function kpisOf(plan: PlanModel): PlanKpis | null {
   if (plan.status !== "SUCCEEDED" || !plan.kpis) return null;
@@ -179,10 +197,20 @@ export const planResolvers: Resolvers = {
               ? parseId(input.calibrationId, "input.calibrationId")
               : undefined,
           campaignDate: input.campaignDate ?? undefined,
+          warmStartFrom: optionalId(input.warmStartFrom, "input.warmStartFrom"),
         },
         { requestedBy: ctx.caller.name, enqueue: true },
       );
       ctx.log.info({ planId: created.id, versionId }, "plan queued");
+      return created.row;
+    },
+    replayPlan: async (_p, { id }, ctx) => {
+      requireRole(ctx.caller, "ANALYST");
+      const created = await replayPlan(ctx.prisma, ctx.pool, parseId(id, "id"), {
+        requestedBy: ctx.caller.name,
+        enqueue: true,
+      });
+      ctx.log.info({ planId: created.id, replayOf: id }, "replay queued");
       return created.row;
     },
     cancelPlan: async (_p, { id }, ctx) => {
@@ -210,7 +238,35 @@ export const planResolvers: Resolvers = {
         controlShare: typeof params.controlShare === "number" ? params.controlShare : null,
         calibrationId:
           typeof params.calibrationId === "number" ? String(params.calibrationId) : null,
+        campaignDate: typeof params.campaignDate === "string" ? params.campaignDate : null,
+        warmStartFrom:
+          typeof params.warmStartFrom === "number" ? String(params.warmStartFrom) : null,
       };
+    },
+    provenance: async (p, _a, ctx) => {
+      const stored = storedProvenance(p.provenance);
+      const effective = stored?.effective;
+      const warm = (p.parameters as { warmStartFrom?: number }).warmStartFrom;
+      const now = await revisions(ctx);
+      return {
+        datasetRevision: p.datasetRevision === null ? null : Number(p.datasetRevision),
+        historyRevision: p.historyRevision === null ? null : Number(p.historyRevision),
+        stale: p.datasetRevision !== null && replayBlocker(p, now) !== null,
+        fingerprint: p.fingerprint,
+        softwareVersion: stored?.softwareVersion ?? null,
+        clusters: effective?.clusters ?? null,
+        dualPasses: effective?.dualPasses ?? null,
+        solver: effective?.solver ?? null,
+        threads: effective?.threads ?? null,
+        warmStartFrom: warm !== undefined ? await ctx.loaders.plan.load(warm) : null,
+      };
+    },
+    failedInPhase: (p) => p.failedInPhase,
+    replayOf: (p, _a, ctx) => (p.replayOfId === null ? null : ctx.loaders.plan.load(p.replayOfId)),
+    replayMatches: async (p, _a, ctx) => {
+      if (p.replayOfId === null || p.status !== "SUCCEEDED") return null;
+      const source = await ctx.loaders.plan.load(p.replayOfId);
+      return source?.fingerprint ? source.fingerprint === p.fingerprint : null;
     },
     constraintSetVersion: async (p, _a, ctx) =>
       (await ctx.loaders.version.load(p.constraintSetVersionId))!,

@@ -20,6 +20,15 @@ function report(): PlanReport {
     kpis: { expectedReturn: -12.5, cost: 10, roi: -2.25, contacts: 3 },
     timings: null,
     error: null,
+    provenance: {
+      datasetRevision: 1,
+      historyRevision: null,
+      stale: null,
+      fingerprint: null,
+      stored: null,
+      failedInPhase: null,
+      replayOf: null,
+    },
     constraintReport: [
       {
         name: "@budget",
