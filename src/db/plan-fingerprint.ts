@@ -5,7 +5,7 @@
 //   customer_id \t offer external id \t channel external id \t wave (empty if none) \t group \n
 //
 // with customer_id the customer's database id; rows sorted by customer_id, then offer, channel
-// and wave compared as byte strings (SQL: COLLATE "C"). docs/optimize.md shows the same hash in
+// and wave compared as byte strings (SQL: COLLATE "C"). docs/reproducibility.md shows the same hash in
 // SQL, which is how a test checks this code.
 import { createHash } from "node:crypto";
 import type { Instance } from "../optimize/instance";

@@ -29,6 +29,11 @@ export function renderCsv(r: PlanReport, opts: CsvOptions = {}): string {
     constraint_set_version: r.constraintSetVersion,
     method: r.method,
     status: r.status,
+    dataset_revision: r.provenance.datasetRevision,
+    history_revision: r.provenance.historyRevision,
+    fingerprint: r.provenance.fingerprint,
+    software_version: r.provenance.stored?.softwareVersion,
+    stale: r.provenance.stale,
   });
   const k = (r.kpis ?? {}) as Record<string, number | null | undefined>;
   if (r.kpis) {
@@ -70,6 +75,7 @@ export function renderCsv(r: PlanReport, opts: CsvOptions = {}): string {
       bound: c.bound,
       slack: c.slack,
       marginal_value: c.dual,
+      cluster_lp_dual: c.clusterLpDual ?? null,
       binding: c.binding ? "true" : "false",
     });
   for (const s of r.segments)

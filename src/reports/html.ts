@@ -170,7 +170,7 @@ ${barChart(
 
   const priced = r.constraintReport.filter((c) => c.binding && c.dual !== null && c.dual !== 0);
   sections.push(`<section id="constraints"><h2>Constraint report</h2>
-<p>Level, bound and marginal value: the dual is what one more unit of the bound would add to the objective.</p>
+<p>Level, bound and marginal value: the dual is the price the plan was built at, what one more unit of the bound would add to the objective (0 where the bound does not bind).</p>
 ${table(
   ["constraint", "level", "bound", "slack", "marginal value", "binding"],
   r.constraintReport.map((c) => [
@@ -274,7 +274,27 @@ svg text{font-size:12px;fill:#2d3748}svg text.v{fill:#4a5568}.meta{color:#4a5568
 <body>
 <h1>${esc(title)}</h1>
 <p class="meta">Plan version ${r.versionNumber} · method ${esc(r.method)} · status ${esc(r.status)}${r.error ? ` · ${esc(r.error)}` : ""}</p>
+${provenanceLine(r)}
 ${r.kpis ? sections.join("\n") : "<p>This plan has no results.</p>"}
 </body></html>
 `;
+}
+
+/** What the plan was computed from, in one line under the title (the same as `plan show`). */
+function provenanceLine(r: PlanReport): string {
+  const p = r.provenance;
+  const params = r.parameters as { seed?: number; campaignDate?: string };
+  const e = p.stored?.effective;
+  const parts = [
+    `dataset revision ${p.datasetRevision ?? "–"}`,
+    p.historyRevision !== null ? `history revision ${p.historyRevision}` : null,
+    params.campaignDate ? `campaign date ${params.campaignDate}` : null,
+    `seed ${params.seed ?? 1}`,
+    e?.clusters != null ? `${e.clusters} clusters` : null,
+    e?.warmStartFrom != null ? `warm start from plan ${e.warmStartFrom}` : null,
+    p.stored ? `offerplan ${p.stored.softwareVersion}` : null,
+  ].filter((x): x is string => x !== null);
+  return `<p class="meta" id="provenance">${esc(parts.join(" · "))}${
+    p.fingerprint ? `<br>fingerprint <code>${esc(p.fingerprint)}</code>` : ""
+  }${p.stale ? `<br><strong>Stale:</strong> ${esc(p.stale)}` : ""}</p>`;
 }

@@ -75,10 +75,11 @@ export interface PlanState {
   startedAt: string | null;
   finishedAt: string | null;
   error: string | null;
+  failedInPhase: string | null;
 }
 
 const PLAN_STATE = `query ($id: ID!) {
-  plan(id: $id) { id status progress phase startedAt finishedAt error }
+  plan(id: $id) { id status progress phase startedAt finishedAt error failedInPhase }
 }`;
 
 export async function planState(server: ApiServer, key: string, id: string): Promise<PlanState> {

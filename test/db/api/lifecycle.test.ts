@@ -218,9 +218,13 @@ describe("plans under way", () => {
       const p = await planState(server, key, id);
       expect(p.status).toBe("CANCELLED");
       expect(p.finishedAt).not.toBeNull();
+      // no live progress; the phase it was cancelled in is kept
+      expect({ phase: p.phase, progress: p.progress }).toEqual({ phase: null, progress: 0 });
       expect(await planFootprint(db.pool, id)).toEqual(EMPTY_FOOTPRINT);
     }
     expect((await planState(server, key, queued)).startedAt).toBeNull();
+    expect((await planState(server, key, queued)).failedInPhase).toBeNull();
+    expect((await planState(server, key, late)).failedInPhase).not.toBeNull();
     // a cancelled plan cannot be cancelled again
     expect(failure(await cancel(early)).code).toBe("CONFLICT");
   });

@@ -199,10 +199,17 @@ describe("plan run", () => {
         }),
       ).rejects.toThrow(/injected/);
       const [plan] = await q<{ status: string; error: string }>(
-        "SELECT status, error FROM plan WHERE id = $1",
+        "SELECT status, error, phase, progress, failed_in_phase FROM plan WHERE id = $1",
         [id],
       );
-      expect(plan).toEqual({ status: "FAILED", error: `injected failure after ${step}` });
+      // the phase it stopped in is kept; no live progress is left showing
+      expect(plan).toEqual({
+        status: "FAILED",
+        error: `injected failure after ${step}`,
+        phase: null,
+        progress: 0,
+        failed_in_phase: "write",
+      });
       for (const table of [
         "plan_assignment",
         "plan_cluster_member",
