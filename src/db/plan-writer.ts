@@ -82,6 +82,8 @@ export async function writePlanResult(
   planId: number,
   input: PlanRowsInput,
   failpoint?: FailpointHook,
+  /** the process that claimed the run (plan.run_by): only its write may commit */
+  runBy?: string,
 ): Promise<WrittenPlan> {
   const started = performance.now();
   const fingerprint = planFingerprint({
@@ -105,8 +107,9 @@ export async function writePlanResult(
       `UPDATE plan SET status = 'SUCCEEDED', progress = 1, phase = 'done', kpis = $2, timings = $3,
               finished_at = now(),
               membership_plan_id = (SELECT COALESCE(membership_plan_id, id) FROM plan WHERE id = $4),
-              fingerprint = $5, dataset_revision = $6, history_revision = $7, provenance = $8
-       WHERE id = $1 AND status = 'RUNNING'`,
+              fingerprint = $5, dataset_revision = $6, history_revision = $7, provenance = $8,
+              run_by = NULL
+       WHERE id = $1 AND status = 'RUNNING' AND ($9::text IS NULL OR run_by = $9)`,
       [
         planId,
         JSON.stringify(input.kpis),
@@ -116,6 +119,7 @@ export async function writePlanResult(
         provenance.datasetRevision,
         provenance.historyRevision,
         JSON.stringify(provenance.stored),
+        runBy ?? null,
       ],
     );
     if (done.rowCount !== 1)

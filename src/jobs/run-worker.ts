@@ -26,6 +26,9 @@ export async function runWorkerProcess(opts: {
   };
   process.once("SIGTERM", stop);
   process.once("SIGINT", stop);
+  // Forked by `serve`: when the server is gone (even killed with SIGKILL), its IPC channel closes
+  // and this worker stops like on SIGTERM, rather than run on unsupervised beside a new server's.
+  if (process.send) process.once("disconnect", () => stop("parent gone"));
   try {
     await runner.promise;
   } finally {

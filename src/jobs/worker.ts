@@ -12,6 +12,7 @@ import type { Logger } from "pino";
 import type { LoadedInstance } from "../db/instance-loader";
 import type { PrismaClient } from "../db/prisma";
 import { currentRevisions } from "../db/revisions";
+import { startRecoveryLoop } from "../services/recovery";
 import { executePlan, PlanCancelledError, PlanInterruptedError } from "../services/plans";
 import { executeAnalysis } from "../services/analyses";
 import {
@@ -92,7 +93,8 @@ export async function startWorker(opts: WorkerOptions): Promise<Runner> {
     }
   };
 
-  return run({
+  const stopRecovery = startRecoveryLoop(pool, log);
+  const runner = await run({
     pgPool: pool,
     concurrency: opts.concurrency ?? 1,
     noHandleSignals: true,
@@ -106,4 +108,6 @@ export async function startWorker(opts: WorkerOptions): Promise<Runner> {
     parsedCronItems: [],
     taskList: { [RUN_PLAN_TASK]: runPlan, [RUN_ANALYSIS_TASK]: runAnalysis },
   });
+  void runner.promise.finally(stopRecovery);
+  return runner;
 }

@@ -5,6 +5,7 @@
 // Shutdown (SIGTERM / SIGINT): readiness turns 503, the HTTP server finishes requests in flight,
 // each worker lets its running plan finish within the grace period, or else stops it at the next
 // checkpoint and puts it back on the queue (nothing of it is written); then the database closes.
+import { startRecoveryLoop } from "../services/recovery";
 import { fork, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import type { Logger } from "pino";
@@ -50,6 +51,8 @@ export async function serve(opts: ServeOptions): Promise<RunningServer> {
   const port = await api.listen(opts.port, opts.host);
   log.info({ port, host: opts.host, workers: opts.workers, limits: api.limits }, "listening");
 
+  // also here, so that runs of dead workers are recovered while this server runs no workers itself
+  const stopRecovery = startRecoveryLoop(db.pool, log);
   const children = new Set<ChildProcess>();
   const startWorker = (n: number) => {
     const child = fork(BIN, ["worker", "--grace", String(opts.graceMs / 1000)], {
@@ -91,6 +94,7 @@ export async function serve(opts: ServeOptions): Promise<RunningServer> {
           }),
       );
       await Promise.all([api.close(), ...exits]);
+      stopRecovery();
       await prisma.$disconnect();
       await db.close();
       log.info("stopped");

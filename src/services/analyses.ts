@@ -2,6 +2,7 @@
 // (RUNNING → SUCCEEDED / FAILED), read back. The numbers come from src/optimize/analyses.ts; the
 // points are written in one transaction that also marks the analysis SUCCEEDED.
 import type { Pool } from "pg";
+import { DEAD_AFTER_SECONDS, runnerId } from "../db/heartbeat";
 import { loadInstance, type LoadedInstance } from "../db/instance-loader";
 import type { PrismaClient } from "../db/prisma";
 import type { Analysis, AnalysisKind, Prisma } from "../generated/prisma/client";
@@ -108,11 +109,16 @@ export async function executeAnalysis(
   analysisId: number,
   opts: ExecuteAnalysisOptions = {},
 ): Promise<{ points: AnalysisPoint[]; loaded: LoadedInstance }> {
-  const claimed = await prisma.analysis.updateMany({
-    where: { id: analysisId, status: "QUEUED" },
-    data: { status: "RUNNING", startedAt: new Date(), progress: 0, phase: "load" },
-  });
-  if (claimed.count !== 1) throw new Error(`analysis ${analysisId} is not queued`);
+  const me = await runnerId(pool);
+  const claimed = await pool.query(
+    `UPDATE analysis SET status = 'RUNNING', started_at = now(), progress = 0, phase = 'load',
+            run_by = $2
+     WHERE id = $1 AND (status = 'QUEUED' OR (status = 'RUNNING' AND NOT EXISTS (
+       SELECT 1 FROM runner_process w
+       WHERE w.id = analysis.run_by AND w.beat_at > now() - make_interval(secs => $3))))`,
+    [analysisId, me, DEAD_AFTER_SECONDS],
+  );
+  if (claimed.rowCount !== 1) throw new Error(`analysis ${analysisId} is not queued`);
   const a = await prisma.analysis.findUniqueOrThrow({ where: { id: analysisId } });
   const params = a.parameters as unknown as AnalysisParameters;
   let phase = "load";
@@ -121,8 +127,8 @@ export async function executeAnalysis(
     void pool
       .query(
         `UPDATE analysis SET phase = $2, progress = COALESCE($3, progress)
-         WHERE id = $1 AND status = 'RUNNING'`,
-        [analysisId, next, progress ?? null],
+         WHERE id = $1 AND status = 'RUNNING' AND run_by = $4`,
+        [analysisId, next, progress ?? null, me],
       )
       .catch(() => undefined);
   };
@@ -157,18 +163,18 @@ export async function executeAnalysis(
         points = await offerMinimumCosts(instance, constraints, run);
         break;
     }
-    await writePoints(pool, analysisId, points);
+    await writePoints(pool, analysisId, points, me);
     return { points, loaded };
   } catch (e) {
     if (e instanceof PlanInterruptedError) {
       await prisma.analysis.updateMany({
-        where: { id: analysisId, status: "RUNNING" },
-        data: { status: "QUEUED", progress: 0, startedAt: null, phase: null },
+        where: { id: analysisId, status: "RUNNING", runBy: me },
+        data: { status: "QUEUED", progress: 0, startedAt: null, phase: null, runBy: null },
       });
       throw e;
     }
     await prisma.analysis.updateMany({
-      where: { id: analysisId, status: "RUNNING" },
+      where: { id: analysisId, status: "RUNNING", runBy: me },
       data: {
         status: "FAILED",
         error: e instanceof Error ? e.message : String(e),
@@ -182,7 +188,12 @@ export async function executeAnalysis(
   }
 }
 
-async function writePoints(pool: Pool, id: number, points: AnalysisPoint[]): Promise<void> {
+async function writePoints(
+  pool: Pool,
+  id: number,
+  points: AnalysisPoint[],
+  runBy: string,
+): Promise<void> {
   const client = await pool.connect();
   try {
     await client.query("BEGIN");
@@ -199,9 +210,10 @@ async function writePoints(pool: Pool, id: number, points: AnalysisPoint[]): Pro
       [id, JSON.stringify(points, (_k, v: unknown) => (v === Infinity ? null : v))],
     );
     const done = await client.query(
-      `UPDATE analysis SET status = 'SUCCEEDED', progress = 1, phase = NULL, finished_at = now()
-       WHERE id = $1 AND status = 'RUNNING'`,
-      [id],
+      `UPDATE analysis SET status = 'SUCCEEDED', progress = 1, phase = NULL, finished_at = now(),
+              run_by = NULL
+       WHERE id = $1 AND status = 'RUNNING' AND run_by = $2`,
+      [id, runBy],
     );
     if (done.rowCount !== 1) throw new Error(`analysis ${id} is no longer running`);
     await client.query("COMMIT");

@@ -1,5 +1,6 @@
 // Plan runs: create (QUEUED), execute (RUNNING → SUCCEEDED / FAILED), read back. The CLI runs a
 // plan in its own process; the GraphQL API queues the same execution on a job worker.
+import { writeSync } from "node:fs";
 import type { Pool } from "pg";
 import type { PrismaClient } from "../db/prisma";
 import { loadInstance, type LoadedInstance } from "../db/instance-loader";
@@ -13,6 +14,7 @@ import { resolveConstraints } from "../domain/resolve-constraints";
 import { hasPolicies, resolvePolicies } from "../domain/resolve-policies";
 import { addDays, isCampaignDate, loadPolicies, todayUtc } from "../db/policy-facts";
 import { currentRevisions, type Revisions } from "../db/revisions";
+import { DEAD_AFTER_SECONDS, runnerId } from "../db/heartbeat";
 import { replayBlocker } from "../domain/replay";
 export { replayBlocker } from "../domain/replay";
 import { loadWarmStart } from "../db/warm-start";
@@ -176,16 +178,25 @@ export async function executePlan(
   planId: number,
   opts: ExecuteOptions = {},
 ): Promise<ExecutedPlan> {
-  const claimed = await prisma.plan.updateMany({
-    where: { id: planId, status: "QUEUED" },
-    data: { status: "RUNNING", startedAt: new Date(), phase: "load", progress: 0 },
-  });
-  if (claimed.count !== 1) throw new PlanCancelledError(`plan ${planId} is not queued`);
+  const me = await runnerId(pool);
+  // A QUEUED plan, or one left RUNNING by a process that is gone (its job retried before a
+  // recovery sweep put it back): the run is this process's from here on.
+  const claimed = await pool.query(
+    `UPDATE plan SET status = 'RUNNING', started_at = now(), phase = 'load', progress = 0,
+            run_by = $2
+     WHERE id = $1 AND (status = 'QUEUED' OR (status = 'RUNNING' AND NOT EXISTS (
+       SELECT 1 FROM runner_process w
+       WHERE w.id = plan.run_by AND w.beat_at > now() - make_interval(secs => $3))))`,
+    [planId, me, DEAD_AFTER_SECONDS],
+  );
+  if (claimed.rowCount !== 1) throw new PlanCancelledError(`plan ${planId} is not queued`);
   const plan = await prisma.plan.findUniqueOrThrow({ where: { id: planId } });
   const params = plan.parameters as unknown as RunPlanParameters;
-  let phase = "load";
+  // set by the first progress call ("load"); until then the run is in the claim
+  let phase = "";
   let lastWrite = 0;
   const progress = (next: string, fraction: number) => {
+    if (next !== phase) testPause(planId, next);
     phase = next;
     opts.onProgress?.(next, fraction);
     const now = Date.now();
@@ -194,18 +205,20 @@ export async function executePlan(
     void pool
       // Fire-and-forget writes can reach the server out of order; never move progress back.
       .query(
-        "UPDATE plan SET phase = $2, progress = $3 WHERE id = $1 AND status = 'RUNNING' AND progress <= $3",
-        [planId, next, Math.round(fraction * 1000) / 1000],
+        `UPDATE plan SET phase = $2, progress = $3
+         WHERE id = $1 AND status = 'RUNNING' AND run_by = $4 AND progress <= $3`,
+        [planId, next, Math.round(fraction * 1000) / 1000, me],
       )
       .catch(() => undefined);
   };
   // Between phases: stop when cancelled (status no longer RUNNING) or when shutting down.
   const checkpoint = async () => {
     if (opts.signal?.aborted) throw new PlanInterruptedError(`plan ${planId}: worker stopping`);
-    const r = await pool.query<{ status: string }>("SELECT status FROM plan WHERE id = $1", [
-      planId,
-    ]);
-    if (r.rows[0]?.status !== "RUNNING")
+    const r = await pool.query<{ status: string; run_by: string | null }>(
+      "SELECT status, run_by FROM plan WHERE id = $1",
+      [planId],
+    );
+    if (r.rows[0]?.status !== "RUNNING" || r.rows[0].run_by !== me)
       throw new PlanCancelledError(`plan ${planId} was cancelled`);
   };
   try {
@@ -220,7 +233,9 @@ export async function executePlan(
       progress,
       checkpoint,
       reusedInstance: opts.loaded !== undefined,
-      failpoint: opts.failpoint,
+      // crash tests can also stop the write half-way, inside its transaction
+      failpoint: opts.failpoint ?? ((step) => testPause(planId, `write:${step}`)),
+      runBy: me,
     });
     return { planId, ...done, loaded, definition };
   } catch (e) {
@@ -228,24 +243,43 @@ export async function executePlan(
     if (e instanceof PlanCancelledError) throw e;
     if (e instanceof PlanInterruptedError) {
       await prisma.plan.updateMany({
-        where: { id: planId, status: "RUNNING" },
-        data: { status: "QUEUED", progress: 0, phase: null, startedAt: null },
+        where: { id: planId, status: "RUNNING", runBy: me },
+        data: { status: "QUEUED", progress: 0, phase: null, startedAt: null, runBy: null },
       });
       throw e;
     }
     await prisma.plan.updateMany({
-      where: { id: planId, status: "RUNNING" },
+      where: { id: planId, status: "RUNNING", runBy: me },
       data: {
         status: "FAILED",
         error: e instanceof Error ? e.message : String(e),
         finishedAt: new Date(),
-        failedInPhase: phase,
+        failedInPhase: phase || "load",
         phase: null,
         progress: 0,
+        runBy: null,
       },
     });
     throw e;
   }
+}
+
+/**
+ * Test hook for crash tests: with OFFERPLAN_TEST_PAUSE_PHASES="load,cluster_lp,write:assignments" (and
+ * OFFERPLAN_TEST_PAUSE_MS), a run announces each of those phases on stdout and then blocks its
+ * thread, so that a test can kill the process in that phase. Unset (always, outside tests), it
+ * costs one lookup per phase.
+ */
+function testPause(planId: number, phase: string): void {
+  const phases = process.env.OFFERPLAN_TEST_PAUSE_PHASES;
+  if (!phases || !phases.split(",").includes(phase)) return;
+  writeSync(1, `${JSON.stringify({ msg: "test pause", planId, phase, pid: process.pid })}\n`);
+  Atomics.wait(
+    new Int32Array(new SharedArrayBuffer(4)),
+    0,
+    0,
+    Number(process.env.OFFERPLAN_TEST_PAUSE_MS ?? 3000),
+  );
 }
 
 interface RunHooks {
@@ -254,6 +288,7 @@ interface RunHooks {
   /** the instance came from a worker's memory: it cost nothing to load this time */
   reusedInstance: boolean;
   failpoint?: FailpointHook;
+  runBy: string;
 }
 
 /** The run proper: constraints for the campaign date, the optimisation, the one write. */
@@ -317,7 +352,7 @@ async function computeAndWrite(
   if (warm && sameMembership(warm.membership, result.membership)) {
     rows.membershipFrom = params.warmStartFrom;
   }
-  const { fingerprint } = await writePlanResult(pool, planId, rows, hooks.failpoint);
+  const { fingerprint } = await writePlanResult(pool, planId, rows, hooks.failpoint, hooks.runBy);
   return { result, constraints, fingerprint };
 }
 

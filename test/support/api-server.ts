@@ -63,6 +63,8 @@ export interface StartOptions {
   graceSeconds?: number;
   startTimeoutMs?: number;
   extraArgs?: string[];
+  /** more environment for the server and its workers */
+  env?: Record<string, string>;
 }
 
 export async function startApiServer(opts: StartOptions): Promise<ApiServer> {
@@ -81,7 +83,7 @@ export async function startApiServer(opts: StartOptions): Promise<ApiServer> {
   // workers along with the server.
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: opts.databaseUrl, LOG_LEVEL: "info" },
+    env: { ...process.env, DATABASE_URL: opts.databaseUrl, LOG_LEVEL: "info", ...opts.env },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });

@@ -1,0 +1,95 @@
+// Which processes are alive: each process that runs plans or analyses beats its runner_process
+// row from a thread of its own, so that a main thread busy in a long optimisation still beats,
+// and only a process that is gone (killed, crashed, its machine lost) stops. Runs name their
+// process (plan.run_by); services/recovery.ts puts the runs of a silent process back on the
+// queue or fails them.
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
+import { Worker } from "node:worker_threads";
+import type { Pool } from "pg";
+
+/** How often the thread beats: cheap (one UPDATE), and frequent enough for the bound below. */
+export const HEARTBEAT_MS = 2_000;
+/**
+ * A process that has not beaten for this long is gone. The beats come from their own thread, so
+ * only a dead process (or one cut off from the database) misses seven in a row; recovery then
+ * ends well within a minute of a crash.
+ */
+export const DEAD_AFTER_SECONDS = 15;
+/** A database that takes longer than this for one INSERT is not one to start a run against. */
+const FIRST_BEAT_TIMEOUT_MS = 10_000;
+
+// The thread is plain JavaScript evaluated from a string: it needs only pg, and runs the same
+// from the sources (tsx, ts-jest) and from the compiled CLI.
+const THREAD = `
+const { parentPort, workerData } = require("node:worker_threads");
+const { Client } = require(workerData.pgPath);
+let client = null;
+async function beat() {
+  try {
+    if (!client) {
+      client = new Client({ connectionString: workerData.url });
+      client.on("error", () => { client = null; });
+      await client.connect();
+    }
+    await client.query(
+      "INSERT INTO runner_process (id, pid, host) VALUES ($1, $2, $3) " +
+      "ON CONFLICT (id) DO UPDATE SET beat_at = now()",
+      [workerData.id, workerData.pid, workerData.host]);
+    parentPort.postMessage("beat");
+  } catch {
+    const c = client; client = null; if (c) c.end().catch(() => {});
+  }
+}
+beat();
+setInterval(beat, workerData.everyMs);
+`;
+
+let current: Promise<string> | null = null;
+
+/**
+ * This process's runner id, its heartbeat started on first use (the first beat written before
+ * it resolves, so a run claimed with this id is never mistaken for an orphan).
+ */
+export function runnerId(pool: Pool): Promise<string> {
+  current ??= startHeartbeat(pool).catch((e: unknown) => {
+    current = null;
+    throw e;
+  });
+  return current;
+}
+
+async function startHeartbeat(pool: Pool): Promise<string> {
+  const url = (pool as unknown as { options: { connectionString?: string } }).options
+    .connectionString;
+  if (!url) throw new Error("the heartbeat needs a pool made from a connection string");
+  const id = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const thread = new Worker(THREAD, {
+    eval: true,
+    workerData: {
+      id,
+      url,
+      pid: process.pid,
+      host: hostname(),
+      everyMs: HEARTBEAT_MS,
+      pgPath: require.resolve("pg"),
+    },
+  });
+  // the heartbeat never keeps a finished process alive
+  thread.unref();
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error("the heartbeat could not reach the database")),
+      FIRST_BEAT_TIMEOUT_MS,
+    );
+    thread.once("message", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    thread.once("error", (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+  });
+  return id;
+}
