@@ -278,7 +278,18 @@ const GREEDY_RULE =
   "the ad-hoc plan has no prices; it serves offer minimums first, then customers in descending " +
   "order of their best expected return until budget or capacity runs out";
 
+// The report zeroes the price of a row the plan leaves a unit or more of room on, although the plan
+// may have been built with a price there (a capacity a few contacts short of full): then the
+// reported prices no longer rank this customer's options as the build did.
+const ZEROED =
+  "; and a row the plan leaves room on is reported at 0 even where the plan was built with a " +
+  "price on it";
+
 function whyNotByPrices(method: "CLUSTER_LP" | "EXACT"): string {
+  return whyNotByMethod(method) + ZEROED;
+}
+
+function whyNotByMethod(method: "CLUSTER_LP" | "EXACT"): string {
   switch (method) {
     case "CLUSTER_LP":
       return (
