@@ -89,6 +89,13 @@ function point(
   };
 }
 
+/** A report's duals by row name; undefined when the method priced nothing (GREEDY). */
+function pricesOf(report: ConstraintReportRow[]): Map<string, number> | undefined {
+  const prices = new Map<string, number>();
+  for (const row of report) if (row.dual !== null) prices.set(row.name, row.dual);
+  return prices.size > 0 ? prices : undefined;
+}
+
 /**
  * Points along an increasing series of limits for one "≤" constraint (budget or a capacity).
  * Raising such a limit keeps every earlier plan feasible, so a point never reports less than the
@@ -113,7 +120,10 @@ async function sweep(
     const result = await solve(inst, cons, opts, prev?.result);
     let chosen: Solved = { result, selected: result.selected };
     if (prev && result.value < prev.result.value) {
-      const kept = evaluatePlan(inst, cons, prev.selected);
+      // The earlier plan's own prices describe it, not this run's (built for another plan);
+      // evaluate.ts zeroes the varied row's where the higher limit leaves it room.
+      const earlier = prev.result.constraintReport;
+      const kept = evaluatePlan(inst, cons, prev.selected, pricesOf(earlier));
       if (kept.violations.length === 0)
         chosen = {
           selected: prev.selected,
@@ -122,11 +132,11 @@ async function sweep(
             selected: prev.selected,
             kpis: kept.kpis,
             value: objectiveOf(kept.kpis, cons.objective),
-            // the earlier plan's prices still describe it; the bound stays this run's
-            constraintReport: kept.constraintReport.map((row) => ({
-              ...row,
-              dual: result.constraintReport.find((c) => c.name === row.name)?.dual ?? null,
-            })),
+            // the bound stays this run's
+            constraintReport: kept.constraintReport.map((row) => {
+              const lp = earlier.find((c) => c.name === row.name)?.clusterLpDual;
+              return lp === undefined ? row : { ...row, clusterLpDual: lp };
+            }),
           },
         };
     }
@@ -200,7 +210,9 @@ export async function capacitySweep(
 /**
  * What each offer's minimum volume costs: the plan with every minimum, then, for each offer with
  * a minimum, the plan without it. The first point is the base plan; each other point's
- * marginalReturn is its gain over the base (the minimum's cost in the objective).
+ * marginalReturn is its gain over the base (the minimum's cost in the objective). A minimum that
+ * does not bind in the base plan costs exactly 0 and its point is the base plan (see
+ * minimumBinds).
  */
 export async function offerMinimumCosts(
   inst: Instance,
@@ -214,16 +226,41 @@ export async function offerMinimumCosts(
   const points = [first];
   opts.onPoint?.(1, total);
   for (const [n, o] of offers.entries()) {
+    const name = `offer_min:${inst.offerIds[o]}`;
+    const row = baseResult.constraintReport.find((c) => c.name === name);
+    if (row && !row.binding) {
+      // The plan clears the minimum by at least a contact, so it forces nobody in: dropping it
+      // changes nothing at the margin, and a re-run would only add the heuristics' noise.
+      const p = point(`without ${name}`, base.offerMin[o]!, baseResult, null);
+      p.dual = row.dual === null ? null : 0;
+      p.marginalReturn = 0;
+      points.push(p);
+      opts.onPoint?.(n + 2, total);
+      continue;
+    }
     const offerMin = Float64Array.from(base.offerMin);
     offerMin[o] = 0;
-    const name = `offer_min:${inst.offerIds[o]}`;
     const r = await solve(inst, { ...base, offerMin }, opts, baseResult);
     const p = point(`without ${name}`, base.offerMin[o]!, r, null);
-    p.dual = baseResult.constraintReport.find((c) => c.name === name)?.dual ?? null;
+    p.dual = row?.dual ?? null;
     // Dropping a minimum can only widen the feasible set; a heuristic landing lower keeps the base.
     p.marginalReturn = Math.max(0, p.value - first.value);
     points.push(p);
     opts.onPoint?.(n + 2, total);
   }
   return points;
+}
+
+const WITHOUT = "without offer_min:";
+
+/**
+ * Whether the minimum a point of offerMinimumCosts drops binds in the base plan (the first point);
+ * null for the base point and points of other analyses. Read from the stored points alone, so a
+ * printed or served analysis can say that a minimum costs 0 because it does not bind.
+ */
+export function minimumBinds(points: readonly AnalysisPoint[], p: AnalysisPoint): boolean | null {
+  if (!p.label.startsWith(WITHOUT) || points.length === 0) return null;
+  const name = p.label.slice("without ".length);
+  const row = points[0]!.constraintReport.find((c) => c.name === name);
+  return row ? row.binding : null;
 }

@@ -1,12 +1,15 @@
 // Why a plan gave one customer what it gave: each of the customer's options priced at the plan's
 // dual values, and a sentence that says which constraints made the difference.
 //
-// The report's dual of a row is d objective / d bound of its LP row (activity − bound), the same
-// number the Lagrangian uses as sign·λ (coupling.ts, lagrangian.ts). So an option's value at the
-// margin is its reduced value  v = r − Σ_j dual_j · a_j(p), with a_j(p) the option's coefficient on
-// row j exactly as coupling.ts builds it. A binding ≤ row (budget, capacity, maximum) has dual ≥ 0
-// and charges every option that uses it; a binding ≥ row (minimum, hurdle, min share) has dual ≤ 0
-// and subsidises options that help it. Works on external ids and numbers only: no database.
+// The report's dual of a row is the price the plan was built at (CLUSTER_LP: its individual-level
+// re-pricing; EXACT: its Lagrangian multipliers), as d objective / d bound of the row (activity −
+// bound): the same number the Lagrangian uses as sign·λ (coupling.ts, lagrangian.ts), and 0 on a
+// row that does not bind. So an option's value at the margin is its reduced value
+// v = r − Σ_j dual_j · a_j(p), with a_j(p) the option's coefficient on row j exactly as coupling.ts
+// builds it. A binding ≤ row (budget, capacity, maximum) has dual ≥ 0 and charges every option
+// that uses it; a binding ≥ row (minimum, hurdle, min share) has dual ≤ 0 and subsidises options
+// that help it. A GREEDY plan has no prices: its options are not priced at all. Works on external
+// ids and numbers only: no database.
 
 export interface OptionFacts {
   /** external ids */
@@ -180,9 +183,14 @@ export function explainChoice(input: ExplainInput): Explanation {
   const all = new Map<string, OptionFacts>();
   for (const o of input.eligible) all.set(key(o), o);
   for (const o of input.chosen) all.set(key(o), o);
+  // GREEDY built its plan without prices, so charging its options would invent a reason
+  const price = (o: OptionFacts): PricedOption =>
+    input.method === "GREEDY"
+      ? { ...o, reducedValue: o.expectedReturn, charges: [] }
+      : priceOption(o, pricing);
   const options = [...all.values()]
     .map((o) => {
-      const priced = priceOption(o, pricing);
+      const priced = price(o);
       const blockedBy = input.policies?.blocked.get(key(o));
       return blockedBy && blockedBy.length > 0 ? { ...priced, blockedBy } : priced;
     })
@@ -199,8 +207,10 @@ export function explainChoice(input: ExplainInput): Explanation {
   let reason = reasonFor(input, options, chosen, runnerUp);
   if (forbidden && (runnerUp === null || forbidden.reducedValue > runnerUp.reducedValue)) {
     reason +=
-      ` ${label(forbidden)} would add ${fmt(forbidden.reducedValue)} at the plan's prices but ` +
-      `is not allowed: ${forbidden.blockedBy!.join(", ")}.`;
+      input.method === "GREEDY"
+        ? ` ${label(forbidden)} is not allowed: ${forbidden.blockedBy!.join(", ")}.`
+        : ` ${label(forbidden)} would add ${fmt(forbidden.reducedValue)} at the plan's prices but ` +
+          `is not allowed: ${forbidden.blockedBy!.join(", ")}.`;
   }
   if (input.policies && input.policies.notes.length > 0) {
     reason += ` Contact policies: ${input.policies.notes.join("; ")}.`;
@@ -264,14 +274,29 @@ function breakdown(o: PricedOption, pricing: PricingContext): string {
   return `${label(o)}: return ${fmt(o.expectedReturn)}, ${parts.join(", ")} → ${fmt(o.reducedValue)}`;
 }
 
-function whyNotByPrices(input: ExplainInput): string {
-  switch (input.method) {
+const GREEDY_RULE =
+  "the ad-hoc plan has no prices; it serves offer minimums first, then customers in descending " +
+  "order of their best expected return until budget or capacity runs out";
+
+// The report zeroes the price of a row the plan leaves a unit or more of room on, although the plan
+// may have been built with a price there (a capacity a few contacts short of full): then the
+// reported prices no longer rank this customer's options as the build did.
+const ZEROED =
+  "; and a row the plan leaves room on is reported at 0 even where the plan was built with a " +
+  "price on it";
+
+function whyNotByPrices(method: "CLUSTER_LP" | "EXACT"): string {
+  return whyNotByMethod(method) + ZEROED;
+}
+
+function whyNotByMethod(method: "CLUSTER_LP" | "EXACT"): string {
+  switch (method) {
     case "CLUSTER_LP":
       return (
-        "the report's duals are the cluster LP's, priced on cluster means; individual customers " +
-        "were chosen by disaggregating the cluster proportions, re-pricing at individual level, " +
-        "repair and polish (every constraint holds exactly), so a single customer need not " +
-        "follow these prices"
+        "the report's duals are the individual-level prices the plan was built (or polished) at, " +
+        "found by re-pricing the cluster LP's duals customer by customer; prices alone would " +
+        "overfill or underfill some row, so the plan was then repaired and polished until every " +
+        "constraint holds exactly, which moves customers whose choices are nearly tied at the margin"
       );
     case "EXACT":
       return (
@@ -279,27 +304,19 @@ function whyNotByPrices(input: ExplainInput): string {
         "repaired and polished so every constraint holds exactly, which moves customers whose " +
         "choices are nearly tied at the margin"
       );
-    case "GREEDY":
-      return (
-        "the ad-hoc plan has no prices: it serves offer minimums first, then customers in " +
-        "descending order of their best return until budget or capacity runs out"
-      );
   }
 }
 
 function preamble(input: ExplainInput): string {
   const p = input.pricing;
-  if (input.method === "GREEDY" || p.report.every((r) => r.dual === null))
-    return "This plan has no dual values (GREEDY), so options are ranked by expected return alone. ";
+  if (!p.romi && p.report.every((r) => r.dual === null))
+    return "This plan has no dual values, so options are ranked by expected return alone. ";
   if (p.romi)
     return (
       `This is a ROMI plan: it maximises return − (1+q)·cost at q = its ROMI ${fmt(p.romi.q)}, ` +
       `so values are in dollars of that objective: cost is charged ${fmt(1 + p.romi.q)} per $ ` +
       `and the report's duals (per unit of ROMI) are multiplied by the plan's cost ` +
-      `${fmt(p.romi.cost)}` +
-      (input.method === "CLUSTER_LP"
-        ? " (the cluster LP divided them by its own cost, so this is approximate). "
-        : ". ")
+      `${fmt(p.romi.cost)}. `
     );
   return "";
 }
@@ -318,11 +335,15 @@ function reasonFor(
       `${who} has no eligible (offer, channel) option (no score row for an offer and channel ` +
       `they may receive), so no plan can contact them.`
     );
-  const pre = preamble(input);
-  const p = input.pricing;
   const dnc = input.doNotContact
     ? " They are do-not-contact now; the plan was made before that was recorded."
     : "";
+  const names = chosen.map(label).join(", ");
+  if (input.method === "GREEDY")
+    return `${who} ${chosen.length === 0 ? "gets nothing" : `gets ${names}`}: ${GREEDY_RULE}.${dnc}`;
+  const method = input.method;
+  const pre = preamble(input);
+  const p = input.pricing;
   if (chosen.length === 0) {
     const best = options[0]!;
     if (best.reducedValue <= 0)
@@ -332,10 +353,9 @@ function reasonFor(
       );
     return (
       `${pre}${who} gets nothing although ${label(best)} adds ${fmt(best.reducedValue)} at the ` +
-      `plan's prices (${breakdown(best, p)}): ${whyNotByPrices(input)}.`
+      `plan's prices (${breakdown(best, p)}): ${whyNotByPrices(method)}.`
     );
   }
-  const names = chosen.map(label).join(", ");
   if (!runnerUp)
     return `${pre}${who} gets ${names}: every option they could take${
       input.maxOffersPerCustomer > 1 ? " (one per offer)" : ""
@@ -347,7 +367,7 @@ function reasonFor(
     return (
       `${pre}${who} gets ${names} and has a free slot, although ${label(runnerUp)} would add ` +
       `${fmt(runnerUp.reducedValue)} at the plan's prices (${breakdown(runnerUp, p)}): ` +
-      `${whyNotByPrices(input)}.${dnc}`
+      `${whyNotByPrices(method)}.${dnc}`
     );
   if (freeSlot)
     return (
@@ -367,6 +387,6 @@ function reasonFor(
   return (
     `${pre}${who} gets ${names} although the runner-up ${label(runnerUp)} adds more at the plan's ` +
     `prices (${fmt(runnerUp.reducedValue)} vs ${fmt(weakest.reducedValue)} for ${chosenText}): ` +
-    `${whyNotByPrices(input)}. ${breakdown(runnerUp, p)}; ${breakdown(weakest, p)}.${dnc}`
+    `${whyNotByPrices(method)}. ${breakdown(runnerUp, p)}; ${breakdown(weakest, p)}.${dnc}`
   );
 }

@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import { InvalidArgumentError } from "commander";
 import type * as Prisma from "../../db/prisma";
 import type { AnalysisKind } from "../../generated/prisma/client";
+import type * as OptimizeAnalyses from "../../optimize/analyses";
 import type { AnalysisPoint } from "../../optimize/analyses";
 import type * as Analyses from "../../services/analyses";
 import type { AnalysisParameters } from "../../services/analyses";
@@ -18,6 +19,7 @@ import { constraintVersion, methodOptions } from "./plan";
 /* eslint-disable @typescript-eslint/no-require-imports */
 const prismaModule = (): typeof Prisma => require("../../db/prisma");
 const analyses = (): typeof Analyses => require("../../services/analyses");
+const pointsOf = (): typeof OptimizeAnalyses => require("../../optimize/analyses");
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 function numberList(value: string): number[] {
@@ -133,6 +135,7 @@ function print(
 ): void {
   out.info(`analysis ${id} (${kind}), ${points.length} points in ${seconds.toFixed(1)} s\n`);
   if (kind === "OFFER_MINIMUMS") {
+    const { minimumBinds } = pointsOf();
     out.info(
       table(
         ["plan", "expected return", "cost", "ROI", "minimum's dual", "the minimum costs"],
@@ -142,7 +145,11 @@ function print(
           money(p.cost),
           pct(p.roi),
           i === 0 ? "" : dual(p.dual),
-          i === 0 ? "" : money(p.marginalReturn ?? 0),
+          i === 0
+            ? ""
+            : minimumBinds(points, p) === false
+              ? `${money(0)} (does not bind)`
+              : money(p.marginalReturn ?? 0),
         ]),
       ),
     );

@@ -1,10 +1,26 @@
 // Strategic analyses: the budget frontier never falls as the budget rises and its duals agree with
 // its finite differences; a capacity sweep does the same for a channel; an offer minimum costs
-// what dropping it gains, and a binding minimum's dual has the sign of a cost.
+// what dropping it gains, a binding minimum's dual has the sign of a cost, and a minimum that
+// does not bind costs exactly 0 without a run of its own.
 import { datasetToInstance } from "../../../src/generate";
-import { budgetFrontier, capacitySweep, offerMinimumCosts } from "../../../src/optimize/analyses";
+import {
+  budgetFrontier,
+  capacitySweep,
+  minimumBinds,
+  offerMinimumCosts,
+  type AnalysisPoint,
+} from "../../../src/optimize/analyses";
 import { violations } from "../../../src/optimize/evaluate";
+import * as optimizeModule from "../../../src/optimize/optimize";
 import { optimize } from "../../../src/optimize/optimize";
+
+/** Every point's report: a row that does not bind is worth 0 (null for an unpriced method). */
+function expectZeroDualsOffBinding(points: AnalysisPoint[]): void {
+  for (const p of points)
+    for (const row of p.constraintReport)
+      if (!row.binding && row.dual !== null)
+        expect({ [row.name]: row.dual }).toEqual({ [row.name]: 0 });
+}
 
 const data = datasetToInstance({ customers: 4000, seed: 21, profile: "default" });
 const { instance: inst, constraints: cons } = data;
@@ -23,6 +39,7 @@ describe("budget frontier", () => {
   it("has one point per budget, in rising order, each within its budget", () => {
     expect(points.map((p) => p.parameter)).toEqual(budgets);
     for (const p of points) expect(p.cost).toBeLessThanOrEqual(p.parameter! + 1e-6);
+    expectZeroDualsOffBinding(points);
   });
 
   it("never returns less for more budget", () => {
@@ -52,6 +69,41 @@ describe("budget frontier", () => {
     expect(first).toBeGreaterThan(0); // this range crosses the hurdle
     expect(marks.slice(first).every(Boolean)).toBe(true);
     expect(marks.slice(0, first).some(Boolean)).toBe(false);
+  });
+});
+
+describe("a run that lands below the point before it", () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  it("keeps the earlier plan with its own prices: the budget it leaves unspent is worth 0", async () => {
+    const real = optimize;
+    // the second point's run returns the plan at a lower budget, as a noisy heuristic might
+    jest
+      .spyOn(optimizeModule, "optimize")
+      .mockImplementationOnce(real)
+      .mockImplementationOnce((i, c, o) => real(i, { ...c, budget: 1000 }, o));
+    const points = await budgetFrontier(inst, cons, [1500, 2500], {
+      method: "CLUSTER_LP",
+      seed: 1,
+    });
+    const [first, kept] = points as [AnalysisPoint, AnalysisPoint];
+    expect(kept.value).toBe(first.value);
+    const row = (p: AnalysisPoint, name: string) =>
+      p.constraintReport.find((c) => c.name === name)!;
+    expect(row(first, "budget").binding).toBe(true);
+    expect(row(kept, "budget").binding).toBe(false);
+    expect(kept.dual).toBe(0);
+    // every other row keeps the earlier plan's price and its cluster LP's dual
+    for (const r of first.constraintReport) {
+      if (r.name === "budget") continue;
+      expect(row(kept, r.name)).toMatchObject({
+        binding: r.binding,
+        dual: r.dual,
+        clusterLpDual: r.clusterLpDual,
+      });
+    }
+    expect(first.constraintReport.some((r) => r.binding && r.dual !== 0)).toBe(true);
+    expectZeroDualsOffBinding(points);
   });
 });
 
@@ -105,5 +157,40 @@ describe("offer minimum costs", () => {
       (c) => c.name === `offer_min:${inst.offerIds[o]}`,
     )!;
     if (row.binding) expect(p.dual!).toBeLessThanOrEqual(1e-9);
+    expect(minimumBinds(points, p)).toBe(row.binding);
+    expect(minimumBinds(points, points[0]!)).toBeNull();
+  });
+
+  describe("a minimum the plan clears by more than a contact", () => {
+    afterEach(() => jest.restoreAllMocks());
+
+    it.each(["EXACT", "CLUSTER_LP", "GREEDY"] as const)(
+      "%s: costs exactly 0, its dual is 0 (none for GREEDY), and it is not re-run",
+      async (method) => {
+        const free = await optimize(inst, cons, { method, seed: 1, baseline: false });
+        // the offer the plan contacts most, given a minimum of a quarter of that
+        const [top, n] = Object.entries(free.kpis.contactsByOffer).sort((a, b) => b[1] - a[1])[0]!;
+        const o = inst.offerIds.indexOf(top);
+        expect(cons.offerMin[o]).toBe(0);
+        const offerMin = Float64Array.from(cons.offerMin);
+        offerMin[o] = Math.floor(n / 4);
+        const runs = jest.spyOn(optimizeModule, "optimize");
+        const points = await offerMinimumCosts(inst, { ...cons, offerMin }, { method, seed: 1 });
+        const base = points[0]!;
+        const row = base.constraintReport.find((c) => c.name === `offer_min:${top}`)!;
+        expect(row.binding).toBe(false);
+        const p = points.find((q) => q.label === `without offer_min:${top}`)!;
+        expect(p.marginalReturn).toBe(0);
+        expect(p.dual).toBe(method === "GREEDY" ? null : 0);
+        expect(minimumBinds(points, p)).toBe(false);
+        // the point is the base plan itself
+        expect(p.value).toBe(base.value);
+        expect(p.constraintReport).toBe(base.constraintReport);
+        // one run for the base plan and one per minimum that binds
+        const binding = points.slice(1).filter((q) => minimumBinds(points, q) === true).length;
+        expect(runs).toHaveBeenCalledTimes(1 + binding);
+        expect(binding).toBe([...offerMin].filter((m) => m > 0).length - 1);
+      },
+    );
   });
 });

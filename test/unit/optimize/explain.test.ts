@@ -412,11 +412,14 @@ describe("reasons", () => {
     expect(e.reason).toContain("charged 1.00 by the call capacity (dual 1.00 per contact)");
   });
 
-  test("chosen below the runner-up is put down to disaggregation and repair", () => {
+  test("chosen below the runner-up is put down to repair and polish after the prices", () => {
     const e = explainChoice({ ...base, method: "CLUSTER_LP", chosen: [opt("loan", "mail", 5, 1)] });
     expect(e.runnerUp).toMatchObject({ offer: "card", channel: "mail" });
     expect(e.reason).toMatch(/although the runner-up card via mail adds more/);
-    expect(e.reason).toMatch(/disaggregating the cluster proportions/);
+    // the report's duals are the prices the plan was built at, no longer the cluster LP's
+    expect(e.reason).toMatch(/the individual-level prices the plan was built \(or polished\) at/);
+    expect(e.reason).toMatch(/repaired and polished until every constraint holds exactly/);
+    expect(e.reason).not.toMatch(/cluster means|disaggregat/);
   });
 
   test("nothing: all options priced out, or left out despite a positive value", () => {
@@ -427,6 +430,8 @@ describe("reasons", () => {
     const left = explainChoice(base);
     expect(left.reason).toMatch(/gets nothing although card via mail adds 8.00/);
     expect(left.reason).toMatch(/repaired and polished/);
+    // the report zeroes rows with room left, which can hide a price the plan was built with
+    expect(left.reason).toMatch(/a row the plan leaves room on is reported at 0 even where/);
   });
 
   test("several offers per customer: the runner-up is an offer not yet given", () => {
@@ -446,15 +451,57 @@ describe("reasons", () => {
     expect(full.reason).toMatch(/every option they could take \(one per offer\) was given/);
   });
 
-  test("GREEDY and ROMI plans say what their numbers are", () => {
+  test("GREEDY: one plain sentence, no prices, no charges", () => {
+    const greedyPricing = { ...pricing, report: pricing.report.map((r) => ({ ...r, dual: null })) };
     const greedy = explainChoice({
       ...base,
       method: "GREEDY",
       chosen: [opt("card", "call", 12, 2)],
-      pricing: { ...pricing, report: pricing.report.map((r) => ({ ...r, dual: null })) },
+      pricing: greedyPricing,
     });
-    expect(greedy.options[0]).toMatchObject({ channel: "call", reducedValue: 12, charges: [] });
-    expect(greedy.reason).toMatch(/no dual values \(GREEDY\)/);
+    expect(greedy.options.map((o) => [o.channel, o.reducedValue])).toEqual([
+      ["call", 12],
+      ["mail", 10],
+      ["mail", 5],
+    ]);
+    expect(greedy.options.every((o) => o.charges.length === 0)).toBe(true);
+    expect(greedy.reason).toBe(
+      "Customer C1 gets card via call: the ad-hoc plan has no prices; it serves offer minimums " +
+        "first, then customers in descending order of their best expected return until budget " +
+        "or capacity runs out.",
+    );
+    const nothing = explainChoice({ ...base, method: "GREEDY", pricing: greedyPricing });
+    expect(nothing.reason).toBe(
+      "Customer C1 gets nothing: the ad-hoc plan has no prices; it serves offer minimums first, " +
+        "then customers in descending order of their best expected return until budget or " +
+        "capacity runs out.",
+    );
+    // a ROMI objective or stray duals do not make a GREEDY plan priced
+    const romiGreedy = explainChoice({
+      ...base,
+      method: "GREEDY",
+      chosen: [opt("card", "mail", 10, 1)],
+      pricing: { ...pricing, romi: { q: 1.5, cost: 100 } },
+    });
+    expect(romiGreedy.options.every((o) => o.charges.length === 0)).toBe(true);
+    expect(romiGreedy.options.map((o) => o.reducedValue)).toEqual([12, 10, 5]);
+    for (const e of [greedy, nothing, romiGreedy]) {
+      expect(e.reason).not.toMatch(/price[sd]? (at|by)|at the plan's prices|dual|ROMI|→/);
+      expect(e.reason.match(/\./g)).toHaveLength(1);
+    }
+    // a rule that forbids an option is still named, without a price
+    const blocked = explainChoice({
+      ...base,
+      method: "GREEDY",
+      chosen: [opt("card", "mail", 10, 1)],
+      pricing: greedyPricing,
+      policies: { blocked: new Map([["card\u0000call", ["fatigue:30d"]]]), notes: [] },
+    });
+    expect(blocked.reason).toMatch(/ card via call is not allowed: fatigue:30d\.$/);
+    expect(blocked.reason).not.toMatch(/would add|at the plan.s prices/);
+  });
+
+  test("ROMI plans say what their numbers are, the same for CLUSTER_LP and EXACT", () => {
     const romi = explainChoice({
       ...base,
       chosen: [opt("card", "mail", 10, 1)],
@@ -462,6 +509,17 @@ describe("reasons", () => {
     });
     expect(romi.reason).toMatch(
       /ROMI plan: it maximises return − \(1\+q\)·cost at q = its ROMI 1.50/,
+    );
+    // CLUSTER_LP's ROMI duals are its final prices divided by the plan's cost, like EXACT's
+    const cluster = explainChoice({
+      ...base,
+      method: "CLUSTER_LP",
+      chosen: [opt("card", "mail", 10, 1)],
+      pricing: { ...pricing, romi: { q: 1.5, cost: 100 } },
+    });
+    expect(cluster.reason).not.toMatch(/approximate|its own cost/);
+    expect(cluster.options.map((o) => o.reducedValue)).toEqual(
+      romi.options.map((o) => o.reducedValue),
     );
     // card/mail: 10 − 2.5·1 − 2·100·1 < 0 — the ROMI duals are scaled back to dollars
     expect(
