@@ -227,13 +227,21 @@ function tolerance(row: { activity: number; bound: number }): number {
 }
 
 /**
+ * A plan built at prices fills a priced row only to within a few contacts of its bound (customers
+ * are whole; the last ones that would fit are nearly tied). Measured on a 100k-customer plan: the
+ * call centre at 19,995 of 20,000, priced 0.27 a contact. Slack within this share of the bound
+ * still counts as binding, so such a row keeps the price the plan was built at.
+ */
+export const BINDING_SHARE = 1e-3;
+
+/**
  * The one binding tolerance: a row binds when its slack is less than one unit of the row (one
  * contact; for the budget the cheapest option's cost; for the hurdle the mean hurdle margin of a
- * contact), i.e. when not even one more contact fits. Per-customer rules bind when some customer
- * is at the rule's limit.
+ * contact) or BINDING_SHARE of its bound, whichever is larger. Per-customer rules bind when some
+ * customer is at the rule's limit.
  */
 function bindingTolerance(row: RawRow): number {
-  return Math.max(row.unit, tolerance(row));
+  return Math.max(row.unit, BINDING_SHARE * Math.abs(row.bound), tolerance(row));
 }
 
 /**

@@ -68,7 +68,12 @@ function variablesReadBySrc(): Set<string> {
 }
 
 // NODE_ENV is for the libraries (Apollo, pino), not read by our code.
-const NOT_OUR_CODE = new Set(["NODE_ENV"]);
+// NODE_ENV is the platform's; the test hooks are never set in a deployment.
+const NOT_OUR_CODE = new Set([
+  "NODE_ENV",
+  "OFFERPLAN_TEST_PAUSE_PHASES",
+  "OFFERPLAN_TEST_PAUSE_MS",
+]);
 // Set here before the code reading it has landed. Remove a name once src/ reads it.
 const AHEAD_OF_CODE = new Set<string>([]);
 
