@@ -67,6 +67,12 @@ export async function recoverOrphanedRuns(pool: Pool): Promise<Recovered> {
       }
     });
   }
+  // rows of processes long gone, once nothing can name them any more
+  await pool.query(
+    `DELETE FROM runner_process w WHERE w.beat_at < now() - interval '1 day'
+       AND NOT EXISTS (SELECT 1 FROM plan p WHERE p.run_by = w.id AND p.status = 'RUNNING')
+       AND NOT EXISTS (SELECT 1 FROM analysis a WHERE a.run_by = w.id AND a.status = 'RUNNING')`,
+  );
   return out;
 }
 
