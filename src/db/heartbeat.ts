@@ -25,6 +25,7 @@ const THREAD = `
 const { parentPort, workerData } = require("node:worker_threads");
 const { Client } = require(workerData.pgPath);
 let client = null;
+let announced = false;
 async function beat() {
   try {
     if (!client) {
@@ -36,7 +37,7 @@ async function beat() {
       "INSERT INTO runner_process (id, pid, host) VALUES ($1, $2, $3) " +
       "ON CONFLICT (id) DO UPDATE SET beat_at = now()",
       [workerData.id, workerData.pid, workerData.host]);
-    parentPort.postMessage("beat");
+    if (!announced) { announced = true; parentPort.postMessage("ready"); }
   } catch {
     const c = client; client = null; if (c) c.end().catch(() => {});
   }
@@ -75,8 +76,6 @@ async function startHeartbeat(pool: Pool): Promise<string> {
       pgPath: require.resolve("pg"),
     },
   });
-  // the heartbeat never keeps a finished process alive
-  thread.unref();
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error("the heartbeat could not reach the database")),
@@ -91,5 +90,11 @@ async function startHeartbeat(pool: Pool): Promise<string> {
       reject(e);
     });
   });
+  // The heartbeat never keeps a finished process alive: with no listener left on its port, an
+  // unreferenced thread ends with the process (measured: a worker otherwise lingered until the
+  // server's SIGKILL a minute later).
+  thread.removeAllListeners();
+  thread.on("error", () => undefined);
+  thread.unref();
   return id;
 }

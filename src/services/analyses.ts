@@ -17,6 +17,7 @@ import {
 import type { Disaggregation, Method } from "../optimize/types";
 import { getVersion } from "./constraint-sets";
 import { InputError } from "./errors";
+import { storedRunError } from "./run-errors";
 import { planConstraints, PlanInterruptedError } from "./plans";
 import { todayUtc } from "../db/policy-facts";
 import { atMost, MAX_CAPACITY, MAX_CLUSTERS, MAX_MONEY } from "../domain/limits";
@@ -155,7 +156,7 @@ export async function executeAnalysis(
         break;
       case "CAPACITY": {
         const k = instance.channelIds.indexOf(params.channelId ?? "");
-        if (k < 0) throw new Error(`unknown channel "${params.channelId}"`);
+        if (k < 0) throw new InputError("channelId", `unknown channel "${params.channelId}"`);
         points = await capacitySweep(instance, constraints, k, params.capacities ?? [], run);
         break;
       }
@@ -173,11 +174,12 @@ export async function executeAnalysis(
       });
       throw e;
     }
+    const stored = storedRunError(e);
     await prisma.analysis.updateMany({
       where: { id: analysisId, status: "RUNNING", runBy: me },
       data: {
         status: "FAILED",
-        error: e instanceof Error ? e.message : String(e),
+        error: stored.message,
         finishedAt: new Date(),
         failedInPhase: phase,
         phase: null,

@@ -30,6 +30,7 @@ import { calibrateInstance } from "../results";
 import { getVersion } from "./constraint-sets";
 import { checkRunInput } from "./plan-input-checks";
 import { ConflictError, InputError, NotFoundError } from "./errors";
+import { storedRunError } from "./run-errors";
 import {
   calibrationFactors,
   checkResultParameters,
@@ -248,11 +249,12 @@ export async function executePlan(
       });
       throw e;
     }
+    const stored = storedRunError(e);
     await prisma.plan.updateMany({
       where: { id: planId, status: "RUNNING", runBy: me },
       data: {
         status: "FAILED",
-        error: e instanceof Error ? e.message : String(e),
+        error: stored.message,
         finishedAt: new Date(),
         failedInPhase: phase || "load",
         phase: null,
@@ -260,6 +262,8 @@ export async function executePlan(
         runBy: null,
       },
     });
+    // the caller logs or shows the original; the reference ties the log line to the stored text
+    if (stored.reference && e instanceof Error) Object.assign(e, { reference: stored.reference });
     throw e;
   }
 }

@@ -191,13 +191,16 @@ describe("plan run", () => {
         clusters: 10,
         seed: 2,
       });
-      await expect(
-        executePlan(db.pool, prisma, id, {
-          failpoint: (s) => {
-            if (s === step) throw new Error(`injected failure after ${s}`);
-          },
-        }),
-      ).rejects.toThrow(/injected/);
+      const thrown = await executePlan(db.pool, prisma, id, {
+        failpoint: (s) => {
+          if (s === step) throw new Error(`injected failure after ${s}`);
+        },
+      }).catch((e: unknown) => e as Error & { reference?: string });
+      // the caller gets the original (for its log); readers of the plan get a reference only
+      expect(thrown).toBeInstanceOf(Error);
+      expect((thrown as Error).message).toBe(`injected failure after ${step}`);
+      const reference = (thrown as { reference?: string }).reference;
+      expect(reference).toMatch(/^[0-9a-f-]{36}$/);
       const [plan] = await q<{ status: string; error: string }>(
         "SELECT status, error, phase, progress, failed_in_phase FROM plan WHERE id = $1",
         [id],
@@ -205,7 +208,7 @@ describe("plan run", () => {
       // the phase it stopped in is kept; no live progress is left showing
       expect(plan).toEqual({
         status: "FAILED",
-        error: `injected failure after ${step}`,
+        error: `internal error (reference ${reference})`,
         phase: null,
         progress: 0,
         failed_in_phase: "write",
