@@ -98,3 +98,31 @@ async function startHeartbeat(pool: Pool): Promise<string> {
   thread.unref();
   return id;
 }
+
+/**
+ * Claims a run for this process: a QUEUED one, or one left RUNNING by a process that is gone (its
+ * job retried before a recovery sweep put it back). True when the run is now this process's.
+ */
+export async function claimRun(
+  pool: Pool,
+  table: "plan" | "analysis",
+  id: number,
+  runBy: string,
+): Promise<boolean> {
+  const claimed = await pool.query(
+    `UPDATE ${table} SET status = 'RUNNING', started_at = now(), phase = 'load', progress = 0,
+            run_by = $2
+     WHERE id = $1 AND (status = 'QUEUED' OR (status = 'RUNNING' AND ${silentRunner(table, "$3")}))`,
+    [id, runBy, DEAD_AFTER_SECONDS],
+  );
+  return claimed.rowCount === 1;
+}
+
+/**
+ * SQL: the run in `alias` (a plan or analysis row) names no process that has beaten within the
+ * number of seconds in parameter `seconds`.
+ */
+export function silentRunner(alias: string, seconds: string): string {
+  return `NOT EXISTS (SELECT 1 FROM runner_process w
+           WHERE w.id = ${alias}.run_by AND w.beat_at > now() - make_interval(secs => ${seconds}))`;
+}

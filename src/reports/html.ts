@@ -1,6 +1,6 @@
 // The plan report as one self-contained HTML page: inline CSS and SVG charts, no script, no
 // external resource, so it opens from a file or an e-mail attachment and prints as it shows.
-import type { PlanReport } from "../services/plan-report";
+import { provenanceParts, type PlanReport } from "../services/plan-report";
 import { baselineOf, offerChannelMatrix, resultKey } from "./shape";
 
 const esc = (s: string) =>
@@ -283,17 +283,7 @@ ${r.kpis ? sections.join("\n") : "<p>This plan has no results.</p>"}
 /** What the plan was computed from, in one line under the title (the same as `plan show`). */
 function provenanceLine(r: PlanReport): string {
   const p = r.provenance;
-  const params = r.parameters as { seed?: number; campaignDate?: string };
-  const e = p.stored?.effective;
-  const parts = [
-    `dataset revision ${p.datasetRevision ?? "–"}`,
-    p.historyRevision !== null ? `history revision ${p.historyRevision}` : null,
-    params.campaignDate ? `campaign date ${params.campaignDate}` : null,
-    `seed ${params.seed ?? 1}`,
-    e?.clusters != null ? `${e.clusters} clusters` : null,
-    e?.warmStartFrom != null ? `warm start from plan ${e.warmStartFrom}` : null,
-    p.stored ? `offerplan ${p.stored.softwareVersion}` : null,
-  ].filter((x): x is string => x !== null);
+  const parts = provenanceParts(r);
   return `<p class="meta" id="provenance">${esc(parts.join(" · "))}${
     p.fingerprint ? `<br>fingerprint <code>${esc(p.fingerprint)}</code>` : ""
   }${p.stale ? `<br><strong>Stale:</strong> ${esc(p.stale)}` : ""}</p>`;

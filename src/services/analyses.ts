@@ -2,7 +2,7 @@
 // (RUNNING → SUCCEEDED / FAILED), read back. The numbers come from src/optimize/analyses.ts; the
 // points are written in one transaction that also marks the analysis SUCCEEDED.
 import type { Pool } from "pg";
-import { DEAD_AFTER_SECONDS, runnerId } from "../db/heartbeat";
+import { claimRun, runnerId } from "../db/heartbeat";
 import { loadInstance, type LoadedInstance } from "../db/instance-loader";
 import type { PrismaClient } from "../db/prisma";
 import type { Analysis, AnalysisKind, Prisma } from "../generated/prisma/client";
@@ -111,15 +111,8 @@ export async function executeAnalysis(
   opts: ExecuteAnalysisOptions = {},
 ): Promise<{ points: AnalysisPoint[]; loaded: LoadedInstance }> {
   const me = await runnerId(pool);
-  const claimed = await pool.query(
-    `UPDATE analysis SET status = 'RUNNING', started_at = now(), progress = 0, phase = 'load',
-            run_by = $2
-     WHERE id = $1 AND (status = 'QUEUED' OR (status = 'RUNNING' AND NOT EXISTS (
-       SELECT 1 FROM runner_process w
-       WHERE w.id = analysis.run_by AND w.beat_at > now() - make_interval(secs => $3))))`,
-    [analysisId, me, DEAD_AFTER_SECONDS],
-  );
-  if (claimed.rowCount !== 1) throw new Error(`analysis ${analysisId} is not queued`);
+  if (!(await claimRun(pool, "analysis", analysisId, me)))
+    throw new Error(`analysis ${analysisId} is not queued`);
   const a = await prisma.analysis.findUniqueOrThrow({ where: { id: analysisId } });
   const params = a.parameters as unknown as AnalysisParameters;
   let phase = "load";

@@ -170,3 +170,23 @@ async function provenanceOf(
     replayOf: p.replay_of,
   };
 }
+
+/** The plan's inputs in a few words each, for one line under its title (CLI and HTML report). */
+export function provenanceParts(r: PlanReport): string[] {
+  const p = r.provenance;
+  const params = r.parameters as { seed?: number; campaignDate?: string };
+  const e = p.stored?.effective;
+  return [
+    `dataset revision ${p.datasetRevision ?? "-"}`,
+    p.historyRevision !== null ? `history revision ${p.historyRevision}` : null,
+    params.campaignDate ? `campaign date ${params.campaignDate}` : null,
+    `seed ${params.seed ?? 1}`,
+    e?.clusters != null ? `${e.clusters} clusters` : null,
+    e?.dualPasses != null ? `${e.dualPasses} dual passes` : null,
+    e?.solver ? `solver ${e.solver}` : null,
+    e ? `${e.threads} thread${e.threads === 1 ? "" : "s"}` : null,
+    e ? (e.warmStartFrom != null ? `warm start from plan ${e.warmStartFrom}` : "cold start") : null,
+    p.stored ? `offerplan ${p.stored.softwareVersion}` : null,
+    p.replayOf !== null ? `replay of plan ${p.replayOf}` : null,
+  ].filter((x): x is string => x !== null);
+}

@@ -14,7 +14,7 @@ import { resolveConstraints } from "../domain/resolve-constraints";
 import { hasPolicies, resolvePolicies } from "../domain/resolve-policies";
 import { addDays, isCampaignDate, loadPolicies, todayUtc } from "../db/policy-facts";
 import { currentRevisions, type Revisions } from "../db/revisions";
-import { DEAD_AFTER_SECONDS, runnerId } from "../db/heartbeat";
+import { claimRun, runnerId } from "../db/heartbeat";
 import { replayBlocker } from "../domain/replay";
 export { replayBlocker } from "../domain/replay";
 import { loadWarmStart } from "../db/warm-start";
@@ -180,17 +180,8 @@ export async function executePlan(
   opts: ExecuteOptions = {},
 ): Promise<ExecutedPlan> {
   const me = await runnerId(pool);
-  // A QUEUED plan, or one left RUNNING by a process that is gone (its job retried before a
-  // recovery sweep put it back): the run is this process's from here on.
-  const claimed = await pool.query(
-    `UPDATE plan SET status = 'RUNNING', started_at = now(), phase = 'load', progress = 0,
-            run_by = $2
-     WHERE id = $1 AND (status = 'QUEUED' OR (status = 'RUNNING' AND NOT EXISTS (
-       SELECT 1 FROM runner_process w
-       WHERE w.id = plan.run_by AND w.beat_at > now() - make_interval(secs => $3))))`,
-    [planId, me, DEAD_AFTER_SECONDS],
-  );
-  if (claimed.rowCount !== 1) throw new PlanCancelledError(`plan ${planId} is not queued`);
+  if (!(await claimRun(pool, "plan", planId, me)))
+    throw new PlanCancelledError(`plan ${planId} is not queued`);
   const plan = await prisma.plan.findUniqueOrThrow({ where: { id: planId } });
   const params = plan.parameters as unknown as RunPlanParameters;
   // set by the first progress call ("load"); until then the run is in the claim

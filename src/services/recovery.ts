@@ -4,7 +4,7 @@
 // (no job: a CLI run; or the job has used all its attempts). Every worker and server runs this
 // every few seconds; the row locks make concurrent sweeps safe.
 import type { Pool, PoolClient } from "pg";
-import { DEAD_AFTER_SECONDS } from "../db/heartbeat";
+import { DEAD_AFTER_SECONDS, silentRunner } from "../db/heartbeat";
 import { inTransaction } from "../db/transaction";
 
 export interface Recovered {
@@ -40,8 +40,7 @@ export async function recoverOrphanedRuns(pool: Pool): Promise<Recovered> {
          FROM ${kind.table} r
          LEFT JOIN graphile_worker.jobs j ON j.key = $1 || r.id
          WHERE r.status = 'RUNNING'
-           AND NOT EXISTS (SELECT 1 FROM runner_process w
-                           WHERE w.id = r.run_by AND w.beat_at > now() - make_interval(secs => $2))
+           AND ${silentRunner("r", "$2")}
          FOR UPDATE OF r SKIP LOCKED`,
         [kind.jobKey, DEAD_AFTER_SECONDS],
       );

@@ -10,7 +10,7 @@ import { ConstraintResolutionError } from "../../domain/resolve-constraints";
 import type { Disaggregation, Method } from "../../optimize/types";
 import type * as ConstraintSets from "../../services/constraint-sets";
 import type * as PlanExport from "../../services/plan-export";
-import { planReport, type PlanReport } from "../../services/plan-report";
+import { planReport, provenanceParts, type PlanReport } from "../../services/plan-report";
 import type * as Plans from "../../services/plans";
 import { ConflictError, InputError, NotFoundError } from "../../services/errors";
 import { CliError } from "../errors";
@@ -299,21 +299,8 @@ const num = (v: unknown) => (typeof v === "number" ? v : 0);
 
 function printProvenance(out: Output, r: PlanReport): void {
   const p = r.provenance;
-  const params = r.parameters as { seed?: number; campaignDate?: string; overrides?: unknown };
-  const e = p.stored?.effective;
-  const parts = [
-    `dataset revision ${p.datasetRevision ?? "-"}`,
-    p.historyRevision !== null ? `history revision ${p.historyRevision}` : null,
-    params.campaignDate ? `campaign date ${params.campaignDate}` : null,
-    `seed ${params.seed ?? 1}`,
-    e?.clusters != null ? `${e.clusters} clusters` : null,
-    e?.dualPasses != null ? `${e.dualPasses} dual passes` : null,
-    e?.solver ? `solver ${e.solver}` : null,
-    e ? `${e.threads} thread${e.threads === 1 ? "" : "s"}` : null,
-    e?.warmStartFrom != null ? `warm start from plan ${e.warmStartFrom}` : "cold start",
-    p.stored ? `offerplan ${p.stored.softwareVersion}` : null,
-    p.replayOf !== null ? `replay of plan ${p.replayOf}` : null,
-  ].filter((x) => x !== null);
+  const params = r.parameters as { overrides?: unknown };
+  const parts = provenanceParts(r);
   out.info(`inputs: ${parts.join(", ")}`);
   if (params.overrides) out.info(`what-if overrides: ${JSON.stringify(params.overrides)}`);
   if (p.fingerprint) out.info(`fingerprint: ${p.fingerprint}`);

@@ -9,7 +9,13 @@ import {
   type LogLine,
 } from "../../support/api-server";
 import { createTestDatabase, type TestDatabase } from "../../support/db";
-import { generatedDataset, ok, pollPlan, type GeneratedDataset } from "./helpers";
+import {
+  generatedDataset,
+  importWithConstraints,
+  ok,
+  pollPlan,
+  type GeneratedDataset,
+} from "./helpers";
 
 const CUSTOMERS = 30_000;
 const PAUSE = {
@@ -62,23 +68,7 @@ beforeAll(async () => {
     createApiKeyInDatabase(db.url, "ADMIN", "chaos"),
   ]);
   try {
-    ok(
-      await server.gql(
-        `mutation ($dir: String!) { importDataset(dir: $dir) { changed } }`,
-        { dir: data.dir },
-        key,
-      ),
-    );
-    versionId = ok(
-      await server.gql<{
-        createConstraintSet: { constraintSet: { latestVersion: { id: string } } };
-      }>(
-        `mutation ($input: ConstraintSetInput!) {
-          createConstraintSet(input: $input) { constraintSet { latestVersion { id } } } }`,
-        { input: data.constraints },
-        key,
-      ),
-    ).createConstraintSet.constraintSet.latestVersion.id;
+    versionId = await importWithConstraints(server, key, data);
     const undisturbed = await runPlan(server);
     await pollPlan(server, key, undisturbed);
     expected = (await fingerprint(undisturbed))!;

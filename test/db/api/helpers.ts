@@ -201,3 +201,26 @@ export async function planKpis(server: ApiServer, key: string, id: string): Prom
   if (!plan.kpis) throw new Error(`plan ${id} has no KPIs (${plan.status})`);
   return plan.kpis;
 }
+
+/** Imports a generated dataset over the API and saves its constraints; the version's id. */
+export async function importWithConstraints(
+  server: ApiServer,
+  key: string,
+  data: GeneratedDataset,
+): Promise<string> {
+  ok(
+    await server.gql(
+      `mutation ($dir: String!) { importDataset(dir: $dir) { changed } }`,
+      { dir: data.dir },
+      key,
+    ),
+  );
+  return ok(
+    await server.gql<{ createConstraintSet: { constraintSet: { latestVersion: { id: string } } } }>(
+      `mutation ($input: ConstraintSetInput!) {
+        createConstraintSet(input: $input) { constraintSet { latestVersion { id } } } }`,
+      { input: data.constraints },
+      key,
+    ),
+  ).createConstraintSet.constraintSet.latestVersion.id;
+}

@@ -8,7 +8,14 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { createApiKeyInDatabase, startApiServer, type ApiServer } from "../../support/api-server";
 import { createTestDatabase, type TestDatabase } from "../../support/db";
-import { failure, generatedDataset, ok, pollPlan, type GeneratedDataset } from "../api/helpers";
+import {
+  failure,
+  generatedDataset,
+  importWithConstraints,
+  ok,
+  pollPlan,
+  type GeneratedDataset,
+} from "../api/helpers";
 
 const run = promisify(execFile);
 const BIN = path.resolve(__dirname, "..", "..", "..", "bin", "offerplan.js");
@@ -87,21 +94,7 @@ beforeAll(async () => {
     startApiServer({ databaseUrl: db.url, workers: 2 }),
     createApiKeyInDatabase(db.url, "ADMIN", "reproducible"),
   ]);
-  ok(
-    await server.gql(
-      `mutation ($dir: String!) { importDataset(dir: $dir) { changed } }`,
-      { dir: data.dir },
-      key,
-    ),
-  );
-  versionId = ok(
-    await server.gql<{ createConstraintSet: { constraintSet: { latestVersion: { id: string } } } }>(
-      `mutation ($input: ConstraintSetInput!) {
-        createConstraintSet(input: $input) { constraintSet { latestVersion { id } } } }`,
-      { input: data.constraints },
-      key,
-    ),
-  ).createConstraintSet.constraintSet.latestVersion.id;
+  versionId = await importWithConstraints(server, key, data);
 });
 
 afterAll(async () => {
