@@ -20,18 +20,27 @@ export async function runWorkerProcess(opts: {
     graceMs: opts.graceMs,
   });
   opts.log.info({ concurrency: opts.concurrency }, "worker ready");
+  // SIGTERM from the server and the closing of its IPC channel often arrive together (both are
+  // handled once a long synchronous solve yields): stop once, and never crash on the second.
+  let stopping = false;
   const stop = (sig: string) => {
+    if (stopping) return;
+    stopping = true;
     opts.log.info({ signal: sig }, "worker stopping");
-    void runner.stop();
+    runner.stop().catch((e: unknown) => opts.log.warn({ err: e }, "worker stop"));
   };
   process.once("SIGTERM", stop);
   process.once("SIGINT", stop);
   // Forked by `serve`: when the server is gone (even killed with SIGKILL), its IPC channel closes
   // and this worker stops like on SIGTERM, rather than run on unsupervised beside a new server's.
-  if (process.send) process.once("disconnect", () => stop("parent gone"));
+  // A 'disconnect' listener holds the IPC channel (and so the process) open: it is removed once the
+  // worker has stopped, or the process would outlive its work until the server's SIGKILL.
+  const onDisconnect = () => stop("parent gone");
+  if (process.send) process.once("disconnect", onDisconnect);
   try {
     await runner.promise;
   } finally {
+    process.removeListener("disconnect", onDisconnect);
     await prisma.$disconnect();
     await db.close();
     opts.log.info("worker stopped");
