@@ -6,6 +6,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { adminQuery, databaseUrl } from "../../../src/db/admin";
 import { migrationNames } from "../../../src/db/migrate";
+import { runCli } from "../../support/cli";
 import { createTestDatabase, type TestDatabase } from "../../support/db";
 
 const run = promisify(execFile);
@@ -22,20 +23,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function offerplan(
-  ...args: string[]
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], {
-      env: { ...process.env, DATABASE_URL: db.url },
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const offerplan = (...args: string[]) => runCli(db.url, ...args);
 
 describe("npx offerplan", () => {
   it("demo generates, imports, summarises and optimizes", async () => {

@@ -2,11 +2,10 @@
 // worker, concurrently with another plan, and by a warm worker right after an unrelated what-if —
 // gives one fingerprint. The fingerprint is checked against the stored rows with SQL, and replay
 // reproduces it, or refuses once the data it read has changed.
-import { execFile } from "node:child_process";
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { promisify } from "node:util";
 import { createApiKeyInDatabase, startApiServer, type ApiServer } from "../../support/api-server";
+import { runCli } from "../../support/cli";
 import { createTestDatabase, type TestDatabase } from "../../support/db";
 import {
   failure,
@@ -17,8 +16,6 @@ import {
   type GeneratedDataset,
 } from "../api/helpers";
 
-const run = promisify(execFile);
-const BIN = path.resolve(__dirname, "..", "..", "..", "bin", "offerplan.js");
 const CUSTOMERS = 20_000;
 
 let db: TestDatabase;
@@ -27,18 +24,7 @@ let data: GeneratedDataset;
 let key: string;
 let versionId: string;
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], {
-      env: { ...process.env, DATABASE_URL: db.url },
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const cli = (...args: string[]) => runCli(db.url, ...args);
 
 const RUN = `mutation ($input: RunPlanInput!) { runPlan(input: $input) { id } }`;
 
