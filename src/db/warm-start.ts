@@ -6,9 +6,15 @@ import type { Instance } from "../optimize/instance";
 import type { ClusterSummary, ConstraintKind, ConstraintReportRow, Reuse } from "../optimize/types";
 import { copyOutBinary } from "./copy-out";
 
-export async function loadWarmStart(pool: Pool, planId: number, ins: Instance): Promise<Reuse> {
-  const [membership, clusters, report] = await Promise.all([
-    loadMembership(pool, planId, ins),
+/** `clusters`: also the membership and clusters (CLUSTER_LP); EXACT starts from the prices only. */
+export async function loadWarmStart(
+  pool: Pool,
+  planId: number,
+  ins: Instance,
+  clusters: boolean,
+): Promise<Reuse> {
+  const [membership, clusterRows, report] = await Promise.all([
+    clusters ? loadMembership(pool, planId, ins) : null,
     pool.query<{
       index: number;
       segment: string | null;
@@ -36,7 +42,7 @@ export async function loadWarmStart(pool: Pool, planId: number, ins: Instance): 
       [planId],
     ),
   ]);
-  const summaries: ClusterSummary[] = clusters.rows.map((c) => ({
+  const summaries: ClusterSummary[] = clusterRows.rows.map((c) => ({
     index: c.index,
     segment: c.segment,
     size: c.size,

@@ -320,7 +320,7 @@ async function computeAndWrite(
   const policySeconds = (performance.now() - policiesStarted) / 1000;
   const warm =
     params.warmStartFrom !== undefined
-      ? await warmStartFor(pool, params.warmStartFrom, run.instance, loaded.revision)
+      ? await warmStartFor(pool, params, run.instance, loaded.revision)
       : undefined;
   const result = await optimize(run.instance, constraints, {
     method: params.method,
@@ -379,10 +379,11 @@ function provenanceOf(
  */
 async function warmStartFor(
   pool: Pool,
-  sourceId: number,
+  params: RunPlanParameters,
   instance: Instance,
   revision: number,
 ): Promise<Reuse> {
+  const sourceId = params.warmStartFrom!;
   const src = await pool.query<{ dataset_revision: string | null }>(
     "SELECT dataset_revision::text FROM plan WHERE id = $1 AND status = 'SUCCEEDED'",
     [sourceId],
@@ -395,7 +396,7 @@ async function warmStartFor(
         `the data is now at revision ${revision}`,
     );
   }
-  return loadWarmStart(pool, sourceId, instance);
+  return loadWarmStart(pool, sourceId, instance, params.method === "CLUSTER_LP");
 }
 
 /** A warm start must name a SUCCEEDED plan with prices (and clusters, for CLUSTER_LP). */
