@@ -29,7 +29,7 @@ let announced = false;
 async function beat() {
   try {
     if (!client) {
-      client = new Client({ connectionString: workerData.url });
+      client = new Client({ connectionString: workerData.url, application_name: "offerplan-heartbeat" });
       client.on("error", () => { client = null; });
       await client.connect();
     }

@@ -23,7 +23,35 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     pool,
     async drop() {
       await pool.end();
+      await settle(server, name);
       await adminQuery(server, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     },
   };
+}
+
+/** How long a test's own disconnects may take to reach the server before the database is dropped. */
+const SETTLE_MS = 3_000;
+
+/**
+ * Waits until the test's clients have left the database. Prisma's disconnect resolves before its
+ * pool's sockets are closed; dropping WITH FORCE in that window terminates an idle client that has
+ * no error listener, and the test file fails after its tests passed. Heartbeat threads
+ * (db/heartbeat.ts) live as long as the process and are left to the FORCE.
+ */
+async function settle(server: string, name: string): Promise<void> {
+  const until = Date.now() + SETTLE_MS;
+  const admin = new Pool({ connectionString: server, max: 1 });
+  try {
+    while (Date.now() < until) {
+      const { rows } = await admin.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_stat_activity
+         WHERE datname = $1 AND application_name <> 'offerplan-heartbeat'`,
+        [name],
+      );
+      if (rows[0]!.n === 0) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  } finally {
+    await admin.end();
+  }
 }
