@@ -112,28 +112,59 @@ describe("docker-compose.yml", () => {
     expect(Object.keys(compose.volumes ?? {})).toContain("pgdata");
   });
 
-  it("builds the app from the Dockerfile, starts it once the database is healthy, migrates first", () => {
-    const app = compose.services.app!;
-    expect(typeof app.build === "string" ? app.build : app.build?.context).toBe(".");
-    expect(app.depends_on).toEqual({ db: { condition: "service_healthy" } });
-    expect(app.ports).toEqual(["4000:4000"]);
-    const command = [app.command ?? []].flat().join(" ");
-    expect(command).toMatch(/npx offerplan migrate && .*npx offerplan serve --port 4000/);
+  it("migrates in a one-off service first, then builds and serves the app from the Dockerfile", () => {
+    const { app, migrate } = compose.services;
+    expect(typeof app!.build === "string" ? app!.build : app!.build?.context).toBe(".");
+    expect(migrate!.build).toBe(".");
+    expect([migrate!.command ?? []].flat().join(" ")).toBe("npx offerplan migrate");
+    expect(migrate!.depends_on).toEqual({ db: { condition: "service_healthy" } });
+    expect(app!.depends_on).toEqual({
+      db: { condition: "service_healthy" },
+      migrate: { condition: "service_completed_successfully" },
+    });
+    expect(app!.ports).toEqual(["4000:4000"]);
+    expect([app!.command ?? []].flat().join(" ")).toBe("npx offerplan serve --port 4000");
   });
 
-  it("points the app at the db service with the database's own credentials", () => {
-    const env = environment(compose.services.app!);
-    expect(env.get("DATABASE_URL")).toBe("postgresql://offerplan:offerplan@db:5432/offerplan");
-    expect(env.get("PORT")).toBe("4000");
-    expect(env.get("NODE_ENV")).toBe("production");
+  it("serves as the application role and migrates as the migration role, never as the superuser", () => {
     const db = environment(compose.services.db!);
-    const url = new URL(env.get("DATABASE_URL")!);
-    expect([url.username, url.password, url.pathname.slice(1)]).toEqual([
-      db.get("POSTGRES_USER"),
-      db.get("POSTGRES_PASSWORD"),
-      db.get("POSTGRES_DB"),
+    const urls = (service: string) => {
+      const url = new URL(environment(compose.services[service]!).get("DATABASE_URL")!);
+      return [url.username, decodeURIComponent(url.password), url.hostname, url.pathname.slice(1)];
+    };
+    expect(urls("app")).toEqual([
+      "offerplan_app",
+      db.get("OFFERPLAN_APP_PASSWORD"),
+      "db",
+      "offerplan",
     ]);
-    expect(Object.keys(compose.services)).toContain(url.hostname);
+    expect(urls("migrate")).toEqual([
+      "offerplan_migrate",
+      db.get("OFFERPLAN_MIGRATE_PASSWORD"),
+      "db",
+      "offerplan",
+    ]);
+    expect(db.get("POSTGRES_DB")).toBe("offerplan");
+    expect(db.get("POSTGRES_USER")).toBe("postgres");
+    expect(environment(compose.services.app!).get("PORT")).toBe("4000");
+    expect(environment(compose.services.app!).get("NODE_ENV")).toBe("production");
+  });
+
+  it("creates those roles with roles.sql when the volume is first initialised", () => {
+    const mounts = (compose.services.db!.volumes ?? []).map(String);
+    expect(mounts).toEqual(
+      expect.arrayContaining([
+        "./deploy/postgres/initdb:/docker-entrypoint-initdb.d:ro",
+        "./deploy/postgres/roles.sql:/offerplan/roles.sql:ro",
+      ]),
+    );
+    const init = read("deploy/postgres/initdb/10-offerplan-roles.sh");
+    expect(init).toMatch(/-v app_role=offerplan_app .*-v app_password="\$OFFERPLAN_APP_PASSWORD"/);
+    expect(init).toMatch(/-v migrate_role=offerplan_migrate .*"\$OFFERPLAN_MIGRATE_PASSWORD"/);
+    expect(init).toMatch(/-f \/offerplan\/roles\.sql/);
+    expect(
+      fs.statSync(path.join(root, "deploy/postgres/initdb/10-offerplan-roles.sh")).mode & 0o111,
+    ).not.toBe(0);
   });
 
   it("gives the app exactly the environment variables the code reads", () => {
