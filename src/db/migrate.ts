@@ -8,6 +8,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { Logger, runMigrations } from "graphile-worker";
 import { Client } from "pg";
+import { refreshBiRights } from "./bi-roles";
 
 const run = promisify(execFile);
 
@@ -40,9 +41,20 @@ export async function pendingMigrations(url: string): Promise<string[]> {
   }
 }
 
-/** Creates or upgrades graphile-worker's schema; a no-op (one query) when it is current. */
+/**
+ * Creates or upgrades graphile-worker's schema; a no-op (one query) when it is current. Its
+ * functions are executable by PUBLIC as created: only the application (their owner) calls them,
+ * and no other login (a BI role, say) should see them listed.
+ */
 export async function migrateQueueSchema(url: string): Promise<void> {
   await runMigrations({ connectionString: url, logger: new Logger(() => () => undefined) });
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query("REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA graphile_worker FROM PUBLIC");
+  } finally {
+    await client.end();
+  }
 }
 
 export interface MigrateOptions {
@@ -72,7 +84,19 @@ export async function migrate(url: string, opts: MigrateOptions = {}): Promise<s
   } finally {
     await watch?.stop();
   }
+  await refreshBiRoleRights(url);
   return pending;
+}
+
+/** A view added by a migration is readable at once by the BI roles made before it. */
+async function refreshBiRoleRights(url: string): Promise<void> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    await refreshBiRights(client);
+  } finally {
+    await client.end();
+  }
 }
 
 const POLL_MS = 250;

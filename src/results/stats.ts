@@ -1,7 +1,7 @@
 // Confidence intervals for response rates and their difference (uplift). Pure arithmetic, no
 // database: the service and the simulation tests use these, and the SQL functions of the
-// bi_plan_results view (migration 20261124200000_results) compute the same formulas, which a
-// database test keeps in step.
+// bi.plan_results view (bi.wilson_interval, bi.uplift_interval) compute the same formulas, which
+// a database test keeps in step.
 //
 // Method: Newcombe's hybrid score interval for a difference of independent proportions (Newcombe
 // 1998, "Interval estimation for the difference between independent proportions", method 10),

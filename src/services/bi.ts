@@ -1,33 +1,41 @@
 // The BI contract: the views and function analysts may read (docs/bi.md), and a read-only login
 // role limited to them.
 import type { Pool, PoolClient } from "pg";
+import { BI_ROLE_COMMENT, BI_SCHEMA, grantBiRights } from "../db/bi-roles";
 import { ConflictError, InputError } from "./errors";
 
+export { BI_ROLE_COMMENT, BI_SCHEMA };
+
+/** The views of the `bi` schema (docs/bi.md): facts, then dimensions. */
 export const BI_VIEWS = [
-  "bi_plans",
-  "bi_assignments",
-  "bi_offer_channel_frequency",
-  "bi_channel_profitability",
-  "bi_constraint_report",
-  "bi_segment_summary",
-  "bi_cluster_summary",
-  "bi_plan_results",
+  "plans",
+  "assignments",
+  "offer_channel_frequency",
+  "channel_profitability",
+  "constraint_report",
+  "segment_summary",
+  "cluster_summary",
+  "plan_results",
+  "offers",
+  "channels",
+  "segments",
+  "customers",
+  "customer_attributes",
+  "constraint_set_versions",
+  "waves",
 ] as const;
-export const BI_FUNCTIONS = ["bi_plan_comparison(integer, integer)"] as const;
+export const BI_FUNCTIONS = [
+  "plan_comparison(integer, integer)",
+  "wilson_interval(integer, integer)",
+  "uplift_interval(integer, integer, integer, integer)",
+] as const;
 
 const ROLE_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /**
- * The comment `bi grant` puts on a role it creates. An existing role is changed only when it
- * carries it: otherwise the name may be a person's login or the application's own role, whose
- * password and rights are not ours to touch.
- */
-export const BI_ROLE_COMMENT = "offerplan bi grant: read-only login for the BI views";
-
-/**
  * Why `role` is not a role `bi grant` may change, or null when it is one: made by `bi grant`
  * (its comment), no power of its own, in no other role, owning nothing, and granted nothing but
- * the BI views and function, the public schema and CONNECT on this database. A comment anyone
+ * the BI schema's views and functions, the schema itself and CONNECT on this database. A comment anyone
  * can set proves little alone; the rest is read from the catalogs, pg_shdepend included, which
  * records ownerships and grants in every database of the server.
  */
@@ -51,14 +59,14 @@ async function notABiRole(client: PoolClient, role: string): Promise<string | nu
                    OR (d.dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
                        AND ((d.classid = 'pg_class'::regclass
                              AND d.objid = ANY (SELECT c.oid FROM pg_class c
-                                                WHERE c.relnamespace = 'public'::regnamespace
-                                                  AND c.relname = ANY ($2)))
+                                                WHERE c.relnamespace = $2::regnamespace))
                             OR (d.classid = 'pg_proc'::regclass
-                                AND d.objid = ANY ($3::regprocedure[]::oid[]))
+                                AND d.objid = ANY (SELECT p.oid FROM pg_proc p
+                                                   WHERE p.pronamespace = $2::regnamespace))
                             OR (d.classid = 'pg_namespace'::regclass
-                                AND d.objid = 'public'::regnamespace)))))) AS others
-       FROM pg_authid a WHERE a.rolname = $1`,
-      [role, [...BI_VIEWS], [...BI_FUNCTIONS]],
+                                AND d.objid = $2::regnamespace)))))) AS others
+      FROM pg_authid a WHERE a.rolname = $1`,
+      [role, BI_SCHEMA],
     )
   ).rows[0];
   if (!r) return null;
@@ -71,8 +79,8 @@ async function notABiRole(client: PoolClient, role: string): Promise<string | nu
 
 /**
  * Creates the role (or sets the password of one it created before, see notABiRole) and grants it
- * SELECT on the views and EXECUTE on the function of this database. Views read base tables with their owner's rights, so the role needs
- * no right on any table; a comparison function that reads only views works the same way.
+ * the BI schema of this database (db/bi-roles.ts). Views read base tables with their owner's
+ * rights, so the role needs no right on any table; the functions read only views.
  */
 export async function grantBiRole(pool: Pool, role: string, password: string): Promise<void> {
   if (!ROLE_NAME.test(role)) throw new InputError("role", "must be a lower-case SQL identifier");
@@ -104,12 +112,7 @@ export async function grantBiRole(pool: Pool, role: string, password: string): P
       ).rows[0]!.q;
       await client.query(`COMMENT ON ROLE ${role} IS ${comment}`);
     }
-    const db = (await client.query<{ d: string }>("SELECT quote_ident(current_database()) AS d"))
-      .rows[0]!.d;
-    await client.query(`GRANT CONNECT ON DATABASE ${db} TO ${role}`);
-    await client.query(`GRANT USAGE ON SCHEMA public TO ${role}`);
-    await client.query(`GRANT SELECT ON ${BI_VIEWS.join(", ")} TO ${role}`);
-    for (const f of BI_FUNCTIONS) await client.query(`GRANT EXECUTE ON FUNCTION ${f} TO ${role}`);
+    await grantBiRights(client, role);
     await client.query("COMMIT");
   } catch (e) {
     await client.query("ROLLBACK").catch(() => undefined);

@@ -46,7 +46,7 @@ export interface PlanReport {
     profit: number;
     roi: number | null;
   }[];
-  /** measured results, once responses are imported (bi_plan_results; cells left out) */
+  /** measured results, once responses are imported (bi.plan_results; cells left out) */
   results: ResultRow[];
   segments: {
     segment: string | null;
@@ -99,24 +99,28 @@ export async function planReport(pool: Pool, planId: number): Promise<PlanReport
       [planId],
     ),
     pool.query(
-      `SELECT channel_id AS channel, contacts, expected_return AS "expectedReturn", cost, profit, roi
-       FROM bi_channel_profitability WHERE plan_id = $1 ORDER BY channel_id`,
+      // the BI views' numeric, back to the float8 the plan computed (node-pg reads numeric as text)
+      `SELECT channel_id AS channel, contacts::int, expected_return::float8 AS "expectedReturn",
+              cost::float8, profit::float8, roi::float8
+       FROM bi.channel_profitability WHERE plan_id = $1 ORDER BY channel_id`,
       [planId],
     ),
     pool.query(
-      `SELECT segment, contacts, expected_return AS "expectedReturn", cost, roi
-       FROM bi_segment_summary WHERE plan_id = $1 ORDER BY segment NULLS LAST`,
+      `SELECT segment, contacts::int, expected_return::float8 AS "expectedReturn", cost::float8,
+              roi::float8
+       FROM bi.segment_summary WHERE plan_id = $1 ORDER BY segment NULLS LAST`,
       [planId],
     ),
     pool.query<ResultRow>(
       `SELECT level, segment, offer_id AS offer, channel_id AS channel,
-              treatment_customers AS "treatmentCustomers", control_customers AS "controlCustomers",
-              treatment_response_rate AS "treatmentResponseRate",
-              control_response_rate AS "controlResponseRate", uplift,
-              uplift_ci_low AS "upliftCiLow", uplift_ci_high AS "upliftCiHigh",
-              predicted_response_rate AS "predictedResponseRate",
-              treatment_revenue_per_customer AS "treatmentRevenuePerCustomer"
-       FROM bi_plan_results WHERE plan_id = $1 AND level <> 'cell'
+              treatment_customers::int AS "treatmentCustomers",
+              control_customers::int AS "controlCustomers",
+              treatment_response_rate::float8 AS "treatmentResponseRate",
+              control_response_rate::float8 AS "controlResponseRate", uplift::float8,
+              uplift_ci_low::float8 AS "upliftCiLow", uplift_ci_high::float8 AS "upliftCiHigh",
+              predicted_response_rate::float8 AS "predictedResponseRate",
+              treatment_revenue_per_customer::float8 AS "treatmentRevenuePerCustomer"
+       FROM bi.plan_results WHERE plan_id = $1 AND level <> 'cell'
        ORDER BY array_position(ARRAY['total','segment','offer','channel'], level),
                 segment NULLS FIRST, offer_id NULLS FIRST, channel_id NULLS FIRST`,
       [planId],

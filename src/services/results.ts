@@ -1,7 +1,7 @@
 // Campaign results as operations the CLI and the API share: the holdout a plan run draws, the
 // import of a plan's responses, the measured results, and score calibrations learnt from them.
 // The statistics are src/results (pure); the counting rules are the plan_outcome view
-// (migration 20261124200000_results), which bi_plan_results aggregates too.
+// (migration 20261124200000_results), which bi.plan_results aggregates too.
 import type { Pool } from "pg";
 import type { PrismaClient } from "../db/prisma";
 import { importResponses, type ResponseImportSummary } from "../ingest/responses";

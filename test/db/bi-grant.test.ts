@@ -38,7 +38,7 @@ async function state(role: string) {
     `SELECT a.rolpassword, a.rolsuper, a.rolcreatedb, a.rolcreaterole, a.rolcanlogin,
             shobj_description(a.oid, 'pg_authid') AS comment,
             (SELECT count(*)::int FROM pg_auth_members m WHERE m.member = a.oid) AS memberships,
-            has_table_privilege(a.oid, 'bi_plans', 'SELECT') AS bi_plans,
+            has_table_privilege(a.oid, 'bi.plans', 'SELECT') AS bi_plans,
             has_table_privilege(a.oid, 'plan', 'SELECT') AS plan_table
      FROM pg_authid a WHERE a.rolname = $1`,
     [role],

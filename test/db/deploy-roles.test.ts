@@ -91,18 +91,20 @@ it("owns everything the migration role created, the job queue's schema included"
   const { rows } = await app.query<{ schema: string; owner: string; n: number }>(
     `SELECT n.nspname AS schema, pg_get_userbyid(c.relowner) AS owner, count(*)::int AS n
      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-     WHERE n.nspname IN ('public', 'graphile_worker') AND c.relkind IN ('r', 'p', 'v', 'S')
+     WHERE n.nspname IN ('public', 'graphile_worker', 'bi') AND c.relkind IN ('r', 'p', 'v', 'S')
      GROUP BY 1, 2 ORDER BY 1, 2`,
   );
   expect(rows.map((r) => [r.schema, r.owner])).toEqual([
+    ["bi", appRole],
     ["graphile_worker", appRole],
     ["public", appRole],
   ]);
   const schemas = await app.query<{ nspname: string; owner: string }>(
     `SELECT nspname, pg_get_userbyid(nspowner) AS owner FROM pg_namespace
-     WHERE nspname IN ('public', 'graphile_worker') ORDER BY 1`,
+     WHERE nspname IN ('public', 'graphile_worker', 'bi') ORDER BY 1`,
   );
   expect(schemas.rows).toEqual([
+    { nspname: "bi", owner: appRole },
     { nspname: "graphile_worker", owner: appRole },
     { nspname: "public", owner: appRole },
   ]);

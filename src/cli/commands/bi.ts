@@ -14,7 +14,7 @@ export function registerBiCommands(program: Command): void {
   const bi = program.command("bi").description("access for BI tools");
   bi.command("grant")
     .description(
-      "create a login role that can read the BI views and nothing else, or set the password of one it created",
+      "create a login role that can read the bi schema and nothing else, or set the password of one it created",
     )
     .requiredOption("--password <password>", "the role's password (8 characters or more)")
     .option("--role <name>", "role name", "offerplan_bi")
@@ -28,8 +28,10 @@ export function registerBiCommands(program: Command): void {
           if (e instanceof ConflictError) throw new CliError(e.message);
           throw e;
         }
+        const { BI_SCHEMA, BI_VIEWS, BI_FUNCTIONS } = biService();
         out.info(
-          `role ${o.role} may read: ${biService().BI_VIEWS.join(", ")}, bi_plan_comparison(a, b)`,
+          `role ${o.role} may read schema ${BI_SCHEMA} (its search_path): ` +
+            [...BI_VIEWS, ...BI_FUNCTIONS.map((f) => f.replace(/\(.*/, "(…)"))].join(", "),
         );
       });
     });

@@ -1,6 +1,6 @@
 // Campaign results against PostgreSQL: a plan with a holdout (exact per stratum, KPIs of the
 // treatment only, the export marks the group), a simulated response file imported (idempotent;
-// bad files rejected with nothing written), the measured results (service and bi_plan_results
+// bad files rejected with nothing written), the measured results (service and bi.plan_results
 // agree, and agree with counts made here), and recalibration feeding the next plan.
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -116,10 +116,11 @@ describe("holdout", () => {
     );
     expect(summary!.n).toBe(t.n);
     expect(summary!.r).toBeCloseTo(t.r, 6);
-    const [bi] = await q<{ contacts: number }>("SELECT contacts FROM bi_plans WHERE plan_id = $1", [
+    // a bigint: node-pg reads it as text
+    const [bi] = await q<{ contacts: string }>("SELECT contacts FROM bi.plans WHERE plan_id = $1", [
       held,
     ]);
-    expect(bi!.contacts).toBe(t.n);
+    expect(bi!.contacts).toBe(String(t.n));
     const [without] = await q<{ kpis: StoredKpis }>("SELECT kpis FROM plan WHERE id = $1", [plain]);
     expect(without!.kpis.contacts).toBe(t.n + c.n);
     expect(without!.kpis.control).toBeUndefined();
@@ -342,9 +343,18 @@ describe("measured results", () => {
     expect(await planResults(f.db.pool, plain)).toBeNull();
   });
 
-  it("bi_plan_results holds the same rows as the service, plus nothing for plans without responses", async () => {
+  it("bi.plan_results holds the same rows as the service, plus nothing for plans without responses", async () => {
     const r = (await planResults(f.db.pool, held))!;
-    const view = await q<ViewRow>("SELECT * FROM bi_plan_results WHERE plan_id = $1", [held]);
+    // numeric and bigint columns arrive as text; the text is the exact decimal
+    const view = (await q<ViewRow>("SELECT * FROM bi.plan_results WHERE plan_id = $1", [held])).map(
+      (row) =>
+        Object.fromEntries(
+          Object.entries(row).map(([k, v]) => [
+            k,
+            typeof v === "string" && /^-?\d/.test(v) ? Number(v) : v,
+          ]),
+        ),
+    );
     const service = [r.total, ...r.bySegment, ...r.byOffer, ...r.byChannel, ...r.cells];
     expect(view.length).toBe(service.length);
     const key = (level: unknown, s: unknown, o: unknown, c: unknown) =>
@@ -386,7 +396,7 @@ describe("measured results", () => {
     expect(totals.map((v) => v.level).sort()).toEqual(
       r.bySegment.some((s) => s.segment === null) ? ["segment", "total"] : ["total"],
     );
-    expect(await q("SELECT 1 FROM bi_plan_results WHERE plan_id = $1", [plain])).toEqual([]);
+    expect(await q("SELECT 1 FROM bi.plan_results WHERE plan_id = $1", [plain])).toEqual([]);
   });
 });
 
