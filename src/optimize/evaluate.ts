@@ -5,7 +5,14 @@
 
 import type { Instance, PlanConstraints } from "./instance";
 import { policyRows } from "./policy-report";
-import type { ConstraintKind, ConstraintReportRow, Kpis, Sense, Violation } from "./types";
+import type {
+  Breakdown,
+  ConstraintKind,
+  ConstraintReportRow,
+  Kpis,
+  Sense,
+  Violation,
+} from "./types";
 
 /** relative tolerance of violations(): |excess| ≤ REL_TOL · max(1, |activity|, |bound|) */
 export const REL_TOL = 1e-9;
@@ -18,6 +25,12 @@ interface Tally {
   byChannel: Float64Array;
   byOffer: Float64Array;
   bySegment: Float64Array;
+  /** return and cost per channel, and per segment with customers without one last */
+  channelReturn: Float64Array;
+  channelCost: Float64Array;
+  segmentContacts: Float64Array;
+  segmentReturn: Float64Array;
+  segmentCost: Float64Array;
   ruleMatch: Float64Array;
   maxPerCustomer: number;
   repeatedOffers: number;
@@ -40,6 +53,11 @@ function tally(inst: Instance, cons: PlanConstraints, selected: Uint8Array): Tal
     byChannel: new Float64Array(inst.channelIds.length),
     byOffer: new Float64Array(inst.offerIds.length),
     bySegment: new Float64Array(inst.segments.length),
+    channelReturn: new Float64Array(inst.channelIds.length),
+    channelCost: new Float64Array(inst.channelIds.length),
+    segmentContacts: new Float64Array(inst.segments.length + 1),
+    segmentReturn: new Float64Array(inst.segments.length + 1),
+    segmentCost: new Float64Array(inst.segments.length + 1),
     ruleMatch: new Float64Array(cons.segmentRules.length),
     maxPerCustomer: 0,
     repeatedOffers: 0,
@@ -63,7 +81,13 @@ function tally(inst: Instance, cons: PlanConstraints, selected: Uint8Array): Tal
       t.cost += c;
       t.hurdleAbs += Math.abs(r - (1 + h) * c);
       t.byChannel[k]++;
+      t.channelReturn[k] += r;
+      t.channelCost[k] += c;
       t.byOffer[o]++;
+      const s = seg >= 0 ? seg : inst.segments.length;
+      t.segmentContacts[s]++;
+      t.segmentReturn[s] += r;
+      t.segmentCost[s] += c;
       if (lastSeen[o] === i) t.repeatedOffers++;
       lastSeen[o] = i;
       if (seg >= 0) {
@@ -89,6 +113,24 @@ function kpisOf(inst: Instance, t: Tally): Kpis {
   inst.channelIds.forEach((id, k) => (byChannel[id] = t.byChannel[k]));
   const byOffer: Record<string, number> = {};
   inst.offerIds.forEach((id, o) => (byOffer[id] = t.byOffer[o]));
+  const money: Record<string, Breakdown> = {};
+  inst.channelIds.forEach(
+    (id, k) =>
+      (money[id] = {
+        contacts: t.byChannel[k],
+        expectedReturn: t.channelReturn[k],
+        cost: t.channelCost[k],
+      }),
+  );
+  const bySegment: Record<string, Breakdown> = {};
+  [...inst.segments, ""].forEach((name, s) => {
+    if (t.segmentContacts[s] > 0)
+      bySegment[name] = {
+        contacts: t.segmentContacts[s],
+        expectedReturn: t.segmentReturn[s],
+        cost: t.segmentCost[s],
+      };
+  });
   return {
     expectedReturn: t.ret,
     cost: t.cost,
@@ -97,6 +139,8 @@ function kpisOf(inst: Instance, t: Tally): Kpis {
     customersContacted: t.customersContacted,
     contactsByChannel: byChannel,
     contactsByOffer: byOffer,
+    byChannel: money,
+    bySegment,
   };
 }
 

@@ -34,6 +34,16 @@ export interface Kpis {
   customersContacted: number;
   contactsByChannel: Record<string, number>;
   contactsByOffer: Record<string, number>;
+  /** per channel id: what the report sets beside the ad-hoc plan's */
+  byChannel: Record<string, Breakdown>;
+  /** per segment name ("" for customers without one) */
+  bySegment: Record<string, Breakdown>;
+}
+
+export interface Breakdown {
+  contacts: number;
+  expectedReturn: number;
+  cost: number;
 }
 
 export interface ConstraintReportRow {

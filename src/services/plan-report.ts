@@ -12,8 +12,20 @@ export interface PlanReport {
   constraintSetId: number;
   constraintSetName: string;
   constraintSetVersion: number;
+  /** the version as saved (its key settings head the report); what-if overrides are in parameters */
+  constraintSetDefinition: Record<string, unknown>;
   status: string;
   method: string;
+  /** who asked for it: an API key's name, or null for the CLI */
+  requestedBy: string | null;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  /** display names of the dataset's offers and channels, by id */
+  names: {
+    offers: Record<string, { name: string; category: string | null }>;
+    channels: Record<string, { name: string }>;
+  };
   parameters: Record<string, unknown>;
   kpis: Record<string, unknown> | null;
   timings: Record<string, number> | null;
@@ -77,16 +89,19 @@ export async function planReport(pool: Pool, planId: number): Promise<PlanReport
   const plan = await pool.query(
     `SELECT p.id, p.version_number, p.status, p.method, p.parameters, p.kpis, p.timings, p.error,
             p.dataset_revision::text, p.history_revision::text, p.fingerprint, p.provenance,
-            p.failed_in_phase, p.replay_of, s.id AS set_id, s.name AS set_name, v.version AS set_version
+            p.failed_in_phase, p.replay_of, p.requested_by, p.created_at, p.started_at,
+            p.finished_at, s.id AS set_id, s.name AS set_name, v.version AS set_version,
+            v.definition
      FROM plan p JOIN constraint_set_version v ON v.id = p.constraint_set_version_id
      JOIN constraint_set s ON s.id = v.constraint_set_id WHERE p.id = $1`,
     [planId],
   );
   const p = plan.rows[0];
   if (!p) return null;
-  const [report, oc, channels, segments, results] = await Promise.all([
+  const [report, oc, channels, segments, results, names] = await Promise.all([
     pool.query(
-      `SELECT name, kind, sense, activity, bound, slack, dual, binding, cluster_lp_dual AS "clusterLpDual"
+      `SELECT name, kind, sense, activity, bound, slack, dual, binding, report_only AS "reportOnly",
+              cluster_lp_dual AS "clusterLpDual"
        FROM plan_constraint_report
        WHERE plan_id = $1 ORDER BY kind, name`,
       [planId],
@@ -125,6 +140,7 @@ export async function planReport(pool: Pool, planId: number): Promise<PlanReport
                 segment NULLS FIRST, offer_id NULLS FIRST, channel_id NULLS FIRST`,
       [planId],
     ),
+    catalogueNames(pool),
   ]);
   return {
     id: p.id,
@@ -132,8 +148,14 @@ export async function planReport(pool: Pool, planId: number): Promise<PlanReport
     constraintSetId: p.set_id,
     constraintSetName: p.set_name,
     constraintSetVersion: p.set_version,
+    constraintSetDefinition: p.definition,
     status: p.status,
     method: p.method,
+    requestedBy: p.requested_by,
+    createdAt: p.created_at,
+    startedAt: p.started_at,
+    finishedAt: p.finished_at,
+    names,
     parameters: p.parameters,
     kpis: p.kpis,
     timings: p.timings,
@@ -144,6 +166,21 @@ export async function planReport(pool: Pool, planId: number): Promise<PlanReport
     channels: channels.rows,
     segments: segments.rows,
     results: results.rows,
+  };
+}
+
+async function catalogueNames(pool: Pool): Promise<PlanReport["names"]> {
+  const [offers, channels] = await Promise.all([
+    pool.query<{ id: string; name: string; category: string | null }>(
+      "SELECT external_id AS id, name, category FROM offer",
+    ),
+    pool.query<{ id: string; name: string }>("SELECT external_id AS id, name FROM channel"),
+  ]);
+  return {
+    offers: Object.fromEntries(
+      offers.rows.map((o) => [o.id, { name: o.name, category: o.category }]),
+    ),
+    channels: Object.fromEntries(channels.rows.map((c) => [c.id, { name: c.name }])),
   };
 }
 

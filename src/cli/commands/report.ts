@@ -3,7 +3,8 @@ import type { Command } from "commander";
 import { writeFile } from "node:fs/promises";
 import { renderCsv, type CsvOptions } from "../../reports/csv";
 import { renderHtml } from "../../reports/html";
-import { resultKey } from "../../reports/shape";
+import { htmlToPdf, PdfUnavailableError } from "../../reports/pdf";
+import { baselineOf, resultKey } from "../../reports/shape";
 import { planReport, type PlanReport } from "../../services/plan-report";
 import { CliError } from "../errors";
 import { count, createOutput, money, pct, table, type Output } from "../output";
@@ -11,7 +12,7 @@ import { withDatabase } from "../with-database";
 import { intOption, RAW_CSV_HELP } from "./options";
 import { printPlan } from "./plan";
 
-const FORMATS = ["table", "csv", "json", "html"] as const;
+const FORMATS = ["table", "csv", "json", "html", "pdf"] as const;
 type Format = (typeof FORMATS)[number];
 
 export function registerReportCommand(program: Command): void {
@@ -24,24 +25,63 @@ export function registerReportCommand(program: Command): void {
     .option("--format <f>", FORMATS.join(" | "), "table")
     .option("--out <file>", "write to a file instead of stdout")
     .option("--raw-csv", `with --format csv: ${RAW_CSV_HELP}`)
-    .action(async (o: { plan: number; format: string; out?: string; rawCsv?: boolean }) => {
+    .option(
+      "--allow-no-baseline",
+      "report a plan that has no ad-hoc plan to compare with (its constraints rule the ad-hoc rule out)",
+    )
+    .action(async (o: ReportOptions) => {
       if (!FORMATS.includes(o.format as Format))
-        throw new CliError(`--format must be one of ${FORMATS.join(", ")}`, 2);
+        throw new CliError(`--format must be one of ${FORMATS.join(", ")}, got "${o.format}"`, 2);
+      if (o.format === "pdf" && !o.out) throw new CliError("--format pdf needs --out FILE", 2);
       const out = createOutput();
       await withDatabase(out, async (db) => {
         const report = await planReport(db.pool, o.plan);
         if (!report) throw new CliError(`plan ${o.plan} does not exist`);
-        const text = render(report, o.format as Format, { rawCsv: o.rawCsv });
+        checkReportable(report, o);
+        const body = await render(report, o.format as Format, { rawCsv: o.rawCsv });
         if (o.out) {
-          await writeFile(o.out, text);
+          await writeFile(o.out, body);
           out.info(`wrote the ${o.format} report of plan ${o.plan} to ${o.out}`);
-        } else process.stdout.write(text);
+        } else process.stdout.write(body);
       });
     });
 }
 
-function render(r: PlanReport, format: Format, csv: CsvOptions): string {
+interface ReportOptions {
+  plan: number;
+  format: string;
+  out?: string;
+  rawCsv?: boolean;
+  allowNoBaseline?: boolean;
+}
+
+/** Only a plan that succeeded has a report; one without an ad-hoc plan only when asked for. */
+function checkReportable(r: PlanReport, o: ReportOptions): void {
+  if (r.status === "FAILED" || r.status === "CANCELLED")
+    throw new CliError(
+      `plan ${r.id} ${r.status === "FAILED" ? "failed" : "was cancelled"}` +
+        `${r.provenance.failedInPhase ? ` in phase ${r.provenance.failedInPhase}` : ""}` +
+        `${r.error ? `: ${r.error}` : ""}; it has no report`,
+    );
+  if (r.status !== "SUCCEEDED")
+    throw new CliError(`plan ${r.id} is ${r.status}: its report exists once it has succeeded`);
+  if (!baselineOf(r) && !o.allowNoBaseline && o.format !== "json" && o.format !== "csv")
+    throw new CliError(
+      `plan ${r.id} has no ad-hoc plan to compare with (the ad-hoc rule cannot satisfy its ` +
+        "constraints); --allow-no-baseline reports it without the comparison",
+      2,
+    );
+}
+
+async function render(r: PlanReport, format: Format, csv: CsvOptions): Promise<string | Buffer> {
   switch (format) {
+    case "pdf":
+      try {
+        return await htmlToPdf(renderHtml(r));
+      } catch (e) {
+        if (e instanceof PdfUnavailableError) throw new CliError(e.message, 2);
+        throw e;
+      }
     case "csv":
       return renderCsv(r, csv);
     case "json":
