@@ -2,11 +2,12 @@
 // that is bound to fail (more clusters than customers, a what-if naming an offer the dataset does
 // not have) is refused at its field and never queued, instead of failing later on a worker.
 import type { PrismaClient } from "../db/prisma";
+import { patchedParts } from "../domain/constraint-patch";
 import { parseConstraintSet, type ConstraintSetDefinition } from "../domain/constraint-set";
 import { MAX_CLUSTERS, MAX_SEED } from "../domain/limits";
 import { checkDataset, ConstraintSetInputError } from "./constraint-sets";
 import { InputError } from "./errors";
-import type { RunPlanParameters } from "./plans";
+import { withOverrides, type RunPlanParameters } from "./plans";
 
 export async function checkRunInput(
   prisma: PrismaClient,
@@ -30,16 +31,19 @@ export async function checkRunInput(
 }
 
 /**
- * The overridden fields against the dataset, with the check a constraint set gets when it is
- * saved. Only those fields: the version's own were checked when it was saved, and a problem of
- * theirs is the version's, reported when it runs, not the what-if's.
+ * The overridden fields and entries against the dataset, with the check a constraint set gets
+ * when it is saved. Only those: the version's own were checked when it was saved, and a problem
+ * of theirs is the version's, reported when it runs, not the what-if's. A problem is reported
+ * where the overrides name the entry (its index, or its key in the keyed form).
  */
 async function checkOverrides(
   prisma: PrismaClient,
   definition: ConstraintSetDefinition,
   overrides: Record<string, unknown>,
 ): Promise<void> {
-  const parsed = parseConstraintSet({ name: definition.name, ...overrides });
+  const merged = withOverrides(definition, overrides);
+  const { fields, at } = patchedParts(merged as unknown as Record<string, unknown>, overrides);
+  const parsed = parseConstraintSet({ name: definition.name, ...fields });
   // the whole what-if was parsed before (withOverrides); what fails alone has nothing to check
   if (!parsed.ok) return;
   try {
@@ -47,6 +51,10 @@ async function checkOverrides(
   } catch (e) {
     if (!(e instanceof ConstraintSetInputError)) throw e;
     const p = e.problems.find((x) => x.path.split(".")[0]! in overrides);
-    if (p) throw new InputError(`input.overrides.${p.path}`, p.message);
+    if (!p) return;
+    const [field, index, ...rest] = p.path.split(".");
+    const place = at[field!]?.[Number(index)];
+    const path = place === undefined ? p.path : [field, place, ...rest].join(".");
+    throw new InputError(`input.overrides.${path}`, p.message);
   }
 }

@@ -1,5 +1,6 @@
 // Plan runs: create (QUEUED), execute (RUNNING → SUCCEEDED / FAILED), read back. The CLI runs a
 // plan in its own process; the GraphQL API queues the same execution on a job worker.
+import { applyPatch, PatchError } from "../domain/constraint-patch";
 import { writeSync } from "node:fs";
 import type { Pool } from "pg";
 import type { PrismaClient } from "../db/prisma";
@@ -479,11 +480,23 @@ export async function cancelPlan(prisma: PrismaClient, planId: number): Promise<
 }
 
 /** The version's definition with a what-if's overrides, validated as a whole. */
+/**
+ * The version's definition with a what-if's overrides merged in, as a patch (lists by key, null
+ * removes: domain/constraint-patch.ts): overriding one channel's capacity keeps the others.
+ */
 export function withOverrides(
   definition: ConstraintSetDefinition,
   overrides: Record<string, unknown>,
 ): ConstraintSetDefinition {
-  const res = parseConstraintSet({ ...definition, ...overrides });
+  let merged: Record<string, unknown>;
+  try {
+    merged = applyPatch(definition, overrides);
+  } catch (e) {
+    if (e instanceof PatchError)
+      throw new InputError(`input.overrides${e.path ? `.${e.path}` : ""}`, e.message);
+    throw e;
+  }
+  const res = parseConstraintSet(merged);
   if (!res.ok) {
     const p = res.problems[0]!;
     throw new InputError(`input.overrides${p.path ? `.${p.path}` : ""}`, p.message);

@@ -9,7 +9,8 @@ import { writeDataset } from "../../../src/generate";
 import { importDataset } from "../../../src/ingest";
 import { saveConstraintSetByName } from "../../../src/services/constraint-sets";
 import { InputError } from "../../../src/services/errors";
-import { createPlan, type RunPlanParameters } from "../../../src/services/plans";
+import { getVersion } from "../../../src/services/constraint-sets";
+import { createPlan, withOverrides, type RunPlanParameters } from "../../../src/services/plans";
 import { createTestDatabase, type TestDatabase } from "../../support/db";
 
 let db: TestDatabase;
@@ -78,9 +79,37 @@ describe("plan run input", () => {
       "fatigueRules.0.channelId",
     ],
     [{ budget: 1e16 }, "budget"],
+    // the keyed form names the entry by its key
+    [{ channelCapacities: { pigeon: { capacity: 5 } } }, "channelCapacities.pigeon.channelId"],
+    [{ offerVolumes: { branch: null } }, "offerVolumes.branch"],
   ])("refuses what-if overrides naming what the dataset lacks (%#)", async (overrides, field) => {
     const e = await refusal({ overrides });
     expect(e.field).toBe(`input.overrides.${field}`);
+  });
+
+  it("merges what-if overrides into the version: one capacity changed, the others kept", async () => {
+    const saved = (await getVersion(prisma, versionId)).definition;
+    const definition = {
+      ...saved,
+      channelCapacities: [
+        { channelId: "branch", capacity: 100 },
+        { channelId: "call_centre", capacity: 80 },
+      ],
+    };
+    const [first, ...others] = definition.channelCapacities;
+    const merged = withOverrides(definition, {
+      channelCapacities: [{ channelId: first!.channelId, capacity: 4 }],
+      budget: 123,
+    });
+    expect(merged.channelCapacities).toEqual([
+      { channelId: first!.channelId, capacity: 4 },
+      ...others,
+    ]);
+    expect({ ...merged, channelCapacities: [], budget: 0 }).toEqual({
+      ...definition,
+      channelCapacities: [],
+      budget: 0,
+    });
   });
 
   it("queues a plan whose input is within bounds", async () => {
