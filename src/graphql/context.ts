@@ -3,7 +3,7 @@
 import type { Pool } from "pg";
 import type { Logger } from "pino";
 import type { PrismaClient } from "../db/prisma";
-import type { Caller } from "../server/auth";
+import type { Caller } from "../auth";
 import type { Loaders } from "./loaders";
 import type { RequestBudget } from "./request-budget";
 

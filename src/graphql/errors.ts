@@ -11,7 +11,7 @@ import { ImportError } from "../ingest/errors";
 import { OptimizeError } from "../optimize/diagnose";
 import { ConstraintSetInputError } from "../services/constraint-sets";
 import { ConflictError, InputError, NotFoundError } from "../services/errors";
-import { ForbiddenError, UnauthenticatedError } from "../server/auth";
+import { ForbiddenError, UnauthenticatedError } from "../auth";
 import { LimitExceededError, type LimitCode } from "./request-budget";
 
 export type ErrorCode =

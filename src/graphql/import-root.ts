@@ -9,7 +9,7 @@
 import { lstat, realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import { ImportError } from "../ingest/errors";
-import { ForbiddenError } from "../server/auth";
+import { ForbiddenError } from "../auth";
 import { InputError } from "../services/errors";
 import type { GraphQLContext } from "./context";
 

@@ -3,7 +3,7 @@ import type { Actor } from "../../db/audit";
 import { importDataset } from "../../ingest";
 import { IMPORT_FILES } from "../../ingest/dataset-files";
 import { createApiKey, listApiKeys, revokeApiKey } from "../../services/api-keys";
-import { requireRole } from "../../server/auth";
+import { requireRole } from "../../auth";
 import type { Resolvers } from "../__generated__/resolvers";
 import { importTarget } from "../import-root";
 import { invalidateCatalog } from "../loaders";

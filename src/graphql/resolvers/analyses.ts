@@ -2,7 +2,7 @@
 import type { AnalysisKind } from "../../generated/prisma/client";
 import type { Disaggregation, Method } from "../../optimize/types";
 import { budgetSeries, createAnalysis, type AnalysisParameters } from "../../services/analyses";
-import { requireRole } from "../../server/auth";
+import { requireRole } from "../../auth";
 import type { Resolvers } from "../__generated__/resolvers";
 import type { GraphQLContext } from "../context";
 import type { ConstraintReportRow } from "../../optimize/types";

@@ -6,7 +6,7 @@ import {
   reviseConstraintSet,
 } from "../../services/constraint-sets";
 import { NotFoundError } from "../../services/errors";
-import { requireRole } from "../../server/auth";
+import { requireRole } from "../../auth";
 import type { Resolvers } from "../__generated__/resolvers";
 import type { GraphQLContext } from "../context";
 import { parseId } from "../pagination";

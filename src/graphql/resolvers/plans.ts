@@ -13,7 +13,7 @@ import {
   replayPlan,
 } from "../../services/plans";
 import { storedProvenance } from "../../domain/stored-provenance";
-import { requireRole } from "../../server/auth";
+import { requireRole } from "../../auth";
 import type {
   AssignmentFilter,
   PlanKpis,

@@ -3,7 +3,7 @@
 import { ImportError } from "../../ingest/errors";
 import { RESPONSES_FILE } from "../../ingest/responses";
 import type { ResultLevel as Level } from "../../results";
-import { requireRole } from "../../server/auth";
+import { requireRole } from "../../auth";
 import { NotFoundError } from "../../services/errors";
 import { importPlanResponses, planResults, recalibrateFromPlan } from "../../services/results";
 import type { PlanResolvers, ResultLevel, Resolvers } from "../__generated__/resolvers";
