@@ -5,7 +5,7 @@
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { HeaderMap } from "@apollo/server";
 import { unwrapResolverError } from "@apollo/server/errors";
-import { ConstraintResolutionError } from "../domain/resolve-constraints";
+import { ConstraintResolutionError } from "../domain/resolution-error";
 import type { FieldProblem } from "../domain/constraint-set";
 import { ImportError } from "../ingest/errors";
 import { OptimizeError } from "../optimize/diagnose";

@@ -4,7 +4,7 @@
 import { storedKpis } from "../domain/stored-kpis";
 import type { Pool } from "pg";
 import { parseConstraintSet, type ConstraintSetDefinition } from "../domain/constraint-set";
-import { resolveConstraints } from "../domain/resolve-constraints";
+import { resolveConstraints } from "./resolve-constraints";
 import {
   explainChoice,
   type OptionFacts,

@@ -10,7 +10,7 @@ import {
   type FailpointHook,
   type PlanRowsInput,
 } from "../db/plan-writer";
-import { resolveConstraints } from "../domain/resolve-constraints";
+import { resolveConstraints } from "./resolve-constraints";
 import { hasPolicies, resolvePolicies } from "../domain/resolve-policies";
 import { loadPolicies } from "../db/policy-facts";
 import { addDays, isCampaignDate, todayUtc } from "../domain/dates";

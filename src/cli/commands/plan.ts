@@ -6,7 +6,7 @@ import path from "node:path";
 import type { Database } from "../../db/connection";
 import type * as Prisma from "../../db/prisma";
 import type { PrismaClient } from "../../db/prisma";
-import { ConstraintResolutionError } from "../../domain/resolve-constraints";
+import { ConstraintResolutionError } from "../../domain/resolution-error";
 import type { Disaggregation, Method } from "../../optimize/types";
 import type * as ConstraintSets from "../../services/constraint-sets";
 import type * as PlanExport from "../../services/plan-export";
