@@ -7,10 +7,9 @@ import { HeaderMap } from "@apollo/server";
 import { unwrapResolverError } from "@apollo/server/errors";
 import { ConstraintResolutionError } from "../domain/resolution-error";
 import type { FieldProblem } from "../domain/constraint-set";
-import { ImportError } from "../ingest/errors";
 import { OptimizeError } from "../optimize/diagnose";
 import { ConstraintSetInputError } from "../services/constraint-sets";
-import { ConflictError, InputError, NotFoundError } from "../services/errors";
+import { ConflictError, ImportError, InputError, NotFoundError } from "../services/errors";
 import { ForbiddenError, UnauthenticatedError } from "../auth";
 import { LimitExceededError, type LimitCode } from "./request-budget";
 

@@ -7,6 +7,7 @@ import type {
   OfferChannelPair,
 } from "../services/compare-plans";
 import type { DualCharge, ExplainedOption, Explanation } from "../services/explain";
+import type { ReportRow } from "../services/plan-reads";
 import type {
   Analysis,
   AnalysisPoint,
@@ -64,3 +65,4 @@ export interface PlanComparisonModel {
 
 export type AnalysisModel = Analysis;
 export type AnalysisPointModel = AnalysisPoint;
+export type ConstraintReportRowModel = ReportRow;

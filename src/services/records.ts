@@ -10,54 +10,12 @@ export type {
   ConstraintSet,
   ConstraintSetVersion,
   Plan,
+  PlanMethod,
   PlanStatus,
   ScoreCalibration,
   ScoreCalibrationFactor,
 } from "../generated/prisma/client";
 
-export interface Channel {
-  dbId: number;
-  id: string;
-  name: string | null;
-  costPerContact: number;
-  capacity: number | null;
-  responseFactor: number;
-}
-
-export interface Offer {
-  dbId: number;
-  id: string;
-  name: string | null;
-  category: string | null;
-  minVolume: number;
-  maxVolume: number | null;
-  /** database ids of the channels it may go through */
-  channelDbIds: number[];
-}
-
-export interface Customer {
-  dbId: number;
-  id: string;
-  segment: string | null;
-  doNotContact: boolean;
-  attributes: Record<string, unknown> | null;
-}
-
-export interface Proportion {
-  cluster: number;
-  offerDbId: number;
-  channelDbId: number;
-  proportion: number;
-  customers: number;
-}
-
-export interface Assignment {
-  planId: number;
-  customerDbId: number;
-  offerDbId: number;
-  channelDbId: number;
-  expectedReturn: number;
-  cost: number;
-  group: "TREATMENT" | "CONTROL";
-  wave: string | null;
-}
+export type { Channel, Offer } from "../db/catalog";
+export type { Customer } from "../db/customers";
+export type { Assignment, Proportion } from "../db/plan-reads";
