@@ -42,7 +42,7 @@ const config: CodegenConfig = {
           ApiKey: model("ApiKeyModel"),
           Analysis: model("AnalysisModel"),
           AnalysisPoint: model("AnalysisPointModel"),
-          ConstraintReportRow: "../../db/plan-writer#ReportRow",
+          ConstraintReportRow: model("ConstraintReportRowModel"),
           PlanResults: "../results-models#PlanResultsModel",
           ResultRow: "../results-models#ResultRowModel",
           ScoreCalibration: "../results-models#ScoreCalibrationModel",

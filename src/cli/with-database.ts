@@ -1,20 +1,20 @@
 // Opens the database for one CLI command and always closes it, also on Ctrl-C, so that an
 // embedded server is stopped cleanly and reused next time.
-import type * as Connection from "../db/connection";
-import type { Database } from "../db/connection";
+import type * as DatabaseService from "../services/database";
+import type { Database } from "../services/database";
 import type { Output } from "./output";
 
 // Required when a command opens the database, not when the CLI starts: `--help` and `--version`
 // should not pay for loading pg and the embedded-server code (src/cli/main.ts).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const connection = (): typeof Connection => require("../db/connection");
+const database = (): typeof DatabaseService => require("../services/database");
 
 export async function withDatabase<T>(
   out: Output,
   fn: (db: Database) => Promise<T>,
   opts: { migrate?: boolean } = {},
 ): Promise<T> {
-  const db = await connection().openDatabase({
+  const db = await database().openDatabase({
     migrate: opts.migrate,
     log: (m) => out.progress(m),
   });

@@ -10,25 +10,8 @@ import type { Pool } from "pg";
 import type { PolicySpec, SpecFilter } from "../domain/policy-spec";
 import type { Instance } from "../optimize/instance";
 import type { OptionFilter, Policy } from "../optimize/policy-types";
+import { isCampaignDate } from "../domain/dates";
 import type { Catalog } from "./instance-loader";
-
-/** yyyy-mm-dd, a real calendar date */
-export function isCampaignDate(s: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-}
-
-export function todayUtc(): string {
-  return new Date().toISOString().slice(0, 10);
-}
-
-/** The date `days` after a yyyy-mm-dd date. */
-export function addDays(date: string, days: number): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
 
 export async function loadPolicies(
   pool: Pool,

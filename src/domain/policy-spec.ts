@@ -1,7 +1,12 @@
 // Contact policies of a constraint set, resolved to the dataset's indexes but not yet to the
 // contact history or customer attributes: that second step needs the database and a campaign
 // date (src/db/policy-facts.ts turns a PolicySpec into the core's Policy).
-import type { CustomCapacityPolicy } from "../optimize/policy-types";
+import type { z } from "zod";
+import type { customCapacitySchema } from "./constraint-set";
+
+// The spec speaks the contract's words; src/db/policy-facts.ts, which builds the core's Policy
+// from it, is where the compiler checks that the core accepts them.
+type CustomCapacityRule = z.output<typeof customCapacitySchema>;
 
 interface SpecBase {
   /** constraint-report name, unique within the set, e.g. "fatigue:30d/channel:call" */
@@ -23,11 +28,11 @@ export type PolicySpec =
   | (SpecBase & { kind: "household"; limit: number; attribute: string })
   | (SpecBase & {
       kind: "custom_capacity";
-      aggregate: CustomCapacityPolicy["aggregate"];
+      aggregate: CustomCapacityRule["aggregate"];
       max: number | null;
       min: number | null;
       filter: SpecFilter;
       /** customer attribute holding the measure; null when `field` is given */
       attribute: string | null;
-      field: CustomCapacityPolicy["field"];
+      field: Exclude<CustomCapacityRule["field"], undefined>;
     });

@@ -3,7 +3,7 @@
 // attributes come later (src/db/policy-facts.ts), for a campaign date.
 import type { ConstraintSetDefinition, FieldProblem } from "./constraint-set";
 import type { PolicySpec, SpecFilter } from "./policy-spec";
-import { ConstraintResolutionError } from "./resolve-constraints";
+import { ConstraintResolutionError } from "./resolution-error";
 import {
   coolOffRuleName,
   customCapacityName,

@@ -5,8 +5,9 @@ export { writeDataset, DATASET_FILES } from "./write-dataset";
 export type { GenerateSummary, WriteDatasetOptions } from "./write-dataset";
 export { datasetToInstance, InstanceBuilder } from "./instance-builder";
 export type { InMemoryDataset } from "./instance-builder";
-export { resolveConstraints, ConstraintResolutionError } from "../domain/resolve-constraints";
-export type { ConstraintContext } from "../domain/resolve-constraints";
+export { ConstraintResolutionError } from "../domain/resolution-error";
+export { resolveConstraints } from "../services/resolve-constraints";
+export type { ConstraintContext } from "../services/resolve-constraints";
 export { buildDatasetSpec } from "./spec";
 export type {
   ChannelSpec,

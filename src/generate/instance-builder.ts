@@ -7,7 +7,7 @@ import { MONEY_SCALE, PROBABILITY_SCALE } from "./decimal";
 import { CustomerStream, type CustomerRecord, type ScoreRows } from "./customer-stream";
 import { StatsCounter, type GenerateStats } from "./generate";
 import { ownedRate } from "./profiles";
-import { resolveConstraints } from "../domain/resolve-constraints";
+import { resolveConstraints } from "../services/resolve-constraints";
 import { buildDatasetSpec, type DatasetOptions, type DatasetSpec } from "./spec";
 
 // module-level copies: a transpiled import is a getter call on every access in the hot loop

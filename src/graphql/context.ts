@@ -1,9 +1,8 @@
 // Per-request context: the caller (from its API key), the database handles and a fresh set of
 // DataLoaders, so batching and caching never leak between requests.
-import type { Pool } from "pg";
 import type { Logger } from "pino";
-import type { PrismaClient } from "../db/prisma";
-import type { Caller } from "../server/auth";
+import type { Caller } from "../auth";
+import type { Pool, PrismaClient } from "../services/db-handles";
 import type { Loaders } from "./loaders";
 import type { RequestBudget } from "./request-budget";
 

@@ -5,13 +5,12 @@
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { HeaderMap } from "@apollo/server";
 import { unwrapResolverError } from "@apollo/server/errors";
-import { ConstraintResolutionError } from "../domain/resolve-constraints";
+import { ConstraintResolutionError } from "../domain/resolution-error";
 import type { FieldProblem } from "../domain/constraint-set";
-import { ImportError } from "../ingest/errors";
 import { OptimizeError } from "../optimize/diagnose";
 import { ConstraintSetInputError } from "../services/constraint-sets";
-import { ConflictError, InputError, NotFoundError } from "../services/errors";
-import { ForbiddenError, UnauthenticatedError } from "../server/auth";
+import { ConflictError, ImportError, InputError, NotFoundError } from "../services/errors";
+import { ForbiddenError, UnauthenticatedError } from "../auth";
 import { LimitExceededError, type LimitCode } from "./request-budget";
 
 export type ErrorCode =

@@ -8,9 +8,8 @@
 // its user already has the machine).
 import { lstat, realpath, stat } from "node:fs/promises";
 import path from "node:path";
-import { ImportError } from "../ingest/errors";
-import { ForbiddenError } from "../server/auth";
-import { InputError } from "../services/errors";
+import { ForbiddenError } from "../auth";
+import { ImportError, InputError } from "../services/errors";
 import type { GraphQLContext } from "./context";
 
 export interface ImportTarget {

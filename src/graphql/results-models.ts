@@ -1,7 +1,7 @@
-// Parents of the campaign-results types (codegen.ts maps them here): the service's and the
-// generated Prisma client's shapes, under names that do not clash with the GraphQL types.
-import type { ScoreCalibration, ScoreCalibrationFactor } from "../generated/prisma/client";
+// Parents of the campaign-results types (codegen.ts maps them here): the services' shapes, under
+// names that do not clash with the GraphQL types.
 import type { ResultRow } from "../results";
+import type { ScoreCalibration, ScoreCalibrationFactor } from "../services/records";
 import type { PlanResults } from "../services/results";
 
 export type PlanResultsModel = PlanResults;

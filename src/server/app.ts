@@ -22,7 +22,8 @@ import { createLoaders } from "../graphql/loaders";
 import { DEFAULT_ASSUMED_LIST_SIZE } from "../graphql/query-cost";
 import { LimitExceededError, RequestBudget } from "../graphql/request-budget";
 import { resolvers } from "../graphql/resolvers";
-import { Authenticator, KeyRevocationListener, UnauthenticatedError } from "./auth";
+import { UnauthenticatedError } from "../auth";
+import { Authenticator, KeyRevocationListener } from "./auth";
 import { requestLimitsPlugin } from "./limits";
 import { RateLimiter } from "./rate-limit";
 

@@ -6,31 +6,11 @@
 import { Client, type Pool, type PoolConfig } from "pg";
 import type { Logger } from "pino";
 import type { ApiRole } from "../generated/prisma/client";
+import { type Caller, UnauthenticatedError } from "../auth";
 import { hashSecret, KEY_REVOKED_CHANNEL } from "../services/api-keys";
 
-export interface Caller {
-  keyId: number;
-  name: string;
-  role: ApiRole;
-}
-
-const RANK: Record<ApiRole, number> = { VIEWER: 0, ANALYST: 1, ADMIN: 2 };
 const KEY_CACHE_MS = 5_000;
 const LAST_USED_EVERY_MS = 60_000;
-
-export class UnauthenticatedError extends Error {
-  override name = "UnauthenticatedError";
-}
-export class ForbiddenError extends Error {
-  override name = "ForbiddenError";
-}
-
-export function requireRole(caller: Caller, role: ApiRole): void {
-  if (RANK[caller.role] < RANK[role])
-    throw new ForbiddenError(
-      `this needs the ${role} role; the key "${caller.name}" is ${caller.role}`,
-    );
-}
 
 export class Authenticator {
   private readonly cache = new Map<string, { caller: Caller | null; until: number }>();

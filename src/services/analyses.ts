@@ -19,7 +19,7 @@ import { getVersion } from "./constraint-sets";
 import { InputError } from "./errors";
 import { storedRunError } from "./run-errors";
 import { planConstraints, PlanInterruptedError } from "./plans";
-import { todayUtc } from "../db/policy-facts";
+import { todayUtc } from "../domain/dates";
 import { atMost, MAX_CAPACITY, MAX_CLUSTERS, MAX_MONEY } from "../domain/limits";
 
 export const MAX_POINTS = 50;

@@ -8,6 +8,8 @@ import type { PrismaClient } from "../db/prisma";
 import type { ApiKey, ApiRole } from "../generated/prisma/client";
 import { ConflictError, InputError, NotFoundError } from "./errors";
 
+export { CLI_ACTOR, type Actor } from "../db/audit";
+
 export const ROLES: readonly ApiRole[] = ["VIEWER", "ANALYST", "ADMIN"];
 const SECRET_PREFIX = "op_";
 

@@ -3,16 +3,34 @@
 // only the changed customers read the assignment partitions, set-based.
 import { storedKpis, type StoredKpis } from "../domain/stored-kpis";
 import type { Pool } from "pg";
-import type {
-  ChangedAssignmentModel,
-  OfferChannelDeltaModel,
-  OfferChannelPairModel,
-  PlanModel,
-} from "../graphql/models";
 import { ConflictError } from "./errors";
+import type { Plan } from "./records";
+
+export interface OfferChannelDelta {
+  offerDbId: number;
+  channelDbId: number;
+  contactsA: number;
+  contactsB: number;
+  contactsDelta: number;
+  expectedReturnA: number;
+  expectedReturnB: number;
+  expectedReturnDelta: number;
+}
+
+export interface OfferChannelPair {
+  offerDbId: number;
+  channelDbId: number;
+}
+
+/** A customer whose offers or channels differ between the plans. */
+export interface ChangedAssignment {
+  customerDbId: number;
+  a: OfferChannelPair[];
+  b: OfferChannelPair[];
+}
 
 /** Both plans must have finished: only then are their rows complete and immutable. */
-export function requireComparable(a: PlanModel, b: PlanModel): void {
+export function requireComparable(a: Plan, b: Plan): void {
   for (const p of [a, b])
     if (p.status !== "SUCCEEDED")
       throw new ConflictError(`plan ${p.id} is ${p.status}; only SUCCEEDED plans can be compared`);
@@ -36,7 +54,7 @@ function kpiValue(k: StoredKpis, name: (typeof KPI_NAMES)[number]): number | nul
 }
 
 /** The plans' KPIs side by side, then contacts per channel as "contacts:<channel>". */
-export function kpiDeltas(a: PlanModel, b: PlanModel): KpiDelta[] {
+export function kpiDeltas(a: Plan, b: Plan): KpiDelta[] {
   const ka = storedKpis(a.kpis);
   const kb = storedKpis(b.kpis);
   const row = (name: string, va: number | null, vb: number | null): KpiDelta => ({
@@ -64,8 +82,8 @@ export async function offerChannelDeltas(
   pool: Pool,
   a: number,
   b: number,
-): Promise<OfferChannelDeltaModel[]> {
-  const res = await pool.query<OfferChannelDeltaModel>(
+): Promise<OfferChannelDelta[]> {
+  const res = await pool.query<OfferChannelDelta>(
     `SELECT s.offer_id AS "offerDbId", s.channel_id AS "channelDbId",
             coalesce(sum(s.contacts) FILTER (WHERE s.plan_id = $1), 0)::int AS "contactsA",
             coalesce(sum(s.contacts) FILTER (WHERE s.plan_id = $2), 0)::int AS "contactsB",
@@ -149,7 +167,7 @@ export async function changedCustomerCount(pool: Pool, a: number, b: number): Pr
   return n;
 }
 
-const pairs = (v: number[][] | null): OfferChannelPairModel[] =>
+const pairs = (v: number[][] | null): OfferChannelPair[] =>
   (v ?? []).map(([offerDbId, channelDbId]) => ({
     offerDbId: offerDbId!,
     channelDbId: channelDbId!,
@@ -162,7 +180,7 @@ export async function changedCustomers(
   b: number,
   after: number,
   limit: number,
-): Promise<ChangedAssignmentModel[]> {
+): Promise<ChangedAssignment[]> {
   if (a === b || limit <= 0) return [];
   const res = await pool.query<{
     customerDbId: number;

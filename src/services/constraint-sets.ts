@@ -8,7 +8,8 @@ import {
   type FieldProblem,
 } from "../domain/constraint-set";
 import { Prisma } from "../generated/prisma/client";
-import { ConstraintResolutionError, resolveConstraints } from "../domain/resolve-constraints";
+import { ConstraintResolutionError } from "../domain/resolution-error";
+import { resolveConstraints } from "./resolve-constraints";
 import { resolvePolicies } from "../domain/resolve-policies";
 import { ConflictError, NotFoundError } from "./errors";
 

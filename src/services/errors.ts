@@ -22,3 +22,7 @@ export class InputError extends Error {
     super(`${field}: ${message}`);
   }
 }
+
+// An import's rejection already carries what every caller shows (the problems, file by file), so
+// it reaches them as the importer raised it.
+export { ImportError, type ImportProblem } from "../ingest/errors";

@@ -4,7 +4,7 @@
 import { storedKpis } from "../domain/stored-kpis";
 import type { Pool } from "pg";
 import { parseConstraintSet, type ConstraintSetDefinition } from "../domain/constraint-set";
-import { resolveConstraints } from "../domain/resolve-constraints";
+import { resolveConstraints } from "./resolve-constraints";
 import {
   explainChoice,
   type OptionFacts,
@@ -12,16 +12,38 @@ import {
   type RuleFacts,
 } from "../optimize/explain";
 import type { Method } from "../optimize/types";
-import type {
-  CustomerModel,
-  ExplanationModel,
-  PlanModel,
-  PricedOptionModel,
-} from "../graphql/models";
+import type { Customer, Plan } from "./records";
 import { ConflictError } from "./errors";
 import { withOverrides } from "./plans";
 import { customerPolicies } from "./explain-policies";
 import { hasPolicies } from "../domain/resolve-policies";
+
+export interface DualCharge {
+  constraint: string;
+  dual: number;
+  coefficient: number;
+  amount: number;
+}
+
+/** An option as the explanation prices it, keyed by database ids. */
+export interface ExplainedOption {
+  offerDbId: number;
+  channelDbId: number;
+  expectedReturn: number;
+  cost: number;
+  reducedValue: number;
+  charges: DualCharge[];
+  blockedBy: string[];
+}
+
+export interface Explanation {
+  plan: Plan;
+  customer: Customer;
+  chosen: ExplainedOption[];
+  runnerUp: ExplainedOption | null;
+  reason: string;
+  options: ExplainedOption[];
+}
 
 interface OptionRow {
   offerDbId: number;
@@ -67,9 +89,9 @@ function definitionOf(raw: unknown): ConstraintSetDefinition {
 
 export async function explainCustomer(
   pool: Pool,
-  plan: PlanModel,
-  customer: CustomerModel,
-): Promise<ExplanationModel> {
+  plan: Plan,
+  customer: Customer,
+): Promise<Explanation> {
   if (plan.status !== "SUCCEEDED")
     throw new ConflictError(`plan ${plan.id} is ${plan.status}, not SUCCEEDED`);
   const [version, report, eligible, chosen] = await Promise.all([
@@ -145,7 +167,7 @@ export async function explainCustomer(
     offerDb.set(r.offer, r.offerDbId);
     channelDb.set(r.channel, r.channelDbId);
   }
-  const model = (o: PricedOption): PricedOptionModel => ({
+  const model = (o: PricedOption): ExplainedOption => ({
     offerDbId: offerDb.get(o.offer)!,
     channelDbId: channelDb.get(o.channel)!,
     expectedReturn: o.expectedReturn,

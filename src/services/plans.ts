@@ -11,9 +11,10 @@ import {
   type FailpointHook,
   type PlanRowsInput,
 } from "../db/plan-writer";
-import { resolveConstraints } from "../domain/resolve-constraints";
+import { resolveConstraints } from "./resolve-constraints";
 import { hasPolicies, resolvePolicies } from "../domain/resolve-policies";
-import { addDays, isCampaignDate, loadPolicies, todayUtc } from "../db/policy-facts";
+import { loadPolicies } from "../db/policy-facts";
+import { addDays, isCampaignDate, todayUtc } from "../domain/dates";
 import { currentRevisions, type Revisions } from "../db/revisions";
 import { claimRun, runnerId } from "../db/heartbeat";
 import { replayBlocker } from "../domain/replay";

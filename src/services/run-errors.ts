@@ -2,7 +2,7 @@
 // through GraphQL and BI: a domain error as it is (it is about the user's data and constraints),
 // anything else as "internal error" with a reference, its details left to the server log.
 import { randomUUID } from "node:crypto";
-import { ConstraintResolutionError } from "../domain/resolve-constraints";
+import { ConstraintResolutionError } from "../domain/resolution-error";
 import { OptimizeError } from "../optimize/diagnose";
 import { ConflictError, InputError, NotFoundError } from "./errors";
 

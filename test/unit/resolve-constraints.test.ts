@@ -1,9 +1,6 @@
 import { parseConstraintSet, type ConstraintSetDefinition } from "../../src/domain/constraint-set";
-import {
-  ConstraintResolutionError,
-  resolveConstraints,
-  type ConstraintContext,
-} from "../../src/domain/resolve-constraints";
+import { ConstraintResolutionError } from "../../src/domain/resolution-error";
+import { resolveConstraints, type ConstraintContext } from "../../src/services/resolve-constraints";
 
 function def(input: Record<string, unknown>): ConstraintSetDefinition {
   const r = parseConstraintSet({ name: "t", ...input });

@@ -2,13 +2,13 @@
 // printed as the paper's tables.
 import type { Command } from "commander";
 import { InvalidArgumentError } from "commander";
-import type * as Prisma from "../../db/prisma";
-import type { AnalysisKind } from "../../generated/prisma/client";
 import type * as OptimizeAnalyses from "../../optimize/analyses";
 import type { AnalysisPoint } from "../../optimize/analyses";
 import type * as Analyses from "../../services/analyses";
 import type { AnalysisParameters } from "../../services/analyses";
 import { InputError } from "../../services/errors";
+import type * as PrismaSession from "../../services/prisma-session";
+import type { AnalysisKind } from "../../services/records";
 import { CliError } from "../errors";
 import { count, createOutput, money, pct, table, type Output } from "../output";
 import { withDatabase } from "../with-database";
@@ -17,9 +17,9 @@ import { constraintVersion, methodOptions } from "./plan";
 
 // Loaded when an analysis runs, not at start (src/cli/main.ts).
 /* eslint-disable @typescript-eslint/no-require-imports */
-const prismaModule = (): typeof Prisma => require("../../db/prisma");
 const analyses = (): typeof Analyses => require("../../services/analyses");
 const pointsOf = (): typeof OptimizeAnalyses => require("../../optimize/analyses");
+const session = (): typeof PrismaSession => require("../../services/prisma-session");
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 function numberList(value: string): number[] {
@@ -100,8 +100,7 @@ async function run(
   const out = createOutput(o);
   const { createAnalysis, executeAnalysis } = analyses();
   await withDatabase(out, async (db) => {
-    const prisma = prismaModule().createPrisma(db.url);
-    try {
+    await session().withPrisma(db.url, async (prisma) => {
       const versionId = await constraintVersion(prisma, o.constraints);
       let analysisId: number;
       try {
@@ -118,9 +117,7 @@ async function run(
       const seconds = (performance.now() - started) / 1000;
       if (o.json) out.json({ id: analysisId, kind, seconds, points });
       else print(out, analysisId, kind, points, seconds);
-    } finally {
-      await prisma.$disconnect();
-    }
+    });
   });
 }
 

@@ -1,9 +1,8 @@
 // `offerplan apikey create | list | revoke`: API keys for the GraphQL API.
 import type { Command } from "commander";
-import { CLI_ACTOR } from "../../db/audit";
-import type * as Prisma from "../../db/prisma";
 import type * as ApiKeys from "../../services/api-keys";
 import { InputError } from "../../services/errors";
+import type * as PrismaSession from "../../services/prisma-session";
 import { CliError } from "../errors";
 import { createOutput, table } from "../output";
 import { withDatabase } from "../with-database";
@@ -11,8 +10,8 @@ import { intOption } from "./options";
 
 // Loaded when a key command runs, not at start (src/cli/main.ts).
 /* eslint-disable @typescript-eslint/no-require-imports */
-const prismaModule = (): typeof Prisma => require("../../db/prisma");
 const apiKeys = (): typeof ApiKeys => require("../../services/api-keys");
+const session = (): typeof PrismaSession => require("../../services/prisma-session");
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 export function registerApiKeyCommands(program: Command): void {
@@ -33,9 +32,13 @@ export function registerApiKeyCommands(program: Command): void {
         throw e;
       }
       await withDatabase(out, async (db) => {
-        const prisma = prismaModule().createPrisma(db.url);
-        try {
-          const { apiKey, secret } = await apiKeys().createApiKey(prisma, o.name, role, CLI_ACTOR);
+        await session().withPrisma(db.url, async (prisma) => {
+          const { apiKey, secret } = await apiKeys().createApiKey(
+            prisma,
+            o.name,
+            role,
+            apiKeys().CLI_ACTOR,
+          );
           if (o.json) out.json({ id: apiKey.id, name: apiKey.name, role: apiKey.role, secret });
           else {
             out.info(
@@ -43,9 +46,7 @@ export function registerApiKeyCommands(program: Command): void {
             );
             out.info(secret);
           }
-        } finally {
-          await prisma.$disconnect();
-        }
+        });
       });
     });
   apikey
@@ -55,8 +56,7 @@ export function registerApiKeyCommands(program: Command): void {
     .action(async (o: { json?: boolean }) => {
       const out = createOutput(o);
       await withDatabase(out, async (db) => {
-        const prisma = prismaModule().createPrisma(db.url);
-        try {
+        await session().withPrisma(db.url, async (prisma) => {
           const keys = await apiKeys().listApiKeys(prisma);
           if (o.json) out.json(keys.map(({ keyHash: _h, ...k }) => k));
           else
@@ -74,9 +74,7 @@ export function registerApiKeyCommands(program: Command): void {
                 ]),
               ),
             );
-        } finally {
-          await prisma.$disconnect();
-        }
+        });
       });
     });
   apikey
@@ -86,13 +84,10 @@ export function registerApiKeyCommands(program: Command): void {
     .action(async (id: number) => {
       const out = createOutput();
       await withDatabase(out, async (db) => {
-        const prisma = prismaModule().createPrisma(db.url);
-        try {
-          const k = await apiKeys().revokeApiKey(prisma, id, CLI_ACTOR);
+        await session().withPrisma(db.url, async (prisma) => {
+          const k = await apiKeys().revokeApiKey(prisma, id, apiKeys().CLI_ACTOR);
           out.info(`revoked API key ${k.id} "${k.name}"`);
-        } finally {
-          await prisma.$disconnect();
-        }
+        });
       });
     });
 }

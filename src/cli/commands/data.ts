@@ -1,11 +1,11 @@
 // Data commands: generate, import, summary, migrate.
 import type { Command } from "commander";
 import path from "node:path";
-import type * as Connection from "../../db/connection";
-import type * as Migrate from "../../db/migrate";
 import type * as Generate from "../../generate";
-import type * as Ingest from "../../ingest";
-import { ImportError } from "../../ingest/errors";
+import type * as DatabaseService from "../../services/database";
+import type { Pool } from "../../services/db-handles";
+import { ImportError } from "../../services/errors";
+import type * as Imports from "../../services/imports";
 import type * as DatasetSummaryService from "../../services/dataset-summary";
 import type { DatasetSummary } from "../../services/dataset-summary";
 import { CliError } from "../errors";
@@ -15,10 +15,9 @@ import { intOption } from "./options";
 
 // Loaded by the command that needs them, not at start (src/cli/main.ts).
 /* eslint-disable @typescript-eslint/no-require-imports */
-const connection = (): typeof Connection => require("../../db/connection");
-const migrations = (): typeof Migrate => require("../../db/migrate");
+const database = (): typeof DatabaseService => require("../../services/database");
 const generator = (): typeof Generate => require("../../generate");
-const ingest = (): typeof Ingest => require("../../ingest");
+const imports = (): typeof Imports => require("../../services/imports");
 const summaries = (): typeof DatasetSummaryService => require("../../services/dataset-summary");
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -80,11 +79,11 @@ export function registerDataCommands(program: Command): void {
     .description("apply pending database migrations")
     .action(async () => {
       const out = createOutput();
-      const db = await connection().openDatabase({ migrate: false, log: (m) => out.progress(m) });
+      const db = await database().openDatabase({ migrate: false, log: (m) => out.progress(m) });
       try {
         out.done();
         // Lines that stay, on a terminal and in a CI log alike: a first migrate takes ~15 s.
-        const applied = await migrations().migrate(db.url, {
+        const applied = await database().migrate(db.url, {
           onProgress: (line) => process.stderr.write(`${line}\n`),
         });
         out.info(applied.length ? `applied: ${applied.join(", ")}` : "database is up to date");
@@ -111,10 +110,10 @@ export async function generate(
   return summary;
 }
 
-export async function runImport(out: Output, pool: import("pg").Pool, dir: string) {
+export async function runImport(out: Output, pool: Pool, dir: string) {
   const started = Date.now();
   try {
-    const summary = await ingest().importDataset(pool, path.resolve(dir), {
+    const summary = await imports().importDataset(pool, path.resolve(dir), {
       onProgress: (p) =>
         out.progress(
           `${p.file}: ${count(p.rows)} rows (${count(Math.round(p.rowsPerSecond))} rows/s)`,

@@ -2,8 +2,7 @@
 // (registered under `plan` by src/cli/commands/plan.ts).
 import { InvalidArgumentError, type Command } from "commander";
 import path from "node:path";
-import { ImportError } from "../../ingest/errors";
-import { ConflictError, NotFoundError } from "../../services/errors";
+import { ConflictError, ImportError, NotFoundError } from "../../services/errors";
 import type * as History from "../../services/history";
 import { CliError } from "../errors";
 import { count, createOutput } from "../output";

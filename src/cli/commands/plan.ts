@@ -3,16 +3,17 @@ import { InvalidArgumentError, type Command } from "commander";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 
-import type { Database } from "../../db/connection";
-import type * as Prisma from "../../db/prisma";
-import type { PrismaClient } from "../../db/prisma";
-import { ConstraintResolutionError } from "../../domain/resolve-constraints";
+import { ConstraintResolutionError } from "../../domain/resolution-error";
 import type { Disaggregation, Method } from "../../optimize/types";
 import type * as ConstraintSets from "../../services/constraint-sets";
+import type { Database } from "../../services/database";
+import type { PrismaClient } from "../../services/db-handles";
 import type * as PlanExport from "../../services/plan-export";
+import type * as PlanReads from "../../services/plan-reads";
 import { planReport, provenanceParts, type PlanReport } from "../../services/plan-report";
 import type * as Plans from "../../services/plans";
 import { ConflictError, InputError, NotFoundError } from "../../services/errors";
+import type * as PrismaSession from "../../services/prisma-session";
 import { CliError } from "../errors";
 import { count, createOutput, money, pct, table, type Output } from "../output";
 import { withDatabase } from "../with-database";
@@ -23,10 +24,11 @@ import { shareOption } from "./results";
 // The optimiser, Prisma and the services load when a plan command runs, not at start: they are
 // most of the CLI's load time (src/cli/main.ts).
 /* eslint-disable @typescript-eslint/no-require-imports */
-const prismaModule = (): typeof Prisma => require("../../db/prisma");
 const constraintSets = (): typeof ConstraintSets => require("../../services/constraint-sets");
 const planExport = (): typeof PlanExport => require("../../services/plan-export");
 const plans = (): typeof Plans => require("../../services/plans");
+const planReads = (): typeof PlanReads => require("../../services/plan-reads");
+const session = (): typeof PrismaSession => require("../../services/prisma-session");
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 const METHODS: Record<string, Method> = {
@@ -159,8 +161,7 @@ interface ReplayOutcome {
 
 async function replay(out: Output, db: Database, planId: number): Promise<ReplayOutcome> {
   const { replayPlan, executePlan } = plans();
-  const prisma = prismaModule().createPrisma(db.url);
-  try {
+  return session().withPrisma(db.url, async (prisma) => {
     const created = await replayPlan(prisma, db.pool, planId, { requestedBy: "cli" }).catch(
       (e: unknown) => {
         if (e instanceof InputError || e instanceof NotFoundError || e instanceof ConflictError)
@@ -179,7 +180,7 @@ async function replay(out: Output, db: Database, planId: number): Promise<Replay
       );
     });
     out.done();
-    const original = (await prisma.plan.findUniqueOrThrow({ where: { id: planId } })).fingerprint;
+    const original = await planReads().planFingerprint(prisma, planId);
     return {
       plan: planId,
       replay: created.id,
@@ -187,9 +188,7 @@ async function replay(out: Output, db: Database, planId: number): Promise<Replay
       fingerprint: done.fingerprint,
       original,
     };
-  } finally {
-    await prisma.$disconnect();
-  }
+  });
 }
 
 /** Saves the constraints (file) or finds the version (id), then creates and executes a plan. */
@@ -212,8 +211,7 @@ export function methodOptions(o: { method: string; disaggregation: string }): {
 export async function runPlan(out: Output, db: Database, o: PlanRunOptions): Promise<PlanReport> {
   const { method, disaggregation } = methodOptions(o);
   const { createPlan, executePlan } = plans();
-  const prisma = prismaModule().createPrisma(db.url);
-  try {
+  return session().withPrisma(db.url, async (prisma) => {
     const versionId = await constraintVersion(prisma, o.constraints);
     const created = await createPlan(prisma, versionId, {
       method,
@@ -251,9 +249,7 @@ export async function runPlan(out: Output, db: Database, o: PlanRunOptions): Pro
     }
     out.done();
     return (await planReport(db.pool, created.id))!;
-  } finally {
-    await prisma.$disconnect();
-  }
+  });
 }
 
 function jsonObjectOption(value: string): Record<string, unknown> {

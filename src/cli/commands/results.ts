@@ -2,9 +2,8 @@
 // campaign's responses in, what it measured out, and score calibrations learnt from it.
 import { InvalidArgumentError, type Command } from "commander";
 import path from "node:path";
-import { ImportError } from "../../ingest/errors";
 import type { ResultRow } from "../../results";
-import { ConflictError, InputError, NotFoundError } from "../../services/errors";
+import { ConflictError, ImportError, InputError, NotFoundError } from "../../services/errors";
 import type * as Results from "../../services/results";
 import type { PlanResults, Recalibration } from "../../services/results";
 import { CliError } from "../errors";

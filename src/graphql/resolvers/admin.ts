@@ -1,12 +1,9 @@
 // The caller, API keys and imports (ADMIN).
-import type { Actor } from "../../db/audit";
-import { importDataset } from "../../ingest";
-import { IMPORT_FILES } from "../../ingest/dataset-files";
-import { createApiKey, listApiKeys, revokeApiKey } from "../../services/api-keys";
-import { requireRole } from "../../server/auth";
+import { createApiKey, listApiKeys, revokeApiKey, type Actor } from "../../services/api-keys";
+import { IMPORT_FILES, importDataset } from "../../services/imports";
+import { requireRole } from "../../auth";
 import type { Resolvers } from "../__generated__/resolvers";
 import { importTarget } from "../import-root";
-import { invalidateCatalog } from "../loaders";
 import type { GraphQLContext } from "../context";
 import { parseId } from "../pagination";
 
@@ -42,7 +39,6 @@ export const adminResolvers: Resolvers = {
       const r = await importDataset(ctx.pool, target.path).catch((e: unknown) => {
         throw target.hide(e);
       });
-      invalidateCatalog(ctx.pool);
       ctx.log.info({ dir, importRunId: r.runId }, "dataset imported");
       return {
         importRunId: String(r.runId),

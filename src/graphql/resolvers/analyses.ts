@@ -1,8 +1,9 @@
 // Strategic analyses: start one (a job, like a plan), read its points.
-import type { AnalysisKind } from "../../generated/prisma/client";
 import type { Disaggregation, Method } from "../../optimize/types";
 import { budgetSeries, createAnalysis, type AnalysisParameters } from "../../services/analyses";
-import { requireRole } from "../../server/auth";
+import { analysisById, analysisPoints, listAnalyses } from "../../services/record-reads";
+import type { AnalysisKind } from "../../services/records";
+import { requireRole } from "../../auth";
 import type { Resolvers } from "../__generated__/resolvers";
 import type { GraphQLContext } from "../context";
 import type { ConstraintReportRow } from "../../optimize/types";
@@ -45,23 +46,17 @@ async function start(
 
 export const analysisResolvers: Resolvers = {
   Query: {
-    analysis: (_p, { id }, ctx) =>
-      ctx.prisma.analysis.findUnique({ where: { id: parseId(id, "id") } }),
+    analysis: (_p, { id }, ctx) => analysisById(ctx.prisma, parseId(id, "id")),
     analyses: (_p, { constraintSetId, kind, first }, ctx) =>
-      ctx.prisma.analysis.findMany({
-        where: {
-          ...(kind ? { kind } : {}),
-          ...(constraintSetId != null
-            ? {
-                constraintSetVersion: {
-                  constraintSetId: parseId(constraintSetId, "constraintSetId"),
-                },
-              }
-            : {}),
+      listAnalyses(
+        ctx.prisma,
+        {
+          kind: kind ?? undefined,
+          constraintSetId:
+            constraintSetId != null ? parseId(constraintSetId, "constraintSetId") : undefined,
         },
-        orderBy: { id: "desc" },
-        take: pageSize(first, 20, ctx.budget, "analyses"),
-      }),
+        pageSize(first, 20, ctx.budget, "analyses"),
+      ),
   },
   Mutation: {
     runBudgetFrontier: (_p, { input }, ctx) =>
@@ -75,13 +70,7 @@ export const analysisResolvers: Resolvers = {
     parameters: (a) => a.parameters as Record<string, unknown>,
     constraintSetVersion: async (a, _args, ctx) =>
       (await ctx.loaders.version.load(a.constraintSetVersionId))!,
-    points: (a, _args, ctx) =>
-      a.status === "SUCCEEDED"
-        ? ctx.prisma.analysisPoint.findMany({
-            where: { analysisId: a.id },
-            orderBy: { pointIndex: "asc" },
-          })
-        : [],
+    points: (a, _args, ctx) => (a.status === "SUCCEEDED" ? analysisPoints(ctx.prisma, a.id) : []),
   },
   AnalysisPoint: {
     index: (p) => p.pointIndex,

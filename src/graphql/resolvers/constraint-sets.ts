@@ -6,7 +6,8 @@ import {
   reviseConstraintSet,
 } from "../../services/constraint-sets";
 import { NotFoundError } from "../../services/errors";
-import { requireRole } from "../../server/auth";
+import { listConstraintSets } from "../../services/record-reads";
+import { requireRole } from "../../auth";
 import type { Resolvers } from "../__generated__/resolvers";
 import type { GraphQLContext } from "../context";
 import { parseId } from "../pagination";
@@ -32,10 +33,7 @@ async function payload(
 export const constraintSetResolvers: Resolvers = {
   Query: {
     constraintSets: (_p, { includeArchived }, ctx) =>
-      ctx.prisma.constraintSet.findMany({
-        where: includeArchived ? {} : { archivedAt: null },
-        orderBy: { id: "asc" },
-      }),
+      listConstraintSets(ctx.prisma, includeArchived ?? false),
     constraintSet: (_p, { id }, ctx) => ctx.loaders.constraintSet.load(parseId(id, "id")),
     constraintSetVersion: (_p, { id }, ctx) => ctx.loaders.version.load(parseId(id, "id")),
   },

@@ -1,7 +1,7 @@
 // Contact history: the summary query, commitPlan (ANALYST, like runPlan: committing is the last
 // step of the analyst's own plan workflow; the history file import stays on the CLI) and the
 // Plan.committedAt / Plan.campaignDate fields.
-import { requireRole } from "../../server/auth";
+import { requireRole } from "../../auth";
 import { NotFoundError } from "../../services/errors";
 import { commitPlan, contactHistorySummary, planCommit } from "../../services/history";
 import type { PlanResolvers, Resolvers } from "../__generated__/resolvers";

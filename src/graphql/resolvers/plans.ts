@@ -2,7 +2,6 @@
 // per-plan tables written in the plan's transaction (summary, constraint report), never from a
 // scan of its assignments; assignment pages are keyset reads of the plan's own partition.
 import { storedKpis } from "../../domain/stored-kpis";
-import type { Prisma } from "../../generated/prisma/client";
 import type { Disaggregation, Method } from "../../optimize/types";
 import { ConflictError, InputError, NotFoundError } from "../../services/errors";
 import {
@@ -12,16 +11,20 @@ import {
   replayBlocker,
   replayPlan,
 } from "../../services/plans";
+import {
+  assignmentConditions,
+  assignmentPage,
+  countAssignments,
+  listPlans,
+  type AssignmentConditions,
+  planClusters,
+  planProportions,
+} from "../../services/plan-reads";
 import { storedProvenance } from "../../domain/stored-provenance";
-import { requireRole } from "../../server/auth";
-import type {
-  AssignmentFilter,
-  PlanKpis,
-  PlanTimings,
-  Resolvers,
-} from "../__generated__/resolvers";
+import { requireRole } from "../../auth";
+import type { PlanKpis, PlanTimings, Resolvers } from "../__generated__/resolvers";
 import type { GraphQLContext } from "../context";
-import type { AssignmentModel, PlanModel, ProportionModel } from "../models";
+import type { PlanModel } from "../models";
 import { contractJson } from "./constraint-sets";
 import { planResultsResolvers } from "./results";
 import { planHistoryResolvers } from "./history";
@@ -80,68 +83,24 @@ async function planOrThrow(ctx: GraphQLContext, id: number): Promise<PlanModel> 
   return plan;
 }
 
-/** SQL conditions on plan_assignment `a` (and customer `c`) for an AssignmentFilter. */
-async function assignmentConditions(
-  ctx: GraphQLContext,
-  filter: AssignmentFilter | null | undefined,
-  params: unknown[],
-): Promise<{ where: string[]; joinCustomer: boolean }> {
-  const where: string[] = [];
-  if (!filter) return { where, joinCustomer: false };
-  const catalog = await ctx.loaders.catalog();
-  if (filter.offerId != null) {
-    const o = catalog.offerByExternalId.get(filter.offerId);
-    if (!o) throw new InputError("filter.offerId", `unknown offer "${filter.offerId}"`);
-    params.push(o.dbId);
-    where.push(`a.offer_id = $${params.length}`);
-  }
-  if (filter.channelId != null) {
-    const c = catalog.channelByExternalId.get(filter.channelId);
-    if (!c) throw new InputError("filter.channelId", `unknown channel "${filter.channelId}"`);
-    params.push(c.dbId);
-    where.push(`a.channel_id = $${params.length}`);
-  }
-  if (filter.group != null) {
-    params.push(filter.group.toLowerCase());
-    where.push(`a."group" = $${params.length}`);
-  }
-  if (filter.segment != null) {
-    params.push(filter.segment);
-    where.push(`c.segment = $${params.length}`);
-  }
-  return { where, joinCustomer: filter.segment != null };
-}
-
 async function assignmentTotal(
   ctx: GraphQLContext,
   planId: number,
-  filter: AssignmentFilter | null | undefined,
+  c: AssignmentConditions,
 ): Promise<number> {
   // The summary holds treatment rows only; a control-group count reads the partition.
-  if (filter?.group !== "CONTROL") {
-    const catalog = await ctx.loaders.catalog();
-    const offer = filter?.offerId != null ? catalog.offerByExternalId.get(filter.offerId) : null;
-    const channel =
-      filter?.channelId != null ? catalog.channelByExternalId.get(filter.channelId) : null;
+  if (c.group !== "CONTROL") {
     const rows = await ctx.loaders.summary.load(planId);
     return rows
       .filter(
         (r) =>
-          (!offer || r.offerDbId === offer.dbId) &&
-          (!channel || r.channelDbId === channel.dbId) &&
-          (filter?.segment == null || r.segment === filter.segment),
+          (c.offerDbId === undefined || r.offerDbId === c.offerDbId) &&
+          (c.channelDbId === undefined || r.channelDbId === c.channelDbId) &&
+          (c.segment === undefined || r.segment === c.segment),
       )
       .reduce((n, r) => n + r.contacts, 0);
   }
-  const params: unknown[] = [planId];
-  const { where, joinCustomer } = await assignmentConditions(ctx, filter, params);
-  const res = await ctx.pool.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM plan_assignment a
-     ${joinCustomer ? "JOIN customer c ON c.id = a.customer_id" : ""}
-     WHERE a.plan_id = $1 ${where.map((w) => `AND ${w}`).join(" ")}`,
-    params,
-  );
-  return res.rows[0]!.n;
+  return countAssignments(ctx.pool, planId, c);
 }
 
 const num = (v: unknown) => Number(v);
@@ -151,26 +110,20 @@ export const planResolvers: Resolvers = {
     plans: async (_p, { filter, first, after }, ctx) => {
       const size = pageSize(first, 20, ctx.budget, "plans");
       const cursor = decodeCursor(after, ["int"]);
-      const where: Prisma.PlanWhereInput = {};
-      if (filter?.status?.length) where.status = { in: filter.status };
-      if (filter?.method) where.method = filter.method;
-      if (filter?.constraintSetVersionId != null)
-        where.constraintSetVersionId = parseId(
-          filter.constraintSetVersionId,
-          "filter.constraintSetVersionId",
-        );
-      if (filter?.constraintSetId != null)
-        where.constraintSetVersion = {
-          constraintSetId: parseId(filter.constraintSetId, "filter.constraintSetId"),
-        };
-      const [rows, totalCount] = await Promise.all([
-        ctx.prisma.plan.findMany({
-          where: cursor ? { ...where, id: { lt: cursor[0] as number } } : where,
-          orderBy: { id: "desc" },
-          take: size + 1,
-        }),
-        ctx.prisma.plan.count({ where }),
-      ]);
+      const { rows, totalCount } = await listPlans(
+        ctx.prisma,
+        {
+          status: filter?.status?.length ? filter.status : undefined,
+          method: filter?.method ?? undefined,
+          constraintSetVersionId: optionalId(
+            filter?.constraintSetVersionId,
+            "filter.constraintSetVersionId",
+          ),
+          constraintSetId: optionalId(filter?.constraintSetId, "filter.constraintSetId"),
+        },
+        cursor ? (cursor[0] as number) : null,
+        size + 1,
+      );
       for (const p of rows) ctx.loaders.plan.prime(p.id, p);
       return { ...toPage(rows, size, (p) => [p.id]), totalCount };
     },
@@ -275,68 +228,42 @@ export const planResolvers: Resolvers = {
     clusters: async (p, { first, after }, ctx) => {
       const size = pageSize(first, 100, ctx.budget, "Plan.clusters");
       const cursor = decodeCursor(after, ["int"]);
-      const [rows, count] = await Promise.all([
-        ctx.pool.query<{
-          index: number;
-          segment: string | null;
-          size: number;
-          meanReturn: number;
-          meanCost: number;
-          centroid: number[] | null;
-        }>(
-          `SELECT cluster_index AS index, segment, size, mean_return AS "meanReturn",
-                  mean_cost AS "meanCost", centroid
-           FROM plan_cluster WHERE plan_id = $1 AND cluster_index > $2
-           ORDER BY cluster_index LIMIT $3`,
-          [p.id, cursor ? cursor[0] : -1, size + 1],
-        ),
-        ctx.pool.query<{ n: number }>(
-          "SELECT count(*)::int AS n FROM plan_cluster WHERE plan_id = $1",
-          [p.id],
-        ),
-      ]);
-      return { ...toPage(rows.rows, size, (c) => [c.index]), totalCount: count.rows[0]!.n };
+      const { rows, totalCount } = await planClusters(
+        ctx.pool,
+        p.id,
+        cursor ? (cursor[0] as number) : -1,
+        size + 1,
+      );
+      return { ...toPage(rows, size, (c) => [c.index]), totalCount };
     },
     proportions: async (p, { cluster, first, after }, ctx) => {
       const size = pageSize(first, 100, ctx.budget, "Plan.proportions");
       const cursor = decodeCursor(after, ["int", "int", "int"]) ?? [-1, -1, -1];
-      const params: unknown[] = [p.id, cursor[0], cursor[1], cursor[2], size + 1];
-      let extra = "";
-      if (cluster != null) {
-        params.push(cluster);
-        extra = `AND cluster_index = $${params.length}`;
-      }
-      const rows = await ctx.pool.query<ProportionModel>(
-        `SELECT cluster_index AS cluster, offer_id AS "offerDbId", channel_id AS "channelDbId",
-                proportion, customers
-         FROM plan_proportion
-         WHERE plan_id = $1 AND (cluster_index, offer_id, channel_id) > ($2, $3, $4) ${extra}
-         ORDER BY cluster_index, offer_id, channel_id LIMIT $5`,
-        params,
+      const rows = await planProportions(
+        ctx.pool,
+        p.id,
+        [cursor[0] as number, cursor[1] as number, cursor[2] as number],
+        size + 1,
+        cluster ?? null,
       );
-      return toPage(rows.rows, size, (r) => [r.cluster, r.offerDbId, r.channelDbId]);
+      return toPage(rows, size, (r) => [r.cluster, r.offerDbId, r.channelDbId]);
     },
     assignments: async (p, { first, after, filter }, ctx) => {
       const size = pageSize(first, 100, ctx.budget, "Plan.assignments");
       const cursor = decodeCursor(after, ["int", "int"]) ?? [-1, -1];
-      const params: unknown[] = [p.id, cursor[0], cursor[1], size + 1];
-      const { where, joinCustomer } = await assignmentConditions(ctx, filter, params);
+      const conditions = await assignmentConditions(filter, ctx.loaders.catalog);
       const [rows, totalCount] = await Promise.all([
-        ctx.pool.query<AssignmentModel>(
-          `SELECT a.plan_id AS "planId", a.customer_id AS "customerDbId", a.offer_id AS "offerDbId",
-                  a.channel_id AS "channelDbId", a.expected_return AS "expectedReturn", a.cost,
-                  upper(a."group") AS "group", a.wave
-           FROM plan_assignment a
-           ${joinCustomer ? "JOIN customer c ON c.id = a.customer_id" : ""}
-           WHERE a.plan_id = $1 AND (a.customer_id, a.offer_id) > ($2, $3)
-                 ${where.map((w) => `AND ${w}`).join(" ")}
-           ORDER BY a.customer_id, a.offer_id LIMIT $4`,
-          params,
+        assignmentPage(
+          ctx.pool,
+          p.id,
+          [cursor[0] as number, cursor[1] as number],
+          size + 1,
+          conditions,
         ),
-        assignmentTotal(ctx, p.id, filter),
+        assignmentTotal(ctx, p.id, conditions),
       ]);
       return {
-        ...toPage(rows.rows, size, (a) => [a.customerDbId, a.offerDbId]),
+        ...toPage(rows, size, (a) => [a.customerDbId, a.offerDbId]),
         totalCount,
       };
     },

@@ -1,10 +1,14 @@
 // Campaign results: Plan.results, response imports and score calibrations (ADMIN to write). The
 // statistics come from src/services/results.ts; here ids are parsed and relations resolved.
-import { ImportError } from "../../ingest/errors";
-import { RESPONSES_FILE } from "../../ingest/responses";
 import type { ResultLevel as Level } from "../../results";
-import { requireRole } from "../../server/auth";
-import { NotFoundError } from "../../services/errors";
+import { requireRole } from "../../auth";
+import { ImportError, NotFoundError } from "../../services/errors";
+import { RESPONSES_FILE } from "../../services/imports";
+import {
+  calibrationById,
+  calibrationByIdOrThrow,
+  calibrationFactors,
+} from "../../services/record-reads";
 import { importPlanResponses, planResults, recalibrateFromPlan } from "../../services/results";
 import type { PlanResolvers, ResultLevel, Resolvers } from "../__generated__/resolvers";
 import { userError } from "../errors";
@@ -26,8 +30,7 @@ export const planResultsResolvers: Pick<PlanResolvers, "results"> = {
 
 export const resultsResolvers: Resolvers = {
   Query: {
-    scoreCalibration: (_p, { id }, ctx) =>
-      ctx.prisma.scoreCalibration.findUnique({ where: { id: parseId(id, "id") } }),
+    scoreCalibration: (_p, { id }, ctx) => calibrationById(ctx.prisma, parseId(id, "id")),
   },
   Mutation: {
     importResponses: async (_p, args, ctx) => {
@@ -66,7 +69,7 @@ export const resultsResolvers: Resolvers = {
         createdBy: ctx.caller.name,
       });
       ctx.log.info({ planId, calibrationId: r.calibrationId }, "scores recalibrated");
-      return ctx.prisma.scoreCalibration.findUniqueOrThrow({ where: { id: r.calibrationId } });
+      return calibrationByIdOrThrow(ctx.prisma, r.calibrationId);
     },
   },
   PlanResults: {
@@ -91,11 +94,7 @@ export const resultsResolvers: Resolvers = {
       return plan;
     },
     baseCalibrationId: (c) => (c.baseCalibrationId === null ? null : String(c.baseCalibrationId)),
-    factors: (c, _a, ctx) =>
-      ctx.prisma.scoreCalibrationFactor.findMany({
-        where: { calibrationId: c.id },
-        orderBy: [{ segment: "asc" }, { offerId: "asc" }, { channelId: "asc" }],
-      }),
+    factors: (c, _a, ctx) => calibrationFactors(ctx.prisma, c.id),
   },
   CalibrationFactor: {
     segment: (f) => (f.segment === "" ? null : f.segment),

@@ -1,9 +1,11 @@
 // Resolves a constraint-set definition (the contract's JSON) against a dataset's ids into the
-// optimizer's PlanConstraints. Not generator-specific: any caller that knows the ids and the
+// optimizer's PlanConstraints. It lives with the services, not in src/domain, because its output is
+// the core's input type: the contract's vocabulary stays free of the core. Not generator-specific: any caller that knows the ids and the
 // channels.csv / offers.csv limits can use it: the plan service, the generator, tests.
-import type { ConstraintSetDefinition, FieldProblem } from "./constraint-set";
+import type { ConstraintSetDefinition, FieldProblem } from "../domain/constraint-set";
+import { ConstraintResolutionError } from "../domain/resolution-error";
+import { segmentRuleName } from "../domain/rule-names";
 import type { PlanConstraints, ResolvedSegmentRule } from "../optimize/instance";
-import { segmentRuleName } from "./rule-names";
 
 export interface ConstraintContext {
   offerIds: readonly string[];
@@ -15,17 +17,6 @@ export interface ConstraintContext {
   offerMin?: ArrayLike<number>;
   /** per offer, from offers.csv; Infinity = unlimited. Absent = all unlimited. */
   offerMax?: ArrayLike<number>;
-}
-
-/** A definition naming ids the dataset does not have, or limits that contradict each other. */
-export class ConstraintResolutionError extends Error {
-  constructor(readonly problems: FieldProblem[]) {
-    super(
-      "constraint set does not fit the dataset: " +
-        problems.map((p) => `${p.path}: ${p.message}`).join("; "),
-    );
-    this.name = "ConstraintResolutionError";
-  }
 }
 
 function filled(n: number, from: ArrayLike<number> | undefined, absent: number): Float64Array {
