@@ -20,7 +20,12 @@ const config: CodegenConfig = {
         enumsAsTypes: true,
         strictScalars: true,
         useTypeImports: true,
-        scalars: { JSONObject: "Record<string, unknown>", DateTime: "Date", ID: "string" },
+        scalars: {
+          JSONObject: "Record<string, unknown>",
+          JSON: "unknown",
+          DateTime: "Date",
+          ID: "string",
+        },
         mappers: {
           Channel: model("ChannelModel"),
           Offer: model("OfferModel"),

@@ -12,6 +12,7 @@ import { registerHistoryCommands } from "./commands/history";
 import { registerAnalyzeCommands } from "./commands/analyze";
 import { registerApiKeyCommands } from "./commands/apikey";
 import { registerBiCommands } from "./commands/bi";
+import { registerConstraintsCommands } from "./commands/constraints";
 import { registerPlanCommands } from "./commands/plan";
 import { registerReportCommand } from "./commands/report";
 import { registerResultsCommands } from "./commands/results";
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerDemoCommand(program);
   registerDataCommands(program);
   registerPlanCommands(program);
+  registerConstraintsCommands(program);
   registerReportCommand(program);
   registerAnalyzeCommands(program);
   registerServerCommands(program);

@@ -66,7 +66,9 @@ function problemsError(prefix: string, problems: FieldProblem[], message: string
 
 /** Known errors → a client error; null for anything that is our fault. */
 export function toClientError(e: unknown, inputPrefix = "input"): GraphQLError | null {
-  if (e instanceof ConstraintSetInputError || e instanceof ConstraintResolutionError)
+  if (e instanceof ConstraintSetInputError)
+    return problemsError(e.root ?? inputPrefix, e.problems, e.message);
+  if (e instanceof ConstraintResolutionError)
     return problemsError(inputPrefix, e.problems, e.message);
   if (e instanceof InputError) return userError("BAD_USER_INPUT", e.message, { field: e.field });
   if (e instanceof ImportError)

@@ -11,10 +11,16 @@ import { Prisma } from "../generated/prisma/client";
 import { ConstraintResolutionError } from "../domain/resolution-error";
 import { resolveConstraints } from "./resolve-constraints";
 import { resolvePolicies } from "../domain/resolve-policies";
+import { CLI_ACTOR, recordAudit, type Actor } from "../db/audit";
+import { diffDefinitions, type Change } from "../domain/constraint-patch";
 import { ConflictError, NotFoundError } from "./errors";
 
 export class ConstraintSetInputError extends Error {
-  constructor(readonly problems: FieldProblem[]) {
+  constructor(
+    readonly problems: FieldProblem[],
+    /** the argument the paths are in, when it is not the whole input (a patch) */
+    readonly root?: string,
+  ) {
     super(problems.map((p) => `${p.path || "(input)"}: ${p.message}`).join("; "));
   }
 }
@@ -36,6 +42,10 @@ function validate(input: unknown): ConstraintSetDefinition {
 export interface SaveOptions {
   /** recorded on the version: an API key's name, or "cli" */
   createdBy?: string;
+  /** why the version was made, kept with it */
+  note?: string;
+  /** who acts, for the audit trail (default: the key named by createdBy, or the command line) */
+  actor?: Actor;
   /**
    * Also reject ids the imported dataset does not have (unknown offer, channel, segment) and
    * limits that contradict its offers.csv. Skipped while no dataset is imported, so a set can be
@@ -92,76 +102,159 @@ export async function checkDataset(
   }
 }
 
+/** A set's name is taken (names are unique without regard to case). */
+function nameTaken(e: unknown, name: string): ConflictError | null {
+  if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002")
+    return new ConflictError(`a constraint set named "${name}" exists already (names ignore case)`);
+  return null;
+}
+
 export async function createConstraintSet(
   prisma: PrismaClient,
   input: unknown,
-  { createdBy, ...opts }: SaveOptions = {},
-): Promise<VersionRef> {
+  { createdBy, note, ...opts }: SaveOptions = {},
+): Promise<VersionChange> {
   const definition = validate(input);
   if (opts.checkDataset) await checkDataset(prisma, definition);
-  const set = await prisma.constraintSet.create({
-    data: {
-      name: definition.name,
-      versions: {
-        create: { version: 1, definition: definition as Prisma.InputJsonObject, createdBy },
-      },
-    },
-    include: { versions: true },
-  });
-  const v = set.versions[0]!;
-  return { constraintSetId: set.id, versionId: v.id, version: 1, definition, created: true };
+  try {
+    return await prisma.$transaction(async (tx) => {
+      const set = await tx.constraintSet.create({
+        data: {
+          name: definition.name,
+          versions: {
+            create: {
+              version: 1,
+              definition: definition as Prisma.InputJsonObject,
+              createdBy,
+              note,
+            },
+          },
+        },
+        include: { versions: true },
+      });
+      const v = set.versions[0]!;
+      await recordAudit(tx, {
+        actor: actorOf(opts.actor, createdBy),
+        action: "constraint_set.create",
+        subjectType: "constraint_set",
+        subjectId: set.id,
+        after: { versionId: v.id, version: 1, name: definition.name, note: note ?? null },
+      });
+      const ref = {
+        constraintSetId: set.id,
+        versionId: v.id,
+        version: 1,
+        definition,
+        created: true,
+      };
+      return { ...ref, changes: diffDefinitions(EMPTY, definition) };
+    });
+  } catch (e) {
+    throw nameTaken(e, definition.name) ?? e;
+  }
 }
 
-/** A new version when the definition changed; the latest version when it did not. */
+/**
+ * Replaces the set's whole definition (what is left out is gone: use patchConstraintSet to
+ * change a part). A new version when the definition changed; the latest version when it did not.
+ */
 export async function reviseConstraintSet(
   prisma: PrismaClient,
   constraintSetId: number,
   input: unknown,
-  { createdBy, ...opts }: SaveOptions = {},
-): Promise<VersionRef> {
+  opts: SaveOptions = {},
+): Promise<VersionChange> {
   const definition = validate(input);
   if (opts.checkDataset) await checkDataset(prisma, definition);
-  return prisma.$transaction(async (tx) => {
-    // Serialise concurrent revisions of the same set.
-    await tx.$queryRaw`SELECT id FROM constraint_set WHERE id = ${constraintSetId} FOR UPDATE`;
-    const latest = await tx.constraintSetVersion.findFirst({
-      where: { constraintSetId },
-      orderBy: { version: "desc" },
-    });
-    if (!latest) throw new NotFoundError(`constraint set ${constraintSetId} does not exist`);
-    if (isDeepStrictEqual(latest.definition, definition))
-      return {
-        constraintSetId,
-        versionId: latest.id,
-        version: latest.version,
-        definition,
-        created: false,
-      };
-    const v = await tx.constraintSetVersion.create({
-      data: {
-        constraintSetId,
-        version: latest.version + 1,
-        definition: definition as Prisma.InputJsonObject,
-        createdBy,
-      },
-    });
-    await tx.constraintSet.update({
-      where: { id: constraintSetId },
-      data: { name: definition.name },
-    });
-    return { constraintSetId, versionId: v.id, version: v.version, definition, created: true };
-  });
+  return saveVersion(prisma, constraintSetId, () => definition, opts, "revise");
 }
+
+export interface VersionChange extends VersionRef {
+  /** what the new version changed from the one before (empty when no version was made) */
+  changes: Change[];
+}
+
+/** What a new version is made by: the audit trail's verb. */
+export type VersionAction = "revise" | "patch" | "restore";
+
+/**
+ * A new version of the set made from its latest definition (`next`), in one transaction that
+ * serialises concurrent changes of the set and records the change in the audit trail. An archived
+ * set is read-only until it is unarchived.
+ */
+export async function saveVersion(
+  prisma: PrismaClient,
+  constraintSetId: number,
+  next: (latest: ConstraintSetDefinition) => ConstraintSetDefinition,
+  { createdBy, note, actor }: SaveOptions,
+  action: VersionAction,
+  detail: Record<string, unknown> = {},
+): Promise<VersionChange> {
+  let name = "";
+  try {
+    return await prisma.$transaction(async (tx) => {
+      const [set] = await tx.$queryRaw<{ archived_at: Date | null }[]>`
+        SELECT archived_at FROM constraint_set WHERE id = ${constraintSetId} FOR UPDATE`;
+      if (!set) throw new NotFoundError(`constraint set ${constraintSetId} does not exist`);
+      if (set.archived_at)
+        throw new ConflictError(
+          `constraint set ${constraintSetId} is archived: unarchive it before changing it`,
+        );
+      const latest = (await tx.constraintSetVersion.findFirst({
+        where: { constraintSetId },
+        orderBy: { version: "desc" },
+      }))!;
+      const before = validate(latest.definition);
+      const definition = next(before);
+      name = definition.name;
+      const unchanged = { constraintSetId, versionId: latest.id, version: latest.version };
+      if (isDeepStrictEqual(latest.definition, definition))
+        return { ...unchanged, definition, created: false, changes: [] };
+      const v = await tx.constraintSetVersion.create({
+        data: {
+          constraintSetId,
+          version: latest.version + 1,
+          definition: definition as Prisma.InputJsonObject,
+          createdBy,
+          note,
+        },
+      });
+      await tx.constraintSet.update({ where: { id: constraintSetId }, data: { name } });
+      await recordAudit(tx, {
+        actor: actorOf(actor, createdBy),
+        action: `constraint_set.${action}`,
+        subjectType: "constraint_set",
+        subjectId: constraintSetId,
+        before: { versionId: latest.id, version: latest.version },
+        after: { versionId: v.id, version: v.version, note: note ?? null, ...detail },
+      });
+      const ref = {
+        constraintSetId,
+        versionId: v.id,
+        version: v.version,
+        definition,
+        created: true,
+      };
+      return { ...ref, changes: diffDefinitions(before, definition) };
+    });
+  } catch (e) {
+    throw nameTaken(e, name) ?? e;
+  }
+}
+
+const EMPTY = { name: "" } as unknown as ConstraintSetDefinition;
+
+const actorOf = (actor: Actor | undefined, createdBy: string | undefined): Actor =>
+  actor ?? (createdBy && createdBy !== "cli" ? { name: createdBy, keyId: null } : CLI_ACTOR);
 
 /** The CLI's `--constraints FILE`: the set of that name is revised (or created) from the file. */
 export async function saveConstraintSetByName(
   prisma: PrismaClient,
   input: unknown,
-): Promise<VersionRef> {
+): Promise<VersionChange> {
   const definition = validate(input);
   const existing = await prisma.constraintSet.findFirst({
-    where: { name: definition.name, archivedAt: null },
-    orderBy: { id: "desc" },
+    where: { name: { equals: definition.name, mode: "insensitive" } },
   });
   return existing
     ? reviseConstraintSet(prisma, existing.id, definition)
@@ -180,10 +273,36 @@ export async function getVersion(prisma: PrismaClient, versionId: number): Promi
   };
 }
 
-/** Hides a set from lists; its versions and the plans that used them stay readable. */
-export async function archiveConstraintSet(prisma: PrismaClient, id: number) {
-  const set = await prisma.constraintSet.findUnique({ where: { id } });
-  if (!set) throw new NotFoundError(`constraint set ${id} does not exist`);
-  if (set.archivedAt) throw new ConflictError(`constraint set ${id} is already archived`);
-  return prisma.constraintSet.update({ where: { id }, data: { archivedAt: new Date() } });
+/**
+ * Hides a set from lists and makes it read-only: it can no longer be changed or run until it is
+ * unarchived. Its versions and the plans that used them stay readable.
+ */
+export async function archiveConstraintSet(prisma: PrismaClient, id: number, actor?: Actor) {
+  return setArchived(prisma, id, true, actor ?? CLI_ACTOR);
+}
+
+/** Lists the set again, and lets it be changed and run. */
+export async function unarchiveConstraintSet(prisma: PrismaClient, id: number, actor?: Actor) {
+  return setArchived(prisma, id, false, actor ?? CLI_ACTOR);
+}
+
+async function setArchived(prisma: PrismaClient, id: number, archive: boolean, actor: Actor) {
+  return prisma.$transaction(async (tx) => {
+    const [set] = await tx.$queryRaw<{ archived_at: Date | null }[]>`
+      SELECT archived_at FROM constraint_set WHERE id = ${id} FOR UPDATE`;
+    if (!set) throw new NotFoundError(`constraint set ${id} does not exist`);
+    if ((set.archived_at !== null) === archive)
+      throw new ConflictError(`constraint set ${id} is ${archive ? "already" : "not"} archived`);
+    const updated = await tx.constraintSet.update({
+      where: { id },
+      data: { archivedAt: archive ? new Date() : null },
+    });
+    await recordAudit(tx, {
+      actor,
+      action: `constraint_set.${archive ? "archive" : "unarchive"}`,
+      subjectType: "constraint_set",
+      subjectId: id,
+    });
+    return updated;
+  });
 }

@@ -16,6 +16,8 @@ export type Scalars = {
   Float: { input: number; output: number; }
   /** An ISO-8601 date-time */
   DateTime: { input: Date; output: Date; }
+  /** Any JSON value: an object, a list, a string, a number, a boolean */
+  JSON: { input: unknown; output: unknown; }
   /** A JSON object */
   JSONObject: { input: Record<string, unknown>; output: Record<string, unknown>; }
 };
@@ -169,6 +171,11 @@ export type CapacityPlanningInput = {
   seed?: InputMaybe<Scalars['Int']['input']>;
 };
 
+export type ChangeKind =
+  | 'ADDED'
+  | 'CHANGED'
+  | 'REMOVED';
+
 export type ChangedAssignment = {
   __typename?: 'ChangedAssignment';
   /** what plan A gives (empty = nothing) */
@@ -290,6 +297,18 @@ export type ConstraintSet = {
   versions: Array<ConstraintSetVersion>;
 };
 
+/** One change between two versions of a constraint set */
+export type ConstraintSetChange = {
+  __typename?: 'ConstraintSetChange';
+  kind: ChangeKind;
+  /** the value after; null when it was removed */
+  new?: Maybe<Scalars['JSON']['output']>;
+  /** the value before; null when it was added */
+  old?: Maybe<Scalars['JSON']['output']>;
+  /** the field, or a list entry by its key and then its field: budget, channelCapacities[branch].capacity, fatigueRules[weekly] */
+  path: Scalars['String']['output'];
+};
+
 /** Exactly the constraint-set JSON of the data contract (the CLI reads the same JSON). */
 export type ConstraintSetInput = {
   budget?: InputMaybe<Scalars['Float']['input']>;
@@ -310,7 +329,7 @@ export type ConstraintSetInput = {
   waves?: InputMaybe<Array<WaveInput>>;
 };
 
-/** Any fields of ConstraintSetInput; those given replace the version's. */
+/** Any fields of ConstraintSetInput, merged into the version as patchConstraintSet merges: a field given replaces the version's, and each list entry replaces or adds the entry of its key (the other entries stay). */
 export type ConstraintSetOverridesInput = {
   budget?: InputMaybe<Scalars['Float']['input']>;
   channelCapacities?: InputMaybe<Array<ChannelCapacityInput>>;
@@ -331,6 +350,8 @@ export type ConstraintSetOverridesInput = {
 
 export type ConstraintSetPayload = {
   __typename?: 'ConstraintSetPayload';
+  /** what the new version changed from the one before (for a new set: everything it sets); empty when no version was made */
+  changes: Array<ConstraintSetChange>;
   constraintSet: ConstraintSet;
   /** false when a revision equalled the latest version (no new version was made) */
   created: Scalars['Boolean']['output'];
@@ -350,6 +371,8 @@ export type ConstraintSetVersion = {
   id: Scalars['ID']['output'];
   maxOffersPerCustomer: Scalars['Int']['output'];
   name: Scalars['String']['output'];
+  /** why the version was made, as its author wrote it (a restore says which version it restores) */
+  note?: Maybe<Scalars['String']['output']>;
   objective: Objective;
   offerVolumes: Array<OfferVolume>;
   segmentRules: Array<SegmentRule>;
@@ -563,7 +586,7 @@ export type KpiDelta = {
 
 export type Mutation = {
   __typename?: 'Mutation';
-  /** ADMIN: hidden from lists; its versions and plans stay readable */
+  /** ADMIN: hidden from lists and read-only (not changed, not run) until unarchived; its versions and plans stay readable */
   archiveConstraintSet: ConstraintSet;
   /** ANALYST: a queued plan never starts; a running one stops and writes nothing */
   cancelPlan: Plan;
@@ -571,17 +594,21 @@ export type Mutation = {
   commitPlan: PlanCommit;
   /** ADMIN */
   createApiKey: CreatedApiKey;
-  /** ADMIN */
+  /** ADMIN: CONFLICT when a set of that name exists (names ignore case) */
   createConstraintSet: ConstraintSetPayload;
   /** ADMIN: imports a dataset directory on the server (same code path as the CLI) */
   importDataset: ImportResult;
   /** ADMIN: imports a plan's response file (or a directory's responses.csv) on the server; path is below the import root */
   importResponses: ResponseImportResult;
+  /** ADMIN: a new version with the patch merged into the latest: fields replace, lists merge by key (capacities by channelId, volumes by offerId, rules by their report name, waves by name) given as an object keyed by entry or an array of whole entries, and null removes a field or an entry. Example: {budget: 25000, channelCapacities: {branch: {capacity: 4000}, mail: null}} */
+  patchConstraintSet: ConstraintSetPayload;
   /** ADMIN: a new score calibration from a plan's measured responses (priorStrength default 20) */
   recalibrateScores: ScoreCalibration;
   /** ANALYST: re-runs a SUCCEEDED plan from its recorded inputs into a new plan (QUEUED); its replayMatches says whether the fingerprint matched. CONFLICT when the plan did not succeed or its dataset or history revision has moved on */
   replayPlan: Plan;
-  /** ADMIN: a new version when the definition changed */
+  /** ADMIN: a new version equal to an old version of the same set */
+  restoreConstraintSetVersion: ConstraintSetPayload;
+  /** ADMIN: replaces the whole definition, so what the input leaves out is gone (patchConstraintSet changes a part); a new version when the definition changed */
   reviseConstraintSet: ConstraintSetPayload;
   /** ADMIN */
   revokeApiKey: ApiKey;
@@ -593,6 +620,8 @@ export type Mutation = {
   runOfferMinimumCost: Analysis;
   /** ANALYST: returns the plan QUEUED at once; poll plan(id) for progress */
   runPlan: Plan;
+  /** ADMIN: listed, changeable and runnable again */
+  unarchiveConstraintSet: ConstraintSet;
 };
 
 
@@ -620,6 +649,7 @@ export type MutationCreateApiKeyArgs = {
 
 export type MutationCreateConstraintSetArgs = {
   input: ConstraintSetInput;
+  note?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -634,6 +664,13 @@ export type MutationImportResponsesArgs = {
 };
 
 
+export type MutationPatchConstraintSetArgs = {
+  id: Scalars['ID']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
+  patch: Scalars['JSONObject']['input'];
+};
+
+
 export type MutationRecalibrateScoresArgs = {
   planId: Scalars['ID']['input'];
   priorStrength?: InputMaybe<Scalars['Float']['input']>;
@@ -645,9 +682,17 @@ export type MutationReplayPlanArgs = {
 };
 
 
+export type MutationRestoreConstraintSetVersionArgs = {
+  id: Scalars['ID']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
+  versionId: Scalars['ID']['input'];
+};
+
+
 export type MutationReviseConstraintSetArgs = {
   id: Scalars['ID']['input'];
   input: ConstraintSetInput;
+  note?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -673,6 +718,11 @@ export type MutationRunOfferMinimumCostArgs = {
 
 export type MutationRunPlanArgs = {
   input: RunPlanInput;
+};
+
+
+export type MutationUnarchiveConstraintSetArgs = {
+  id: Scalars['ID']['input'];
 };
 
 export type Objective =
@@ -1014,6 +1064,8 @@ export type Query = {
   channels: Array<Channel>;
   comparePlans: PlanComparison;
   constraintSet?: Maybe<ConstraintSet>;
+  /** what changed from one constraint-set version to another (any two versions) */
+  constraintSetDiff: Array<ConstraintSetChange>;
   constraintSetVersion?: Maybe<ConstraintSetVersion>;
   constraintSets: Array<ConstraintSet>;
   /** the contact history (history import, commitPlan): one pass over it */
@@ -1050,6 +1102,12 @@ export type QueryComparePlansArgs = {
 
 export type QueryConstraintSetArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryConstraintSetDiffArgs = {
+  from: Scalars['ID']['input'];
+  to: Scalars['ID']['input'];
 };
 
 
@@ -1322,6 +1380,7 @@ export type ResolversTypes = {
   BudgetFrontierInput: BudgetFrontierInput;
   CalibrationFactor: ResolverTypeWrapper<CalibrationFactorModel>;
   CapacityPlanningInput: CapacityPlanningInput;
+  ChangeKind: ChangeKind;
   ChangedAssignment: ResolverTypeWrapper<ChangedAssignmentModel>;
   ChangedAssignmentConnection: ResolverTypeWrapper<Omit<ChangedAssignmentConnection, 'edges'> & { edges: Array<ResolversTypes['ChangedAssignmentEdge']> }>;
   ChangedAssignmentEdge: ResolverTypeWrapper<Omit<ChangedAssignmentEdge, 'node'> & { node: ResolversTypes['ChangedAssignment'] }>;
@@ -1336,6 +1395,7 @@ export type ResolversTypes = {
   ConstraintReportRow: ResolverTypeWrapper<ConstraintReportRowModel>;
   ConstraintSense: ConstraintSense;
   ConstraintSet: ResolverTypeWrapper<ConstraintSetModel>;
+  ConstraintSetChange: ResolverTypeWrapper<ConstraintSetChange>;
   ConstraintSetInput: ConstraintSetInput;
   ConstraintSetOverridesInput: ConstraintSetOverridesInput;
   ConstraintSetPayload: ResolverTypeWrapper<Omit<ConstraintSetPayload, 'constraintSet' | 'version'> & { constraintSet: ResolversTypes['ConstraintSet'], version: ResolversTypes['ConstraintSetVersion'] }>;
@@ -1363,6 +1423,7 @@ export type ResolversTypes = {
   ImportFileSummary: ResolverTypeWrapper<ImportFileSummary>;
   ImportResult: ResolverTypeWrapper<ImportResult>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   JSONObject: ResolverTypeWrapper<Scalars['JSONObject']['output']>;
   KpiDelta: ResolverTypeWrapper<KpiDelta>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -1436,6 +1497,7 @@ export type ResolversParentTypes = {
   ClusterEdge: ClusterEdge;
   ConstraintReportRow: ConstraintReportRowModel;
   ConstraintSet: ConstraintSetModel;
+  ConstraintSetChange: ConstraintSetChange;
   ConstraintSetInput: ConstraintSetInput;
   ConstraintSetOverridesInput: ConstraintSetOverridesInput;
   ConstraintSetPayload: Omit<ConstraintSetPayload, 'constraintSet' | 'version'> & { constraintSet: ResolversParentTypes['ConstraintSet'], version: ResolversParentTypes['ConstraintSetVersion'] };
@@ -1460,6 +1522,7 @@ export type ResolversParentTypes = {
   ImportFileSummary: ImportFileSummary;
   ImportResult: ImportResult;
   Int: Scalars['Int']['output'];
+  JSON: Scalars['JSON']['output'];
   JSONObject: Scalars['JSONObject']['output'];
   KpiDelta: KpiDelta;
   Mutation: Record<PropertyKey, never>;
@@ -1666,7 +1729,15 @@ export type ConstraintSetResolvers<ContextType = GraphQLContext, ParentType exte
   versions?: Resolver<Array<ResolversTypes['ConstraintSetVersion']>, ParentType, ContextType>;
 };
 
+export type ConstraintSetChangeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ConstraintSetChange'] = ResolversParentTypes['ConstraintSetChange']> = {
+  kind?: Resolver<ResolversTypes['ChangeKind'], ParentType, ContextType>;
+  new?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  old?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  path?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type ConstraintSetPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ConstraintSetPayload'] = ResolversParentTypes['ConstraintSetPayload']> = {
+  changes?: Resolver<Array<ResolversTypes['ConstraintSetChange']>, ParentType, ContextType>;
   constraintSet?: Resolver<ResolversTypes['ConstraintSet'], ParentType, ContextType>;
   created?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['ConstraintSetVersion'], ParentType, ContextType>;
@@ -1683,6 +1754,7 @@ export type ConstraintSetVersionResolvers<ContextType = GraphQLContext, ParentTy
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   maxOffersPerCustomer?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   objective?: Resolver<ResolversTypes['Objective'], ParentType, ContextType>;
   offerVolumes?: Resolver<Array<ResolversTypes['OfferVolume']>, ParentType, ContextType>;
   segmentRules?: Resolver<Array<ResolversTypes['SegmentRule']>, ParentType, ContextType>;
@@ -1783,6 +1855,10 @@ export type ImportResultResolvers<ContextType = GraphQLContext, ParentType exten
   seconds?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
 };
 
+export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
+  name: 'JSON';
+}
+
 export interface JsonObjectScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSONObject'], any> {
   name: 'JSONObject';
 }
@@ -1802,14 +1878,17 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   createConstraintSet?: Resolver<ResolversTypes['ConstraintSetPayload'], ParentType, ContextType, RequireFields<MutationCreateConstraintSetArgs, 'input'>>;
   importDataset?: Resolver<ResolversTypes['ImportResult'], ParentType, ContextType, RequireFields<MutationImportDatasetArgs, 'dir'>>;
   importResponses?: Resolver<ResolversTypes['ResponseImportResult'], ParentType, ContextType, RequireFields<MutationImportResponsesArgs, 'path' | 'planId'>>;
+  patchConstraintSet?: Resolver<ResolversTypes['ConstraintSetPayload'], ParentType, ContextType, RequireFields<MutationPatchConstraintSetArgs, 'id' | 'patch'>>;
   recalibrateScores?: Resolver<ResolversTypes['ScoreCalibration'], ParentType, ContextType, RequireFields<MutationRecalibrateScoresArgs, 'planId'>>;
   replayPlan?: Resolver<ResolversTypes['Plan'], ParentType, ContextType, RequireFields<MutationReplayPlanArgs, 'id'>>;
+  restoreConstraintSetVersion?: Resolver<ResolversTypes['ConstraintSetPayload'], ParentType, ContextType, RequireFields<MutationRestoreConstraintSetVersionArgs, 'id' | 'versionId'>>;
   reviseConstraintSet?: Resolver<ResolversTypes['ConstraintSetPayload'], ParentType, ContextType, RequireFields<MutationReviseConstraintSetArgs, 'id' | 'input'>>;
   revokeApiKey?: Resolver<ResolversTypes['ApiKey'], ParentType, ContextType, RequireFields<MutationRevokeApiKeyArgs, 'id'>>;
   runBudgetFrontier?: Resolver<ResolversTypes['Analysis'], ParentType, ContextType, RequireFields<MutationRunBudgetFrontierArgs, 'input'>>;
   runCapacityPlanning?: Resolver<ResolversTypes['Analysis'], ParentType, ContextType, RequireFields<MutationRunCapacityPlanningArgs, 'input'>>;
   runOfferMinimumCost?: Resolver<ResolversTypes['Analysis'], ParentType, ContextType, RequireFields<MutationRunOfferMinimumCostArgs, 'input'>>;
   runPlan?: Resolver<ResolversTypes['Plan'], ParentType, ContextType, RequireFields<MutationRunPlanArgs, 'input'>>;
+  unarchiveConstraintSet?: Resolver<ResolversTypes['ConstraintSet'], ParentType, ContextType, RequireFields<MutationUnarchiveConstraintSetArgs, 'id'>>;
 };
 
 export type OfferResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Offer'] = ResolversParentTypes['Offer']> = {
@@ -2014,6 +2093,7 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   channels?: Resolver<Array<ResolversTypes['Channel']>, ParentType, ContextType>;
   comparePlans?: Resolver<ResolversTypes['PlanComparison'], ParentType, ContextType, RequireFields<QueryComparePlansArgs, 'a' | 'b'>>;
   constraintSet?: Resolver<Maybe<ResolversTypes['ConstraintSet']>, ParentType, ContextType, RequireFields<QueryConstraintSetArgs, 'id'>>;
+  constraintSetDiff?: Resolver<Array<ResolversTypes['ConstraintSetChange']>, ParentType, ContextType, RequireFields<QueryConstraintSetDiffArgs, 'from' | 'to'>>;
   constraintSetVersion?: Resolver<Maybe<ResolversTypes['ConstraintSetVersion']>, ParentType, ContextType, RequireFields<QueryConstraintSetVersionArgs, 'id'>>;
   constraintSets?: Resolver<Array<ResolversTypes['ConstraintSet']>, ParentType, ContextType, RequireFields<QueryConstraintSetsArgs, 'includeArchived'>>;
   contactHistorySummary?: Resolver<ResolversTypes['ContactHistorySummary'], ParentType, ContextType>;
@@ -2118,6 +2198,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   ClusterEdge?: ClusterEdgeResolvers<ContextType>;
   ConstraintReportRow?: ConstraintReportRowResolvers<ContextType>;
   ConstraintSet?: ConstraintSetResolvers<ContextType>;
+  ConstraintSetChange?: ConstraintSetChangeResolvers<ContextType>;
   ConstraintSetPayload?: ConstraintSetPayloadResolvers<ContextType>;
   ConstraintSetVersion?: ConstraintSetVersionResolvers<ContextType>;
   ContactHistorySummary?: ContactHistorySummaryResolvers<ContextType>;
@@ -2132,6 +2213,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   Explanation?: ExplanationResolvers<ContextType>;
   ImportFileSummary?: ImportFileSummaryResolvers<ContextType>;
   ImportResult?: ImportResultResolvers<ContextType>;
+  JSON?: GraphQLScalarType;
   JSONObject?: GraphQLScalarType;
   KpiDelta?: KpiDeltaResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;

@@ -1,9 +1,17 @@
 // Constraint sets and their immutable versions.
 import type { ConstraintSetDefinition } from "../../domain/constraint-set";
+import type { Change } from "../../domain/constraint-patch";
+import {
+  diffConstraintSetVersions,
+  patchConstraintSet,
+  restoreConstraintSetVersion,
+} from "../../services/constraint-set-history";
 import {
   archiveConstraintSet,
   createConstraintSet,
   reviseConstraintSet,
+  unarchiveConstraintSet,
+  type SaveOptions,
 } from "../../services/constraint-sets";
 import { NotFoundError } from "../../services/errors";
 import { listConstraintSets } from "../../services/record-reads";
@@ -21,14 +29,34 @@ export function contractJson(input: object): Record<string, unknown> {
 
 async function payload(
   ctx: GraphQLContext,
-  ref: { constraintSetId: number; versionId: number; created: boolean },
+  ref: { constraintSetId: number; versionId: number; created: boolean; changes: Change[] },
 ) {
   const [constraintSet, version] = await Promise.all([
     ctx.loaders.constraintSet.load(ref.constraintSetId),
     ctx.loaders.version.load(ref.versionId),
   ]);
-  return { constraintSet: constraintSet!, version: version!, created: ref.created };
+  return {
+    constraintSet: constraintSet!,
+    version: version!,
+    created: ref.created,
+    changes: ref.changes.map(changeOut),
+  };
 }
+
+const changeOut = (c: Change) => ({
+  path: c.path,
+  kind: c.kind.toUpperCase() as "ADDED" | "REMOVED" | "CHANGED",
+  old: c.old,
+  new: c.new,
+});
+
+/** An ADMIN's change of a set: who made it, why, checked against the dataset. */
+const adminSave = (ctx: GraphQLContext, note: string | null | undefined): SaveOptions => ({
+  createdBy: ctx.caller.name,
+  actor: { name: ctx.caller.name, keyId: ctx.caller.keyId },
+  note: note ?? undefined,
+  checkDataset: true,
+});
 
 export const constraintSetResolvers: Resolvers = {
   Query: {
@@ -36,27 +64,53 @@ export const constraintSetResolvers: Resolvers = {
       listConstraintSets(ctx.prisma, includeArchived ?? false),
     constraintSet: (_p, { id }, ctx) => ctx.loaders.constraintSet.load(parseId(id, "id")),
     constraintSetVersion: (_p, { id }, ctx) => ctx.loaders.version.load(parseId(id, "id")),
+    constraintSetDiff: async (_p, { from, to }, ctx) =>
+      (await diffConstraintSetVersions(ctx.prisma, parseId(from, "from"), parseId(to, "to"))).map(
+        changeOut,
+      ),
   },
   Mutation: {
-    createConstraintSet: async (_p, { input }, ctx) => {
+    createConstraintSet: async (_p, { input, note }, ctx) => {
       requireRole(ctx.caller, "ADMIN");
-      const ref = await createConstraintSet(ctx.prisma, contractJson(input), {
-        createdBy: ctx.caller.name,
-        checkDataset: true,
-      });
-      return payload(ctx, ref);
+      return payload(
+        ctx,
+        await createConstraintSet(ctx.prisma, contractJson(input), adminSave(ctx, note)),
+      );
     },
-    reviseConstraintSet: async (_p, { id, input }, ctx) => {
+    reviseConstraintSet: async (_p, { id, input, note }, ctx) => {
       requireRole(ctx.caller, "ADMIN");
-      const ref = await reviseConstraintSet(ctx.prisma, parseId(id, "id"), contractJson(input), {
-        createdBy: ctx.caller.name,
-        checkDataset: true,
-      });
-      return payload(ctx, ref);
+      const setId = parseId(id, "id");
+      return payload(
+        ctx,
+        await reviseConstraintSet(ctx.prisma, setId, contractJson(input), adminSave(ctx, note)),
+      );
+    },
+    patchConstraintSet: async (_p, { id, patch, note }, ctx) => {
+      requireRole(ctx.caller, "ADMIN");
+      const setId = parseId(id, "id");
+      return payload(ctx, await patchConstraintSet(ctx.prisma, setId, patch, adminSave(ctx, note)));
+    },
+    restoreConstraintSetVersion: async (_p, { id, versionId, note }, ctx) => {
+      requireRole(ctx.caller, "ADMIN");
+      const [setId, vId] = [parseId(id, "id"), parseId(versionId, "versionId")];
+      return payload(
+        ctx,
+        await restoreConstraintSetVersion(ctx.prisma, setId, vId, adminSave(ctx, note)),
+      );
     },
     archiveConstraintSet: async (_p, { id }, ctx) => {
       requireRole(ctx.caller, "ADMIN");
-      return archiveConstraintSet(ctx.prisma, parseId(id, "id"));
+      return archiveConstraintSet(ctx.prisma, parseId(id, "id"), {
+        name: ctx.caller.name,
+        keyId: ctx.caller.keyId,
+      });
+    },
+    unarchiveConstraintSet: async (_p, { id }, ctx) => {
+      requireRole(ctx.caller, "ADMIN");
+      return unarchiveConstraintSet(ctx.prisma, parseId(id, "id"), {
+        name: ctx.caller.name,
+        keyId: ctx.caller.keyId,
+      });
     },
   },
   ConstraintSet: {

@@ -1,4 +1,4 @@
-// JSONObject and DateTime, the two custom scalars of schema.graphql.
+// JSON, JSONObject and DateTime, the custom scalars of schema.graphql.
 import { GraphQLScalarType, Kind, type ValueNode } from "graphql";
 import type { Resolvers } from "../__generated__/resolvers";
 
@@ -26,6 +26,12 @@ function literal(node: ValueNode): unknown {
 }
 
 export const scalarResolvers: Resolvers = {
+  JSON: new GraphQLScalarType({
+    name: "JSON",
+    serialize: (v) => v,
+    parseValue: (v) => v,
+    parseLiteral: (node) => literal(node),
+  }),
   JSONObject: new GraphQLScalarType({
     name: "JSONObject",
     serialize: (v) => {

@@ -1,0 +1,295 @@
+// An admin's constraint-set workflow over GraphQL: create, patch (a part changes, nothing else
+// is lost), diff, restore, archive and unarchive, each with a note and an audit record; bad
+// changes refused at their field with nothing written.
+import { createApiKeyInDatabase, startApiServer, type ApiServer } from "../../support/api-server";
+import { createTestDatabase, type TestDatabase } from "../../support/db";
+import { runCli } from "../../support/cli";
+import { failure, generatedDataset, ok, type GeneratedDataset } from "./helpers";
+
+let db: TestDatabase;
+let data: GeneratedDataset;
+let server: ApiServer;
+let key: string;
+
+const SET = {
+  name: "Q1 retention",
+  budget: 40000,
+  hurdleRate: 0.2,
+  channelCapacities: [
+    { channelId: "branch", capacity: 900 },
+    { channelId: "call_centre", capacity: 800 },
+  ],
+  offerVolumes: [{ offerId: "inv_gic", min: 10 }],
+};
+
+const CHANGES = "changes { path kind old new }";
+const VERSION = `version { id version note createdBy budget hurdleRate
+  channelCapacities { channelId capacity } offerVolumes { offerId min max } }`;
+
+interface Payload {
+  constraintSet: { id: string; name: string };
+  version: {
+    id: string;
+    version: number;
+    note: string | null;
+    createdBy: string | null;
+    budget: number | null;
+    hurdleRate: number | null;
+    channelCapacities: { channelId: string; capacity: number }[];
+    offerVolumes: { offerId: string; min: number | null; max: number | null }[];
+  };
+  changes: { path: string; kind: string; old: unknown; new: unknown }[];
+}
+
+const gql = <T>(query: string, variables: Record<string, unknown> = {}) =>
+  server.gql<T>(query, variables, key);
+
+const counts = async () =>
+  (
+    await db.pool.query<{ sets: number; versions: number; audits: number }>(
+      `SELECT (SELECT count(*)::int FROM constraint_set) AS sets,
+              (SELECT count(*)::int FROM constraint_set_version) AS versions,
+              (SELECT count(*)::int FROM audit_event WHERE subject_type = 'constraint_set') AS audits`,
+    )
+  ).rows[0]!;
+
+let setId: string;
+let v1: Payload["version"];
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  [data, server, { secret: key }] = await Promise.all([
+    generatedDataset(2_000, 11),
+    startApiServer({ databaseUrl: db.url, workers: 0 }),
+    createApiKeyInDatabase(db.url, "ADMIN", "ada"),
+  ]);
+  ok(
+    await gql(`mutation ($dir: String!) { importDataset(dir: $dir) { changed } }`, {
+      dir: data.dir,
+    }),
+  );
+  const created = ok(
+    await gql<{ createConstraintSet: Payload }>(
+      `mutation ($input: ConstraintSetInput!) {
+        createConstraintSet(input: $input, note: "first cut") { constraintSet { id name } ${VERSION} ${CHANGES} } }`,
+      { input: SET },
+    ),
+  ).createConstraintSet;
+  setId = created.constraintSet.id;
+  v1 = created.version;
+});
+
+afterAll(async () => {
+  await server?.stop();
+  await db?.drop();
+  await data?.remove();
+});
+
+const patch = (p: unknown, note?: string) =>
+  gql<{ patchConstraintSet: Payload }>(
+    `mutation ($id: ID!, $patch: JSONObject!, $note: String) {
+      patchConstraintSet(id: $id, patch: $patch, note: $note) { constraintSet { id name } ${VERSION} ${CHANGES} } }`,
+    { id: setId, patch: p, note },
+  );
+
+describe("constraint-set workflow", () => {
+  it("records the first version's note and author", () => {
+    expect(v1).toMatchObject({ version: 1, note: "first cut", createdBy: "ada", budget: 40000 });
+  });
+
+  it("patches the budget and keeps every other rule (a revise of only a budget lost them)", async () => {
+    const p = ok(await patch({ budget: 25000 }, "tighter budget")).patchConstraintSet;
+    expect(p.version).toMatchObject({
+      version: 2,
+      note: "tighter budget",
+      budget: 25000,
+      hurdleRate: 0.2,
+      channelCapacities: SET.channelCapacities,
+      offerVolumes: [{ offerId: "inv_gic", min: 10, max: null }],
+    });
+    expect(p.changes).toEqual([{ path: "budget", kind: "CHANGED", old: 40000, new: 25000 }]);
+  });
+
+  it("changes one capacity by its channel and removes another with null", async () => {
+    const p = ok(
+      await patch({ channelCapacities: { branch: { capacity: 400 }, call_centre: null } }),
+    ).patchConstraintSet;
+    expect(p.version.channelCapacities).toEqual([{ channelId: "branch", capacity: 400 }]);
+    expect(p.changes.map((c) => [c.path, c.kind])).toEqual([
+      ["channelCapacities[branch].capacity", "CHANGED"],
+      ["channelCapacities[call_centre]", "REMOVED"],
+    ]);
+  });
+
+  it("diffs any two versions", async () => {
+    const last = ok(
+      await gql<{ constraintSet: { latestVersion: { id: string } } }>(
+        `query ($id: ID!) { constraintSet(id: $id) { latestVersion { id } } }`,
+        { id: setId },
+      ),
+    ).constraintSet.latestVersion.id;
+    const diff = ok(
+      await gql<{ constraintSetDiff: Payload["changes"] }>(
+        `query ($a: ID!, $b: ID!) { constraintSetDiff(from: $a, to: $b) { path kind old new } }`,
+        { a: v1.id, b: last },
+      ),
+    ).constraintSetDiff;
+    expect(diff).toEqual([
+      { path: "budget", kind: "CHANGED", old: 40000, new: 25000 },
+      { path: "channelCapacities[branch].capacity", kind: "CHANGED", old: 900, new: 400 },
+      {
+        path: "channelCapacities[call_centre]",
+        kind: "REMOVED",
+        old: { channelId: "call_centre", capacity: 800 },
+        new: null,
+      },
+    ]);
+  });
+
+  it("restores an old version as a new one", async () => {
+    const r = ok(
+      await gql<{ restoreConstraintSetVersion: Payload }>(
+        `mutation ($id: ID!, $v: ID!) { restoreConstraintSetVersion(id: $id, versionId: $v) { ${VERSION} ${CHANGES} } }`,
+        { id: setId, v: v1.id },
+      ),
+    ).restoreConstraintSetVersion;
+    expect(r.version).toMatchObject({
+      version: 4,
+      note: "restores version 1",
+      budget: 40000,
+      channelCapacities: SET.channelCapacities,
+    });
+    expect(r.changes.length).toBe(3);
+  });
+
+  it("refuses bad changes at their field, writing nothing", async () => {
+    const before = await counts();
+    const unknown = failure(await patch({ channelCapacities: { pigeon: { capacity: 5 } } }));
+    expect(unknown).toMatchObject({
+      code: "BAD_USER_INPUT",
+      field: "patch.channelCapacities.pigeon.channelId",
+    });
+    const offer = failure(await patch({ offerVolumes: [{ offerId: "no_such_offer", min: 1 }] }));
+    expect(offer).toMatchObject({ code: "BAD_USER_INPUT", field: "patch.offerVolumes.0.offerId" });
+    const missing = failure(await patch({ channelCapacities: { mail: null } }));
+    expect(missing).toMatchObject({
+      code: "BAD_USER_INPUT",
+      field: "patch.channelCapacities.mail",
+    });
+    const other = ok(
+      await gql<{ createConstraintSet: Payload }>(
+        `mutation ($input: ConstraintSetInput!) { createConstraintSet(input: $input) { ${VERSION} } }`,
+        { input: { name: "Other set" } },
+      ),
+    ).createConstraintSet.version.id;
+    const afterOther = await counts();
+    const foreign = failure(
+      await gql(
+        `mutation ($id: ID!, $v: ID!) { restoreConstraintSetVersion(id: $id, versionId: $v) { created } }`,
+        { id: setId, v: other },
+      ),
+    );
+    expect(foreign).toMatchObject({ code: "BAD_USER_INPUT", field: "versionId" });
+    const duplicate = failure(
+      await gql(
+        `mutation ($input: ConstraintSetInput!) { createConstraintSet(input: $input) { created } }`,
+        { input: { name: "q1 RETENTION" } },
+      ),
+    );
+    expect(duplicate.code).toBe("CONFLICT");
+    expect(duplicate.message).toContain('"q1 RETENTION" exists already');
+    expect(await counts()).toEqual(afterOther);
+    expect(afterOther).toEqual({
+      sets: before.sets + 1,
+      versions: before.versions + 1,
+      audits: before.audits + 1,
+    });
+  });
+
+  it("makes an archived set read-only until it is unarchived", async () => {
+    ok(
+      await gql(`mutation ($id: ID!) { archiveConstraintSet(id: $id) { archived } }`, {
+        id: setId,
+      }),
+    );
+    const refused = failure(await patch({ budget: 1 }));
+    expect(refused.code).toBe("CONFLICT");
+    expect(refused.message).toContain("unarchive it");
+    const back = ok(
+      await gql<{ unarchiveConstraintSet: { archived: boolean } }>(
+        `mutation ($id: ID!) { unarchiveConstraintSet(id: $id) { archived } }`,
+        { id: setId },
+      ),
+    );
+    expect(back.unarchiveConstraintSet.archived).toBe(false);
+    expect(ok(await patch({ budget: 30000 })).patchConstraintSet.version.version).toBe(5);
+  });
+
+  it("leaves an audit record of every change, with who and which versions", async () => {
+    const { rows } = await db.pool.query<{ actor: string; action: string; after: unknown }>(
+      `SELECT actor, action, after FROM audit_event WHERE subject_type = 'constraint_set'
+         AND subject_id = $1 ORDER BY id`,
+      [setId],
+    );
+    expect(rows.map((r) => r.action)).toEqual([
+      "constraint_set.create",
+      "constraint_set.patch",
+      "constraint_set.patch",
+      "constraint_set.restore",
+      "constraint_set.archive",
+      "constraint_set.unarchive",
+      "constraint_set.patch",
+    ]);
+    expect(new Set(rows.map((r) => r.actor))).toEqual(new Set(["ada"]));
+    expect(rows[3]!.after).toMatchObject({ version: 4, restoredVersion: 1 });
+  });
+
+  it("lists, shows, diffs and patches from the command line too", async () => {
+    const cli = (...args: string[]) => runCli(db.url, "constraints", ...args);
+    const list = await cli("list", "--json");
+    expect(list.code).toBe(0);
+    const sets = JSON.parse(list.stdout) as { id: number; name: string; latestVersion: number }[];
+    expect(sets.find((s) => String(s.id) === setId)).toMatchObject({
+      name: "Q1 retention",
+      latestVersion: 5,
+    });
+    const patched = await cli(
+      "patch",
+      setId,
+      "--patch",
+      '{"hurdleRate": null}',
+      "--note",
+      "no hurdle",
+      "--json",
+    );
+    expect(patched.code).toBe(0);
+    expect(JSON.parse(patched.stdout)).toMatchObject({
+      version: 6,
+      changes: [{ path: "hurdleRate", kind: "removed", old: 0.2, new: null }],
+    });
+    const latest = (
+      await db.pool.query<{ id: number }>(
+        "SELECT max(id) AS id FROM constraint_set_version WHERE constraint_set_id = $1",
+        [setId],
+      )
+    ).rows[0]!.id;
+    const diff = await cli("diff", String(v1.id), String(latest), "--json");
+    expect(diff.code).toBe(0);
+    expect(JSON.parse(diff.stdout).map((c: { path: string }) => c.path)).toEqual([
+      "budget",
+      "hurdleRate",
+    ]);
+    const show = await cli("show", setId);
+    expect(show.code).toBe(0);
+    expect(show.stdout).toContain("version 6");
+    expect(show.stdout).toContain("no hurdle");
+    const bad = await cli(
+      "patch",
+      setId,
+      "--patch",
+      '{"channelCapacities": {"pigeon": {"capacity": 1}}}',
+    );
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("patch.channelCapacities.pigeon.channelId");
+  });
+});
