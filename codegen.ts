@@ -33,6 +33,7 @@ const config: CodegenConfig = {
           ConstraintSet: model("ConstraintSetModel"),
           ConstraintSetVersion: model("ConstraintSetVersionModel"),
           Plan: model("PlanModel"),
+          AuditEvent: model("AuditEventModel"),
           Proportion: model("ProportionModel"),
           Assignment: model("AssignmentModel"),
           CustomerPlanAssignment: model("CustomerPlanAssignmentModel"),

@@ -13,6 +13,7 @@ import { registerAnalyzeCommands } from "./commands/analyze";
 import { registerApiKeyCommands } from "./commands/apikey";
 import { registerBiCommands } from "./commands/bi";
 import { registerConstraintsCommands } from "./commands/constraints";
+import { registerAuditCommands } from "./commands/plan-admin";
 import { registerPlanCommands } from "./commands/plan";
 import { registerReportCommand } from "./commands/report";
 import { registerResultsCommands } from "./commands/results";
@@ -43,6 +44,7 @@ export function buildProgram(): Command {
   registerBiCommands(program);
   registerResultsCommands(program);
   registerHistoryCommands(program);
+  registerAuditCommands(program);
   return program;
 }
 

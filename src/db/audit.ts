@@ -42,3 +42,31 @@ export async function recordAudit(tx: AuditTx, event: AuditEvent): Promise<void>
   if ("$executeRawUnsafe" in tx) await tx.$executeRawUnsafe(INSERT, ...params);
   else await tx.query(INSERT, params);
 }
+
+export interface StoredAuditEvent {
+  id: number;
+  at: Date;
+  actor: string;
+  action: string;
+  subjectType: string;
+  subjectId: string;
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
+}
+
+/** Newest first; `before` pages on (the last id seen). */
+export async function listAuditEvents(
+  pool: { query: ClientBase["query"] },
+  filter: { subjectType?: string; subjectId?: string; before?: number; first: number },
+): Promise<StoredAuditEvent[]> {
+  const { rows } = await pool.query<StoredAuditEvent>(
+    `SELECT id, at, actor, action, subject_type AS "subjectType", subject_id AS "subjectId",
+            before, after
+     FROM audit_event
+     WHERE ($1::text IS NULL OR subject_type = $1) AND ($2::text IS NULL OR subject_id = $2)
+       AND ($3::bigint IS NULL OR id < $3)
+     ORDER BY id DESC LIMIT $4`,
+    [filter.subjectType ?? null, filter.subjectId ?? null, filter.before ?? null, filter.first],
+  );
+  return rows.map((r) => ({ ...r, id: Number(r.id) }));
+}

@@ -66,3 +66,4 @@ export interface PlanComparisonModel {
 export type AnalysisModel = Analysis;
 export type AnalysisPointModel = AnalysisPoint;
 export type ConstraintReportRowModel = ReportRow;
+export type { AuditEventRecord as AuditEventModel } from "../services/audit-trail";

@@ -1,6 +1,8 @@
 // Contact history as operations the CLI and the API share: importing a file of past contacts,
 // committing a plan (its treatment assignments become contacts on the campaign date) and a summary.
 // The natural key and the import's rules are in src/ingest/history.ts.
+import { CLI_ACTOR, recordAudit, type Actor } from "../db/audit";
+import { approvalRequired } from "./plan-admin";
 import type { Pool } from "pg";
 import {
   importContactHistory,
@@ -38,7 +40,7 @@ export async function commitPlan(
   pool: Pool,
   planId: number,
   campaignDate: Date,
-  opts: { committedBy?: string } = {},
+  opts: { committedBy?: string; actor?: Actor } = {},
 ): Promise<PlanCommitSummary> {
   if (Number.isNaN(campaignDate.getTime())) throw new Error("campaignDate is not a valid date");
   const started = performance.now();
@@ -46,14 +48,19 @@ export async function commitPlan(
   try {
     await client.query("BEGIN");
     // the plan row's lock orders two commits of the same plan: the second sees the first's row
-    const plan = await client.query<{ status: string }>(
-      "SELECT status FROM plan WHERE id = $1 FOR UPDATE",
+    const plan = await client.query<{ status: string; approved_at: Date | null }>(
+      "SELECT status, approved_at FROM plan WHERE id = $1 FOR UPDATE",
       [planId],
     );
     if (!plan.rows[0]) throw new NotFoundError(`plan ${planId} does not exist`);
     if (plan.rows[0].status !== "SUCCEEDED")
       throw new ConflictError(
         `plan ${planId} is ${plan.rows[0].status}; only a SUCCEEDED plan can be committed`,
+      );
+    if (approvalRequired() && !plan.rows[0].approved_at)
+      throw new ConflictError(
+        `plan ${planId} is not approved: this deployment requires an ADMIN's approval ` +
+          "(approvePlan, `plan approve`) before a plan's contacts are committed",
       );
     const done = await client.query<{ committed_at: Date }>(
       "SELECT committed_at FROM plan_commit WHERE plan_id = $1",
@@ -94,6 +101,13 @@ export async function commitPlan(
        VALUES ($1, $2, $3, $4, $5) RETURNING committed_at, campaign_date`,
       [planId, campaignDate, opts.committedBy ?? null, contacts, importId],
     );
+    await recordAudit(client, {
+      actor: opts.actor ?? (opts.committedBy ? { name: opts.committedBy, keyId: null } : CLI_ACTOR),
+      action: "plan.commit",
+      subjectType: "plan",
+      subjectId: planId,
+      after: { contacts, campaignDate: campaignDate.toISOString(), importId },
+    });
     await client.query("COMMIT");
     return {
       planId,

@@ -1,5 +1,6 @@
 // Plan runs: create (QUEUED), execute (RUNNING → SUCCEEDED / FAILED), read back. The CLI runs a
 // plan in its own process; the GraphQL API queues the same execution on a job worker.
+import { CLI_ACTOR, recordAudit, type Actor } from "../db/audit";
 import { applyPatch, PatchError } from "../domain/constraint-patch";
 import { writeSync } from "node:fs";
 import type { Pool } from "pg";
@@ -71,6 +72,11 @@ export interface CreatedPlan {
 export interface CreatePlanOptions {
   /** who asked: an API key's name, or "cli" */
   requestedBy?: string;
+  /** who asked, for the audit trail and the approval rule (default: the command line) */
+  actor?: Actor;
+  /** what the plan's users call it, and why it was run */
+  name?: string;
+  notes?: string;
   /** also put a job on the queue, in the same transaction (the API's path) */
   enqueue?: boolean;
   /** the plan this run replays (plan.replay_of) */
@@ -110,8 +116,18 @@ export async function createPlan(
         parameters: JSON.parse(JSON.stringify(params)),
         scenario: params.overrides !== undefined,
         requestedBy: opts.requestedBy,
+        requestedByKeyId: opts.actor?.keyId ?? null,
+        name: opts.name,
+        notes: opts.notes,
         replayOfId: opts.replayOf,
       },
+    });
+    await recordAudit(tx, {
+      actor: opts.actor ?? CLI_ACTOR,
+      action: "plan.run",
+      subjectType: "plan",
+      subjectId: plan.id,
+      after: { constraintSetVersionId, method: params.method, name: opts.name ?? null },
     });
     if (opts.enqueue) await enqueuePlanJob(tx, plan.id);
     return { id: plan.id, versionNumber: plan.versionNumber, row: plan };
@@ -465,13 +481,27 @@ function toRows(
  * the next checkpoint. The plan writer commits only while the plan is RUNNING, so a cancelled
  * run never leaves rows behind, however far it got.
  */
-export async function cancelPlan(prisma: PrismaClient, planId: number): Promise<Plan> {
-  // the phase it was in is kept as failed_in_phase; a cancelled plan shows no live progress
-  const updated = await prisma.$executeRaw`
-    UPDATE plan SET status = 'CANCELLED', finished_at = now(), failed_in_phase = phase,
-                    phase = NULL, progress = 0
-    WHERE id = ${planId} AND status IN ('QUEUED', 'RUNNING')`;
-  if (updated === 1) {
+export async function cancelPlan(
+  prisma: PrismaClient,
+  planId: number,
+  actor: Actor = CLI_ACTOR,
+): Promise<Plan> {
+  const cancelled = await prisma.$transaction(async (tx) => {
+    // the phase it was in is kept as failed_in_phase; a cancelled plan shows no live progress
+    const updated = await tx.$executeRaw`
+      UPDATE plan SET status = 'CANCELLED', finished_at = now(), failed_in_phase = phase,
+                      phase = NULL, progress = 0
+      WHERE id = ${planId} AND status IN ('QUEUED', 'RUNNING')`;
+    if (updated === 1)
+      await recordAudit(tx, {
+        actor,
+        action: "plan.cancel",
+        subjectType: "plan",
+        subjectId: planId,
+      });
+    return updated === 1;
+  });
+  if (cancelled) {
     await removePlanJob(prisma, planId);
     return prisma.plan.findUniqueOrThrow({ where: { id: planId } });
   }
@@ -480,7 +510,6 @@ export async function cancelPlan(prisma: PrismaClient, planId: number): Promise<
   throw new ConflictError(`plan ${planId} is already ${plan.status}`);
 }
 
-/** The version's definition with a what-if's overrides, validated as a whole. */
 /**
  * The version's definition with a what-if's overrides merged in, as a patch (lists by key, null
  * removes: domain/constraint-patch.ts): overriding one channel's capacity keeps the others.

@@ -12,6 +12,7 @@ describe("schema.graphql", () => {
       "analyses",
       "analysis",
       "apiKeys",
+      "auditEvents",
       "channels",
       "comparePlans",
       "constraintSet",
@@ -28,11 +29,13 @@ describe("schema.graphql", () => {
       "viewer",
     ]);
     expect(Object.keys(schema.getMutationType()!.getFields()).sort()).toEqual([
+      "approvePlan",
       "archiveConstraintSet",
       "cancelPlan",
       "commitPlan",
       "createApiKey",
       "createConstraintSet",
+      "deletePlan",
       "importDataset",
       "importResponses",
       "patchConstraintSet",

@@ -1,4 +1,4 @@
-// `offerplan plan run | show | export`.
+// `offerplan plan run | show | export | replay` (and list | cancel | approve | delete, plan-admin.ts).
 import { InvalidArgumentError, type Command } from "commander";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
@@ -18,6 +18,7 @@ import { CliError } from "../errors";
 import { count, createOutput, money, pct, table, type Output } from "../output";
 import { withDatabase } from "../with-database";
 import { registerPlanCommitCommand } from "./history";
+import { registerPlanAdminCommands } from "./plan-admin";
 import { intOption, RAW_CSV_HELP } from "./options";
 import { shareOption } from "./results";
 
@@ -53,6 +54,8 @@ export interface PlanRunOptions {
   calibration?: number;
   campaignDate?: string;
   warmStartFrom?: number;
+  name?: string;
+  notes?: string;
   json?: boolean;
 }
 
@@ -88,6 +91,8 @@ export function registerPlanCommands(program: Command): void {
       "start from this SUCCEEDED plan's clusters and prices (fewer passes; recorded with the plan)",
       intOption,
     )
+    .option("--name <name>", "what the plan's users will call it")
+    .option("--notes <text>", "why it is run")
     .option("--json", "print JSON")
     .action(async (o: PlanRunOptions) => {
       const out = createOutput(o);
@@ -149,6 +154,7 @@ export function registerPlanCommands(program: Command): void {
       });
     });
   registerPlanCommitCommand(plan);
+  registerPlanAdminCommands(plan);
 }
 
 interface ReplayOutcome {
@@ -213,17 +219,22 @@ export async function runPlan(out: Output, db: Database, o: PlanRunOptions): Pro
   const { createPlan, executePlan } = plans();
   return session().withPrisma(db.url, async (prisma) => {
     const versionId = await constraintVersion(prisma, o.constraints);
-    const created = await createPlan(prisma, versionId, {
-      method,
-      clusters: o.clusters,
-      disaggregation,
-      seed: o.seed,
-      overrides: o.overrides,
-      controlShare: o.controlShare,
-      calibrationId: o.calibration,
-      campaignDate: o.campaignDate,
-      warmStartFrom: o.warmStartFrom,
-    }).catch((e: unknown) => {
+    const created = await createPlan(
+      prisma,
+      versionId,
+      {
+        method,
+        clusters: o.clusters,
+        disaggregation,
+        seed: o.seed,
+        overrides: o.overrides,
+        controlShare: o.controlShare,
+        calibrationId: o.calibration,
+        campaignDate: o.campaignDate,
+        warmStartFrom: o.warmStartFrom,
+      },
+      { requestedBy: "cli", name: o.name, notes: o.notes },
+    ).catch((e: unknown) => {
       if (e instanceof InputError)
         throw new CliError(
           e.message.replace(/^input\.warmStartFrom/, "--warm-start-from").replace(/^input\./, "--"),

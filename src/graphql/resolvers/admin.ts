@@ -1,4 +1,5 @@
 // The caller, API keys and imports (ADMIN).
+import { auditEvents } from "../../services/audit-trail";
 import { createApiKey, listApiKeys, revokeApiKey, type Actor } from "../../services/api-keys";
 import { IMPORT_FILES, importDataset } from "../../services/imports";
 import { requireRole } from "../../auth";
@@ -19,6 +20,18 @@ export const adminResolvers: Resolvers = {
       requireRole(ctx.caller, "ADMIN");
       return listApiKeys(ctx.prisma);
     },
+    auditEvents: (_p, { subjectType, subjectId, first, before }, ctx) => {
+      requireRole(ctx.caller, "ADMIN");
+      return auditEvents(ctx.pool, {
+        subjectType: subjectType ?? undefined,
+        subjectId: subjectId ?? undefined,
+        first: first ?? undefined,
+        before: before != null ? parseId(before, "before") : undefined,
+      });
+    },
+  },
+  AuditEvent: {
+    id: (e) => String(e.id),
   },
   Mutation: {
     createApiKey: (_p, { name, role }, ctx) => {

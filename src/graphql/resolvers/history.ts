@@ -23,6 +23,7 @@ export const historyResolvers: Resolvers = {
       const planId = parseId(args.id, "id");
       const r = await commitPlan(ctx.pool, planId, args.campaignDate, {
         committedBy: ctx.caller.name,
+        actor: { name: ctx.caller.name, keyId: ctx.caller.keyId },
       });
       ctx.log.info({ planId, contacts: r.contacts, inserted: r.inserted }, "plan committed");
       const plan = await ctx.loaders.plan.load(planId);

@@ -22,6 +22,7 @@ import {
 } from "../../services/plan-reads";
 import { storedProvenance } from "../../domain/stored-provenance";
 import { requireRole } from "../../auth";
+import { approvalRequired, approvePlan, deletePlan } from "../../services/plan-admin";
 import type { PlanKpis, PlanTimings, Resolvers } from "../__generated__/resolvers";
 import type { GraphQLContext } from "../context";
 import type { PlanModel } from "../models";
@@ -105,6 +106,12 @@ async function assignmentTotal(
 
 const num = (v: unknown) => Number(v);
 
+/** The caller as the audit trail names it. */
+export const actorOf = (ctx: GraphQLContext) => ({
+  name: ctx.caller.name,
+  keyId: ctx.caller.keyId,
+});
+
 export const planResolvers: Resolvers = {
   Query: {
     plans: async (_p, { filter, first, after }, ctx) => {
@@ -152,7 +159,13 @@ export const planResolvers: Resolvers = {
           campaignDate: input.campaignDate ?? undefined,
           warmStartFrom: optionalId(input.warmStartFrom, "input.warmStartFrom"),
         },
-        { requestedBy: ctx.caller.name, enqueue: true },
+        {
+          requestedBy: ctx.caller.name,
+          actor: actorOf(ctx),
+          name: input.name ?? undefined,
+          notes: input.notes ?? undefined,
+          enqueue: true,
+        },
       );
       ctx.log.info({ planId: created.id, versionId }, "plan queued");
       return created.row;
@@ -161,6 +174,7 @@ export const planResolvers: Resolvers = {
       requireRole(ctx.caller, "ANALYST");
       const created = await replayPlan(ctx.prisma, ctx.pool, parseId(id, "id"), {
         requestedBy: ctx.caller.name,
+        actor: actorOf(ctx),
         enqueue: true,
       });
       ctx.log.info({ planId: created.id, replayOf: id }, "replay queued");
@@ -168,15 +182,30 @@ export const planResolvers: Resolvers = {
     },
     cancelPlan: async (_p, { id }, ctx) => {
       requireRole(ctx.caller, "ANALYST");
-      const plan = await cancelPlan(ctx.prisma, parseId(id, "id"));
+      const plan = await cancelPlan(ctx.prisma, parseId(id, "id"), actorOf(ctx));
       ctx.log.info({ planId: plan.id }, "plan cancelled");
       return plan;
+    },
+    approvePlan: async (_p, { id }, ctx) => {
+      requireRole(ctx.caller, "ADMIN");
+      const plan = await approvePlan(ctx.prisma, parseId(id, "id"), actorOf(ctx));
+      ctx.log.info({ planId: plan.id }, "plan approved");
+      return plan;
+    },
+    deletePlan: async (_p, { id }, ctx) => {
+      requireRole(ctx.caller, "ADMIN");
+      const planId = parseId(id, "id");
+      await deletePlan(ctx.pool, planId, actorOf(ctx));
+      ctx.loaders.plan.clear(planId);
+      ctx.log.info({ planId }, "plan deleted");
+      return String(planId);
     },
   },
   Plan: {
     ...planResultsResolvers,
     ...planHistoryResolvers,
     id: (p) => String(p.id),
+    approvalRequired: () => approvalRequired(),
     overrides: (p) => (p.parameters as { overrides?: Record<string, unknown> }).overrides ?? null,
     parameters: (p) => {
       const params = p.parameters as Record<string, unknown>;

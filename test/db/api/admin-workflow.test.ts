@@ -1,15 +1,26 @@
-// An admin's constraint-set workflow over GraphQL: create, patch (a part changes, nothing else
-// is lost), diff, restore, archive and unarchive, each with a note and an audit record; bad
-// changes refused at their field with nothing written.
+// An admin's workflow over GraphQL and the CLI: constraint sets created, patched (a part changes,
+// nothing else is lost), diffed, restored, archived and unarchived, each with a note and an audit
+// record; named plans run, approved by another ADMIN before they are committed (this server
+// requires approval), deleted unless committed; the audit trail read back. Bad changes are
+// refused at their field with nothing written.
 import { createApiKeyInDatabase, startApiServer, type ApiServer } from "../../support/api-server";
 import { createTestDatabase, type TestDatabase } from "../../support/db";
 import { runCli } from "../../support/cli";
-import { failure, generatedDataset, ok, type GeneratedDataset } from "./helpers";
+import {
+  EMPTY_FOOTPRINT,
+  failure,
+  generatedDataset,
+  ok,
+  planFootprint,
+  pollPlan,
+  type GeneratedDataset,
+} from "./helpers";
 
 let db: TestDatabase;
 let data: GeneratedDataset;
 let server: ApiServer;
 let key: string;
+let otherAdmin: string;
 
 const SET = {
   name: "Q1 retention",
@@ -58,10 +69,15 @@ let v1: Payload["version"];
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  [data, server, { secret: key }] = await Promise.all([
+  [data, server, { secret: key }, { secret: otherAdmin }] = await Promise.all([
     generatedDataset(2_000, 11),
-    startApiServer({ databaseUrl: db.url, workers: 0 }),
+    startApiServer({
+      databaseUrl: db.url,
+      workers: 1,
+      env: { OFFERPLAN_REQUIRE_APPROVAL: "true" },
+    }),
     createApiKeyInDatabase(db.url, "ADMIN", "ada"),
+    createApiKeyInDatabase(db.url, "ADMIN", "grace"),
   ]);
   ok(
     await gql(`mutation ($dir: String!) { importDataset(dir: $dir) { changed } }`, {
@@ -291,5 +307,130 @@ describe("constraint-set workflow", () => {
     );
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("patch.channelCapacities.pigeon.channelId");
+  });
+});
+
+describe("plans", () => {
+  const PLAN = `id name notes requestedBy status approvedAt approvedBy approvalRequired`;
+  interface PlanOut {
+    id: string;
+    name: string | null;
+    notes: string | null;
+    requestedBy: string | null;
+    status: string;
+    approvedAt: string | null;
+    approvedBy: string | null;
+    approvalRequired: boolean;
+  }
+  const as =
+    (secret: string) =>
+    <T>(query: string, variables: Record<string, unknown> = {}) =>
+      server.gql<T>(query, variables, secret);
+  const run = async (name: string) => {
+    const { runPlan } = ok(
+      await gql<{ runPlan: PlanOut }>(
+        `mutation ($id: ID!, $name: String) { runPlan(input: { constraintSetId: $id, method: GREEDY, name: $name, notes: "pilot" }) { ${PLAN} } }`,
+        { id: setId, name },
+      ),
+    );
+    await pollPlan(server, key, runPlan.id, undefined, { timeoutMs: 60_000 });
+    return runPlan;
+  };
+  const commit = (id: string) =>
+    gql(
+      `mutation ($id: ID!) { commitPlan(id: $id, campaignDate: "2026-12-10T00:00:00Z") { contacts } }`,
+      {
+        id,
+      },
+    );
+  let first: PlanOut;
+  let second: PlanOut;
+
+  beforeAll(async () => {
+    first = await run("December pilot");
+    second = await run("scratch");
+  });
+
+  it("carries a name, notes and who asked", () => {
+    expect(first).toMatchObject({
+      name: "December pilot",
+      notes: "pilot",
+      requestedBy: "ada",
+      approvedAt: null,
+      approvalRequired: true,
+    });
+  });
+
+  it("is committed only after another ADMIN approved it", async () => {
+    const early = failure(await commit(first.id));
+    expect(early.code).toBe("CONFLICT");
+    expect(early.message).toContain("not approved");
+    const self = failure(
+      await gql(`mutation ($id: ID!) { approvePlan(id: $id) { id } }`, { id: first.id }),
+    );
+    expect(self.code).toBe("CONFLICT");
+    expect(self.message).toContain("another ADMIN must approve it");
+    const approved = ok(
+      await as(otherAdmin)<{ approvePlan: PlanOut }>(
+        `mutation ($id: ID!) { approvePlan(id: $id) { ${PLAN} } }`,
+        { id: first.id },
+      ),
+    ).approvePlan;
+    expect(approved).toMatchObject({ approvedBy: "grace" });
+    expect(approved.approvedAt).not.toBeNull();
+    ok(await commit(first.id));
+  });
+
+  it("deletes a plan with its rows, but keeps a committed one", async () => {
+    const kept = failure(
+      await gql(`mutation ($id: ID!) { deletePlan(id: $id) }`, { id: first.id }),
+    );
+    expect(kept.code).toBe("CONFLICT");
+    expect(kept.message).toContain("committed");
+    expect(
+      ok(
+        await gql<{ deletePlan: string }>(`mutation ($id: ID!) { deletePlan(id: $id) }`, {
+          id: second.id,
+        }),
+      ).deletePlan,
+    ).toBe(second.id);
+    expect(await planFootprint(db.pool, second.id)).toEqual(EMPTY_FOOTPRINT);
+    expect(
+      ok(await gql<{ plan: null }>(`query ($id: ID!) { plan(id: $id) { id } }`, { id: second.id }))
+        .plan,
+    ).toBeNull();
+  });
+
+  it("reads the audit trail: who ran, approved, committed and deleted which plan", async () => {
+    const events = ok(
+      await gql<{ auditEvents: { actor: string; action: string; subjectId: string }[] }>(
+        `{ auditEvents(subjectType: "plan") { actor action subjectId } }`,
+      ),
+    ).auditEvents;
+    expect(events.map((e) => [e.actor, e.action, e.subjectId])).toEqual([
+      ["ada", "plan.delete", second.id],
+      ["ada", "plan.commit", first.id],
+      ["grace", "plan.approve", first.id],
+      ["ada", "plan.run", second.id],
+      ["ada", "plan.run", first.id],
+    ]);
+    const viewer = await createApiKeyInDatabase(db.url, "VIEWER", "vic");
+    expect(failure(await as(viewer.secret)(`{ auditEvents { id } }`)).code).toBe("FORBIDDEN");
+  });
+
+  it("lists plans as runs of a set version, and the trail, from the command line", async () => {
+    const list = await runCli(db.url, "plan", "list", "--json");
+    expect(list.code).toBe(0);
+    const plans = JSON.parse(list.stdout) as { id: number; name: string; run: string }[];
+    expect(plans.find((p) => String(p.id) === first.id)).toMatchObject({
+      name: "December pilot",
+      run: expect.stringMatching(/^run \d+ of Q1 retention v\d+$/),
+    });
+    const audit = await runCli(db.url, "audit", "list", "--subject-type", "plan", "--json");
+    expect(audit.code).toBe(0);
+    expect((JSON.parse(audit.stdout) as { action: string }[])[0]!.action).toBe("plan.delete");
+    const refused = await runCli(db.url, "plan", "delete", "--plan", first.id);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("committed");
   });
 });
