@@ -6,7 +6,8 @@
 //     [--json out.json]
 // The single-wave sweep runs every size; each variant runs at the variant sizes only.
 // Per run: value, own bound, own gap, ratio to the best bound (the smallest certified bound any
-// method reported for that instance), seconds, peak RSS, violations by evaluate.ts (must be 0).
+// method reported for that instance), wall and CPU seconds, peak RSS, violations by evaluate.ts
+// (must be 0).
 // Certified bounds: EXACT's and CLUSTER_LP's upperBound is the lowest Lagrangian value L(λ)
 // evaluated on every customer (weak duality: L(λ) ≥ any feasible plan's return for λ ≥ 0), never
 // a sample's estimate; GREEDY reports none.
@@ -50,6 +51,8 @@ interface Run {
   /** value / the ad-hoc baseline's */
   vsBaseline: number | null;
   seconds: number;
+  /** CPU seconds of the process during the run: steadier than wall time on a shared machine */
+  cpuSeconds: number;
   peakMb: number;
   violations: number;
 }
@@ -76,8 +79,10 @@ async function runInstance(spec: BenchInstanceSpec, variant: string, methods: Me
   for (const method of methods) {
     rss.resetPeak();
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     const res = await optimize(instance, constraints, { method, seed: spec.seed });
     const seconds = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
     const bad = violations(instance, constraints, res.selected).length;
     runs.push({
       profile: spec.profile,
@@ -91,6 +96,7 @@ async function runInstance(spec: BenchInstanceSpec, variant: string, methods: Me
       ratio: NaN,
       vsBaseline: res.baseline ? res.value / res.baseline.expectedReturn : null,
       seconds,
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
       peakMb: rss.peak() / 2 ** 20,
       violations: bad,
     });
@@ -118,6 +124,7 @@ function printRun(r: Run): void {
       pct(r.ratio).padStart(9),
       (r.vsBaseline === null ? "-" : r.vsBaseline.toFixed(4)).padStart(7),
       `${r.seconds.toFixed(2)}s`.padStart(8),
+      `${r.cpuSeconds.toFixed(2)}s`.padStart(8),
       `${r.peakMb.toFixed(0)}MB`.padStart(7),
       String(r.violations).padStart(3),
     ].join(" "),
@@ -175,7 +182,7 @@ async function main() {
     }
   }
   console.log(
-    "profile customers seed variant     method            value        bound      gap     ratio  vsBase  seconds   peak viol",
+    "profile customers seed variant     method            value        bound      gap     ratio  vsBase  seconds      cpu   peak viol",
   );
   const runs: Run[] = [];
   for (const { spec, variant } of plan) {
