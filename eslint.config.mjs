@@ -1,36 +1,6 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
-
-// The layers (README, "Architecture"). Each boundary is a list of forbidden module specifiers,
-// checked on import declarations and on the lazy `require()` / `import("…")` forms the CLI uses
-// to keep its start-up cheap, so that a deferred load cannot slip past the rule.
-const boundary = (forbidden, message) => {
-  // a selector's regex literal ends at the first slash, so slashes are spelled \x2F there
-  const re = forbidden.replaceAll("/", "\\x2F");
-  return {
-    "no-restricted-imports": ["error", { patterns: [{ regex: forbidden, message }] }],
-    "no-restricted-syntax": [
-      "error",
-      { selector: `CallExpression[callee.name="require"][arguments.0.value=/${re}/]`, message },
-      { selector: `TSImportType[argument.literal.value=/${re}/]`, message },
-      { selector: `ImportExpression[source.value=/${re}/]`, message },
-    ],
-  };
-};
-
-// The edges reach the data through the services only.
-const EDGE = boundary(
-  "^(pg|pg-copy-streams|@prisma/client|@prisma/adapter-pg)$|^(\\.\\./)+(db|ingest|generated/prisma)(/|$)",
-  "src/graphql and src/cli call services; SQL, Prisma and the importer stay behind them",
-);
-// The optimisation core depends on nothing but itself, its LP libraries and worker threads.
-const CORE = (up) =>
-  boundary(
-    `^(${up}\\.\\./|node:(?!worker_threads$)|(?!\\.|node:|highs$|javascript-lp-solver$|ml-kmeans(/|$)))`,
-    "src/optimize imports only its own modules and its LP and clustering libraries",
-  );
-
 export default tseslint.config(
   {
     ignores: [
@@ -56,22 +26,5 @@ export default tseslint.config(
         { argsIgnorePattern: "^_", varsIgnorePattern: "^_" },
       ],
     },
-  },
-  { files: ["src/graphql/**/*.ts", "src/cli/**/*.ts"], rules: EDGE },
-  { files: ["src/optimize/*.ts"], rules: CORE("") },
-  { files: ["src/optimize/*/**/*.ts"], rules: CORE("\\.\\./") },
-  {
-    files: ["src/services/**/*.ts"],
-    rules: boundary(
-      "^(\\.\\./)+(graphql|cli|server)(/|$)",
-      "services know nothing of their callers: GraphQL, the CLI and the HTTP server map at the edge",
-    ),
-  },
-  {
-    files: ["src/domain/**/*.ts"],
-    rules: boundary(
-      "^(\\.\\./)+optimize(/|$)",
-      "src/domain is the contract's vocabulary; translating it into the core's input happens outside it",
-    ),
   },
 );
