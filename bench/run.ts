@@ -6,6 +6,7 @@ const benches: Record<string, string> = {
   optimize: "optimize.ts",
   frontier: "frontier.ts",
   "optimize-core": "optimize-core.ts",
+  quality: "quality.ts",
   load: "load.ts",
   lp: "lp.ts",
   generate: "generate-speed.ts",

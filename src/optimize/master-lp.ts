@@ -28,6 +28,21 @@ export function solveMaster(
   lo: Float64Array,
   up: Float64Array,
 ): MasterResult {
+  // Subgradients are in contacts and money (1e5 and more on a large campaign) while μ is in
+  // normalised units: unscaled, the slack columns hold entries near 1/|G| that the pivot tolerance
+  // took for zeros, and the simplex stopped at a point worse than the box's centre. Dividing every
+  // cut by the largest slope leaves the minimiser unchanged and the tableau near unit scale.
+  let gMax = 0;
+  for (let k = 0; k < G.length; k++) gMax = Math.max(gMax, Math.abs(G[k]));
+  if (gMax > 0 && gMax !== 1) {
+    const res = solveMaster(
+      a.map((x) => x / gMax),
+      G.map((x) => x / gMax),
+      lo,
+      up,
+    );
+    return { mu: res.mu, t: modelValue(a, G, res.mu) };
+  }
   const n = a.length;
   const m = lo.length;
   // T: the largest value any cut takes over the box
@@ -110,13 +125,18 @@ export function solveMaster(
   const mu = new Float64Array(m);
   for (let j = 0; j < m; j++) mu[j] = Math.min(up[j], Math.max(lo[j], lo[j] + y[1 + j]));
   // report the model value at μ directly (robust to round-off in the tableau)
+  return { mu, t: modelValue(a, G, mu) };
+}
+
+function modelValue(a: Float64Array, G: Float64Array, mu: Float64Array): number {
+  const m = mu.length;
   let t = -Infinity;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < a.length; i++) {
     let v = a[i];
     for (let j = 0; j < m; j++) v += G[i * m + j] * mu[j];
     t = Math.max(t, v);
   }
-  return { mu, t };
+  return t;
 }
 
 function pivot(tab: Float64Array, obj: Float64Array, R: number, W: number, pr: number, pc: number) {

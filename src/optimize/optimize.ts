@@ -26,7 +26,14 @@ import { baselinePlan } from "./baseline";
 import { diagnose, OptimizeError } from "./diagnose";
 import { disaggregate } from "./disaggregate";
 import { computeKpis, evaluatePlan, objectiveOf } from "./evaluate";
-import { maxOptionRoi, minimumPlanCost, planAtPrices, searchPrices, solveExact } from "./exact";
+import {
+  fullPassBudget,
+  maxOptionRoi,
+  minimumPlanCost,
+  planAtPrices,
+  searchPrices,
+  solveExact,
+} from "./exact";
 import type { Instance, PlanConstraints } from "./instance";
 import { PassScratch, priceTable, type ObjectiveWeights } from "./lagrangian";
 import { createSolver } from "./lp/index";
@@ -359,7 +366,7 @@ async function runClusterLp(core: Core): Promise<MethodOutcome> {
   // A what-if on reused clusters is a neighbour of a solved run: half the passes keep it within
   // 0.01 % of its bound at 2.5M (docs/performance.md) and bring it under the 15 s target.
   const whatIf = reuse !== null;
-  const fullPasses = options.dualPasses ?? (whatIf ? 4 : 8);
+  const fullPasses = options.dualPasses ?? fullPassBudget(inst.numCustomers, whatIf ? 4 : 8);
   const prices = searchPrices(inst, cp, wr, {
     start: lpRes.lambda,
     warm: true,
