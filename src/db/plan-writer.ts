@@ -85,7 +85,7 @@ export async function writePlanResult(
   failpoint?: FailpointHook,
   /** the process that claimed the run (plan.run_by): only its write may commit */
   runBy?: string,
-  /** true = the plan was cancelled (or the worker is stopping): abandon the write */
+  /** true = the plan was cancelled: abandon the write */
   shouldStop?: () => boolean,
 ): Promise<WrittenPlan> {
   const started = performance.now();

@@ -237,6 +237,7 @@ export async function executePlan(
       failpoint: opts.failpoint ?? ((step) => testPause(planId, `write:${step}`)),
       runBy: me,
       shouldStop,
+      cancelled: () => watch.cancelled(),
     });
     return { planId, ...done, loaded, definition };
   } catch (caught) {
@@ -303,6 +304,12 @@ interface RunHooks {
   runBy: string;
   /** the run was cancelled or the worker is stopping: OptimizeOptions.shouldStop */
   shouldStop: () => boolean;
+  /**
+   * the run was cancelled: the write stops only then, since a write under way finishes when the
+   * worker is stopping (its result would be lost otherwise, and the plan could not be re-queued
+   * from inside the write transaction)
+   */
+  cancelled: () => boolean;
 }
 
 /** The run proper: constraints for the campaign date, the optimisation, the one write. */
@@ -373,7 +380,7 @@ async function computeAndWrite(
     rows,
     hooks.failpoint,
     hooks.runBy,
-    hooks.shouldStop,
+    hooks.cancelled,
   );
   return { result, constraints, fingerprint };
 }
