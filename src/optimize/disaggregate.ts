@@ -37,7 +37,13 @@ export interface DisaggregateInput {
   stop?: StopCheck;
 }
 
-export function roundTargets(lp: ClusterLpResult, k: number, O: number, K: number): Int32Array {
+export function roundTargets(
+  lp: ClusterLpResult,
+  k: number,
+  O: number,
+  K: number,
+  stop: StopCheck = NEVER,
+): Int32Array {
   const targets = new Int32Array(k * O * K);
   const frac = new Float64Array(k * O * K).fill(-1);
   const clusterTotal = new Float64Array(k);
@@ -55,6 +61,7 @@ export function roundTargets(lp: ClusterLpResult, k: number, O: number, K: numbe
   for (let idx = 0; idx < frac.length; idx++)
     if (frac[idx] > 1e-7) byCluster[Math.floor(idx / (O * K))].push(idx);
   for (let g = 0; g < k; g++) {
+    stop.every(g);
     let have = 0;
     for (let t = 0; t < O * K; t++) have += targets[g * O * K + t];
     const want = Math.round(clusterTotal[g] - 1e-7);
@@ -71,10 +78,10 @@ export function disaggregate(input: DisaggregateInput): Uint8Array {
   const K = cp.numChannels;
   const M = cp.maxOffersPerCustomer;
   stop.poll();
-  const targets = roundTargets(lp, k, O, K);
+  const targets = roundTargets(lp, k, O, K, stop);
   stop.poll();
   const nOpt = inst.optOffer.length;
-  const members = membersByCluster(membership, k);
+  const members = membersByCluster(membership, k, stop);
   stop.poll();
   const selected = new Uint8Array(nOpt);
   const count = new Uint8Array(inst.numCustomers);
@@ -144,13 +151,19 @@ interface Members {
   list: Int32Array;
 }
 
-function membersByCluster(membership: Int32Array, k: number): Members {
+function membersByCluster(membership: Int32Array, k: number, stop: StopCheck = NEVER): Members {
   const start = new Int32Array(k + 1);
-  for (let i = 0; i < membership.length; i++) if (membership[i] >= 0) start[membership[i] + 1]++;
+  for (let i = 0; i < membership.length; i++) {
+    stop.every(i);
+    if (membership[i] >= 0) start[membership[i] + 1]++;
+  }
   for (let g = 0; g < k; g++) start[g + 1] += start[g];
   const list = new Int32Array(start[k]);
   const at = start.slice(0, k);
-  for (let i = 0; i < membership.length; i++) if (membership[i] >= 0) list[at[membership[i]]++] = i;
+  for (let i = 0; i < membership.length; i++) {
+    stop.every(i);
+    if (membership[i] >= 0) list[at[membership[i]]++] = i;
+  }
   return { start, list };
 }
 
