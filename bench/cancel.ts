@@ -44,7 +44,7 @@ class GapRecorder {
   private lastCpu = cpuMs();
   private lastWhere = "";
   readonly worst = new Map<string, { ms: number; from: string; to: string }>();
-  readonly worstCpu = new Map<string, number>();
+  readonly worstCpu = new Map<string, { ms: number; from: string; to: string }>();
   constructor(private readonly where: boolean) {}
   readonly shouldStop = (): boolean => {
     this.note(this.where ? caller() : "");
@@ -61,7 +61,8 @@ class GapRecorder {
   private note(where: string): void {
     const cpu = cpuMs();
     const spent = cpu - this.lastCpu;
-    if (spent > (this.worstCpu.get(this.phase) ?? -1)) this.worstCpu.set(this.phase, spent);
+    if (spent > (this.worstCpu.get(this.phase)?.ms ?? -1))
+      this.worstCpu.set(this.phase, { ms: spent, from: this.lastWhere, to: where });
     this.lastCpu = cpu;
     const t = performance.now();
     const ms = t - this.last;
@@ -158,16 +159,19 @@ async function main() {
       const secs = (performance.now() - t) / 1000;
       const worst = [...rec.worst.entries()];
       const max = Math.max(...worst.map(([, w]) => w.ms));
-      const maxCpu = Math.max(...rec.worstCpu.values());
-      const cpuOf = (phase: string) => (rec.worstCpu.get(phase) ?? 0).toFixed(0);
+      const maxCpu = Math.max(...[...rec.worstCpu.values()].map((w) => w.ms));
+      const cpuOf = (phase: string) => (rec.worstCpu.get(phase)?.ms ?? 0).toFixed(0);
       console.log(
         `${m}: ${secs.toFixed(1)} s, ${rec.polls} polls, longest ${max.toFixed(0)} ms wall, ` +
           `${maxCpu.toFixed(0)} ms CPU | ` +
           worst.map(([phase, w]) => `${phase} ${w.ms.toFixed(0)}/${cpuOf(phase)}`).join(", "),
       );
       if (where) {
-        for (const [phase, w] of worst)
+        for (const [phase, w] of worst) {
+          const c = rec.worstCpu.get(phase)!;
           console.log(`  ${phase} ${w.ms.toFixed(0)} ms\n    from ${w.from}\n    to   ${w.to}`);
+          console.log(`  ${phase} ${c.ms.toFixed(0)} ms CPU\n    from ${c.from}\n    to   ${c.to}`);
+        }
       }
     }
 
