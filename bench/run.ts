@@ -12,6 +12,7 @@ const benches: Record<string, string> = {
   generate: "generate-speed.ts",
   api: "api.ts",
   policies: "policies.ts",
+  cancel: "cancel.ts",
   start: "start.ts",
 };
 

@@ -3,6 +3,11 @@
 // and only a process that is gone (killed, crashed, its machine lost) stops. Runs name their
 // process (plan.run_by); services/recovery.ts puts the runs of a silent process back on the
 // queue or fails them.
+//
+// The same thread watches the runs the main thread is executing (watchRun): a cancellation is a
+// row update the main thread cannot see while the optimiser holds it, so the thread looks for it
+// and raises a flag in shared memory, which the optimiser's shouldStop reads between stretches of
+// work (src/optimize/stop.ts).
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { Worker } from "node:worker_threads";
@@ -18,6 +23,14 @@ export const HEARTBEAT_MS = 2_000;
 export const DEAD_AFTER_SECONDS = 15;
 /** A database that takes longer than this for one INSERT is not one to start a run against. */
 const FIRST_BEAT_TIMEOUT_MS = 10_000;
+/**
+ * How often the thread asks whether the watched runs are still this process's: a cancel must
+ * stop a run within 2 s, and this leaves 1.5 s for the query on a busy server and for the
+ * optimiser's next poll (≤ 0.25 s apart). One indexed query, and only while a run is watched.
+ */
+export const CANCEL_CHECK_MS = 500;
+/** Runs one process can watch at once (a worker runs one or two); more are left unwatched. */
+const WATCH_SLOTS = 64;
 
 // The thread is plain JavaScript evaluated from a string: it needs only pg, and runs the same
 // from the sources (tsx, ts-jest) and from the compiled CLI.
@@ -44,9 +57,84 @@ async function beat() {
 }
 beat();
 setInterval(beat, workerData.everyMs);
+
+// watched runs by slot; a flag holds the generation of the watch it stopped, so a late answer
+// about an earlier run in the same slot never stops the next one
+const flags = new Int32Array(workerData.flags);
+const watched = new Map();
+parentPort.on("message", (m) => {
+  if (m.watch) watched.set(m.watch.slot, m.watch);
+  else if (m.unwatch !== undefined && watched.get(m.unwatch.slot)?.gen === m.unwatch.gen)
+    watched.delete(m.unwatch.slot);
+});
+let checking = false;
+async function check() {
+  if (checking || watched.size === 0 || !client) return;
+  checking = true;
+  const runs = [...watched.values()];
+  try {
+    const r = await client.query(
+      "SELECT 'plan' AS t, id FROM plan WHERE id = ANY($1::int[]) AND status = 'RUNNING' AND run_by = $3 " +
+      "UNION ALL SELECT 'analysis', id FROM analysis WHERE id = ANY($2::int[]) AND status = 'RUNNING' AND run_by = $3",
+      [runs.filter((w) => w.table === "plan").map((w) => w.id),
+       runs.filter((w) => w.table === "analysis").map((w) => w.id), workerData.id]);
+    const live = new Set(r.rows.map((x) => x.t + ":" + x.id));
+    for (const w of runs) {
+      if (!live.has(w.table + ":" + w.id) && watched.get(w.slot) === w) Atomics.store(flags, w.slot, w.gen);
+    }
+  } catch {
+    // the next beat reconnects; the run is checked again then
+  } finally {
+    checking = false;
+  }
+}
+setInterval(check, workerData.checkMs);
 `;
 
 let current: Promise<string> | null = null;
+
+interface Watcher {
+  thread: Worker;
+  flags: Int32Array;
+  used: Uint8Array;
+  nextGen: number;
+}
+let watcher: Watcher | null = null;
+
+/** A run this process executes, watched for cancellation by the heartbeat thread. */
+export interface RunWatch {
+  /** the run is no longer RUNNING for this process (cancelled, or taken over): one atomic read */
+  cancelled(): boolean;
+  release(): void;
+}
+
+const UNWATCHED: RunWatch = { cancelled: () => false, release: () => undefined };
+
+/**
+ * Watches a run this process has claimed (runnerId must have resolved). Without a free slot the
+ * run goes unwatched and is cancelled only at its checkpoints between phases.
+ */
+export function watchRun(table: "plan" | "analysis", id: number): RunWatch {
+  const w = watcher;
+  if (!w) throw new Error("watchRun: the heartbeat has not started (call runnerId first)");
+  const slot = w.used.indexOf(0);
+  if (slot < 0) return UNWATCHED;
+  w.used[slot] = 1;
+  const gen = w.nextGen;
+  w.nextGen = gen >= 0x7fffffff ? 1 : gen + 1;
+  Atomics.store(w.flags, slot, 0);
+  w.thread.postMessage({ watch: { slot, gen, table, id } });
+  let released = false;
+  return {
+    cancelled: () => Atomics.load(w.flags, slot) === gen,
+    release: () => {
+      if (released) return;
+      released = true;
+      w.thread.postMessage({ unwatch: { slot, gen } });
+      w.used[slot] = 0;
+    },
+  };
+}
 
 /**
  * This process's runner id, its heartbeat started on first use (the first beat written before
@@ -65,6 +153,7 @@ async function startHeartbeat(pool: Pool): Promise<string> {
     .connectionString;
   if (!url) throw new Error("the heartbeat needs a pool made from a connection string");
   const id = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const flags = new SharedArrayBuffer(4 * WATCH_SLOTS);
   const thread = new Worker(THREAD, {
     eval: true,
     workerData: {
@@ -73,6 +162,8 @@ async function startHeartbeat(pool: Pool): Promise<string> {
       pid: process.pid,
       host: hostname(),
       everyMs: HEARTBEAT_MS,
+      checkMs: CANCEL_CHECK_MS,
+      flags,
       pgPath: require.resolve("pg"),
     },
   });
@@ -96,6 +187,7 @@ async function startHeartbeat(pool: Pool): Promise<string> {
   thread.removeAllListeners();
   thread.on("error", () => undefined);
   thread.unref();
+  watcher = { thread, flags: new Int32Array(flags), used: new Uint8Array(WATCH_SLOTS), nextGen: 1 };
   return id;
 }
 

@@ -9,6 +9,7 @@ import type { StoredProvenance } from "../domain/stored-provenance";
 import { BinaryCopyWriter } from "./copy-binary-writer";
 import type { Catalog } from "./instance-loader";
 import { planFingerprint } from "./plan-fingerprint";
+import { POLL_EVERY_CUSTOMERS_MASK } from "../optimize/stop";
 
 export interface ReportRow {
   name: string;
@@ -84,8 +85,14 @@ export async function writePlanResult(
   failpoint?: FailpointHook,
   /** the process that claimed the run (plan.run_by): only its write may commit */
   runBy?: string,
+  /** true = the plan was cancelled: abandon the write */
+  shouldStop?: () => boolean,
 ): Promise<WrittenPlan> {
   const started = performance.now();
+  const isStopped = () => shouldStop?.() === true;
+  const stopped = () => {
+    if (isStopped()) throw new PlanNoLongerRunningError(`plan ${planId} is no longer running`);
+  };
   const fingerprint = planFingerprint({
     ...input,
     offerIds: input.catalog.offers.map((o) => o.id),
@@ -93,12 +100,16 @@ export async function writePlanResult(
   });
   const client = await pool.connect();
   try {
+    stopped();
     await client.query("BEGIN");
-    await writeAssignments(client, planId, input);
+    await writeAssignments(client, planId, input, isStopped);
     failpoint?.("assignments");
+    stopped();
     const writeOwn = input.membership !== undefined && input.membershipFrom === undefined;
-    if (writeOwn) await writeMembership(client, planId, input.instance, input.membership!);
+    if (writeOwn)
+      await writeMembership(client, planId, input.instance, input.membership!, isStopped);
     failpoint?.("membership");
+    stopped();
     await writeSmallTables(client, planId, input);
     failpoint?.("report");
     const seconds = (performance.now() - started) / 1000;
@@ -144,12 +155,16 @@ async function writeAssignments(
   client: PoolClient,
   planId: number,
   input: PlanRowsInput,
+  isStopped: () => boolean,
 ): Promise<void> {
   const { instance: ins, catalog, selected, control, wave } = input;
   const offerDb = Int32Array.from(catalog.offers, (o) => o.dbId);
   const channelDb = Int32Array.from(catalog.channels, (c) => c.dbId);
   await writePartition(client, "plan_assignment", planId, async (w) => {
     for (let i = 0; i < ins.numCustomers; i++) {
+      // a cancelled write ends its COPY early and is rolled back by the caller (ending the stream
+      // cleanly: a COPY left open would hold the connection that has to roll back)
+      if ((i & POLL_EVERY_CUSTOMERS_MASK) === 0 && isStopped()) break;
       for (let k = ins.custStart[i]!; k < ins.custStart[i + 1]!; k++) {
         if (!selected[k]) continue;
         await w.row(8);
@@ -171,9 +186,11 @@ async function writeMembership(
   planId: number,
   ins: Instance,
   membership: Int32Array,
+  isStopped: () => boolean,
 ) {
   await writePartition(client, "plan_cluster_member", planId, async (w) => {
     for (let i = 0; i < ins.numCustomers; i++) {
+      if ((i & POLL_EVERY_CUSTOMERS_MASK) === 0 && isStopped()) break;
       if (membership[i]! < 0) continue;
       await w.row(3);
       w.int4(planId);

@@ -89,6 +89,10 @@ export async function startWorker(opts: WorkerOptions): Promise<Runner> {
         alog.warn("analysis interrupted by shutdown; queued again");
         throw e;
       }
+      if (e instanceof PlanCancelledError) {
+        alog.info("analysis cancelled");
+        return;
+      }
       alog.error({ err: e }, "analysis failed");
     }
   };

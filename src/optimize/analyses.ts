@@ -6,6 +6,7 @@ import { evaluatePlan, objectiveOf } from "./evaluate";
 import type { PlanConstraints } from "./instance";
 import type { Instance } from "./instance";
 import { optimize } from "./optimize";
+import { stopCheck } from "./stop";
 import type { ConstraintReportRow, Disaggregation, Method, PlanResult } from "./types";
 
 export interface AnalysisOptions {
@@ -15,6 +16,8 @@ export interface AnalysisOptions {
   seed?: number;
   /** called after each point with (done, total) */
   onPoint?: (done: number, total: number) => void;
+  /** asked inside every point's optimisation and between points (OptimizeOptions.shouldStop) */
+  shouldStop?: () => boolean;
 }
 
 export interface AnalysisPoint {
@@ -54,6 +57,7 @@ async function solve(
     clusters: opts.clusters,
     disaggregation: opts.disaggregation,
     seed: opts.seed,
+    shouldStop: opts.shouldStop,
     baseline: false,
     reuse: warm
       ? {
@@ -117,13 +121,15 @@ async function sweep(
   for (let i = 0; i < sorted.length; i++) {
     const limit = sorted[i]!;
     const cons = withLimit(base, limit);
+    const stop = stopCheck(opts.shouldStop);
+    stop.poll();
     const result = await solve(inst, cons, opts, prev?.result);
     let chosen: Solved = { result, selected: result.selected };
     if (prev && result.value < prev.result.value) {
       // The earlier plan's own prices describe it, not this run's (built for another plan);
       // evaluate.ts zeroes the varied row's where the higher limit leaves it room.
       const earlier = prev.result.constraintReport;
-      const kept = evaluatePlan(inst, cons, prev.selected, pricesOf(earlier));
+      const kept = evaluatePlan(inst, cons, prev.selected, pricesOf(earlier), stop);
       if (kept.violations.length === 0)
         chosen = {
           selected: prev.selected,
@@ -238,6 +244,7 @@ export async function offerMinimumCosts(
       opts.onPoint?.(n + 2, total);
       continue;
     }
+    stopCheck(opts.shouldStop).poll();
     const offerMin = Float64Array.from(base.offerMin);
     offerMin[o] = 0;
     const r = await solve(inst, { ...base, offerMin }, opts, baseResult);

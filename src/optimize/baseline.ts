@@ -13,6 +13,7 @@ import { EXPECTED_RETURN } from "./lagrangian";
 import { PlanState } from "./plan-state";
 import { repair } from "./repair";
 import { argsortDesc, argsortDescTop } from "./sort";
+import { NEVER, type StopCheck } from "./stop";
 
 export interface BaselineOutcome {
   selected: Uint8Array;
@@ -33,6 +34,7 @@ export function baselinePlan(
   inst: Instance,
   cp: Coupling,
   offerMin: Float64Array,
+  stop: StopCheck = NEVER,
 ): BaselineOutcome {
   const state = new PlanState(inst, cp);
   const r = inst.optReturn;
@@ -53,6 +55,7 @@ export function baselinePlan(
   // the same scan records each customer's best return, for step 2
   const bestR = new Float64Array(n).fill(-Infinity);
   for (let i = 0; i < n; i++) {
+    stop.every(i);
     let top = -Infinity;
     for (let p = start[i]; p < start[i + 1]; p++) {
       const rp = r[p];
@@ -65,6 +68,7 @@ export function baselinePlan(
     bestR[i] = top;
   }
   minOffers.forEach((o, t) => {
+    stop.poll();
     for (let i = 0; i < n; i++) {
       const b = best[t * n + i];
       key[i] = b < 0 ? -Infinity : r[b];
@@ -73,6 +77,7 @@ export function baselinePlan(
     let order = argsortDescTop(key, 4 * offerMin[o] + 1000);
     let have = 0;
     for (let t2 = 0; t2 < n && have < offerMin[o]; t2++) {
+      stop.every(t2);
       if (t2 === order.length) order = argsortDesc(key); // the top ran out: the whole order
       const i = order[t2];
       if (bestOpt[i] < 0) break;
@@ -95,11 +100,13 @@ export function baselinePlan(
     budgetRow >= 0 && cheapestCost > 0
       ? Math.ceil((2 * cp.rhs[budgetRow]) / cheapestCost) + 1000
       : n;
+  stop.poll();
   let order = argsortDescTop(key, reach);
   let widest = 0;
   for (let i = 0; i < n; i++) widest = Math.max(widest, start[i + 1] - start[i]);
   const own = new Int32Array(widest);
   for (let t = 0; t < n; t++) {
+    stop.every(t);
     // once the budget cannot pay for any contact, nobody else can be added
     if (budgetRow >= 0 && cp.rhs[budgetRow] - state.act[budgetRow] < cheapestCost) break;
     if (t === order.length) order = argsortDesc(key);
@@ -128,7 +135,7 @@ export function baselinePlan(
 
   // 3. whatever is still violated
   let feasible = state.feasible();
-  if (!feasible) feasible = repair(state, { weights: EXPECTED_RETURN }).feasible;
+  if (!feasible) feasible = repair(state, { weights: EXPECTED_RETURN, stop }).feasible;
   return { selected: state.selected, feasible };
 }
 

@@ -21,6 +21,7 @@
 
 import type { Instance, PlanConstraints } from "./instance";
 import type { FatiguePolicy, OptionFilter, Policy } from "./policy-types";
+import { stopCheck } from "./stop";
 
 export interface Wave {
   name: string;
@@ -43,7 +44,14 @@ export interface Calendar {
   waves: Wave[];
 }
 
-export function expandCalendar(inst: Instance, cons: PlanConstraints, waves: Wave[]): Calendar {
+/** shouldStop: as OptimizeOptions.shouldStop (the expansion copies every option once per wave). */
+export function expandCalendar(
+  inst: Instance,
+  cons: PlanConstraints,
+  waves: Wave[],
+  shouldStop?: () => boolean,
+): Calendar {
+  const stop = stopCheck(shouldStop);
   const W = waves.length;
   const K = inst.channelIds.length;
   const n = inst.numCustomers;
@@ -70,6 +78,7 @@ export function expandCalendar(inst: Instance, cons: PlanConstraints, waves: Wav
   const optWave = new Int32Array(total);
   let q = 0;
   for (let i = 0; i < n; i++) {
+    stop.every(i);
     custStart[i] = q;
     for (let w = 0; w < W; w++) {
       for (let p = inst.custStart[i]; p < inst.custStart[i + 1]; p++) {

@@ -18,6 +18,7 @@ import { groupIndex, type Coupling } from "./coupling";
 import type { Instance } from "./instance";
 import type { ObjectiveWeights } from "./lagrangian";
 import type { LpModel, LpRow, LpSolution, LpSolver } from "./lp/types";
+import { NEVER, type StopCheck } from "./stop";
 
 export interface ClusterAggregates {
   k: number;
@@ -39,6 +40,7 @@ export function aggregate(
   cp: Coupling,
   membership: Int32Array,
   k: number,
+  stop: StopCheck = NEVER,
 ): ClusterAggregates {
   const O = cp.numOffers;
   const K = cp.numChannels;
@@ -52,6 +54,7 @@ export function aggregate(
   const nE = cp.extraRow.length;
   const sumE = cp.extraCoef.map(() => new Float64Array(k * O * K));
   for (let i = 0; i < inst.numCustomers; i++) {
+    stop.every(i);
     const g = membership[i];
     if (g < 0) continue;
     size[g]++;

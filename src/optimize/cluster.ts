@@ -17,6 +17,7 @@
 import type { Instance } from "./instance";
 import { kmeans } from "./kmeans";
 import { Rng, sampleIndexes } from "./rng";
+import { NEVER, type StopCheck } from "./stop";
 
 export interface Clustering {
   k: number;
@@ -41,6 +42,7 @@ export interface ClusterOptions {
    * cluster LP can tell the customers who keep an average low from those who raise it)
    */
   extra?: { name: string; values: Float64Array }[];
+  stop?: StopCheck;
 }
 
 export function featureNames(inst: Instance, extra: ClusterOptions["extra"] = []): string[] {
@@ -80,6 +82,7 @@ export function clusterCustomers(inst: Instance, opts: ClusterOptions): Clusteri
   const n = inst.numCustomers;
   const S = inst.segments.length;
   const extra = opts.extra ?? [];
+  const stop = opts.stop ?? NEVER;
   const d = inst.offerIds.length + inst.channelIds.length + extra.length;
   const rng = new Rng(opts.seed);
   // groups: one per segment (+1 for customers without a segment), or a single group
@@ -90,8 +93,10 @@ export function clusterCustomers(inst: Instance, opts: ClusterOptions): Clusteri
     return s >= 0 ? s : S;
   };
   const groupSize = new Int32Array(numGroups);
-  for (let i = 0; i < n; i++)
+  for (let i = 0; i < n; i++) {
+    stop.every(i);
     if (inst.custStart[i + 1] > inst.custStart[i]) groupSize[groupOf(i)]++;
+  }
   const total = groupSize.reduce((a, b) => a + b, 0);
   const kOf = splitK(opts.k, groupSize, total);
 
@@ -102,12 +107,14 @@ export function clusterCustomers(inst: Instance, opts: ClusterOptions): Clusteri
   );
   const fillAt = new Int32Array(numGroups);
   for (let i = 0; i < n; i++) {
+    stop.every(i);
     if (inst.custStart[i + 1] === inst.custStart[i]) continue;
     const g = groupOf(i);
     members[g][fillAt[g]++] = i;
   }
   const sampleSize = opts.sampleSize ?? 20000;
   const samples = members.map((list, g) => {
+    stop.poll();
     if (kOf[g] === 0) return new Int32Array(0);
     const want = Math.max(kOf[g] * 5, Math.round((sampleSize * list.length) / Math.max(1, total)));
     const pick = sampleIndexes(list.length, Math.min(list.length, want), rng);
@@ -120,6 +127,7 @@ export function clusterCustomers(inst: Instance, opts: ClusterOptions): Clusteri
   const sd = new Float64Array(d);
   const buf = new Float64Array(d);
   for (const s of samples) {
+    stop.poll();
     for (const i of s) {
       features(inst, i, buf, 0, extra);
       for (let t = 0; t < d; t++) mean[t] += buf[t];
@@ -127,6 +135,7 @@ export function clusterCustomers(inst: Instance, opts: ClusterOptions): Clusteri
   }
   for (let t = 0; t < d; t++) mean[t] /= Math.max(1, pooled);
   for (const s of samples) {
+    stop.poll();
     for (const i of s) {
       features(inst, i, buf, 0, extra);
       for (let t = 0; t < d; t++) sd[t] += (buf[t] - mean[t]) ** 2;
@@ -147,12 +156,14 @@ export function clusterCustomers(inst: Instance, opts: ClusterOptions): Clusteri
     firstCluster[g + 1] = firstCluster[g] + kOf[g];
     if (kOf[g] === 0) continue;
     const s = samples[g];
+    stop.poll();
     const data = new Float64Array(s.length * d);
     s.forEach((i, r) => {
       features(inst, i, data, r * d, extra);
       standardise(data, r * d);
     });
-    const fit = kmeans(data, s.length, d, kOf[g], rng.nextUint32());
+    stop.poll();
+    const fit = kmeans(data, s.length, d, kOf[g], rng.nextUint32(), undefined, stop);
     centroids.set(fit.centroids.subarray(0, kOf[g] * d), firstCluster[g] * d);
     if (opts.withinSegments && g < S) {
       for (let c = firstCluster[g]; c < firstCluster[g + 1]; c++) segmentOfCluster[c] = g;
@@ -162,6 +173,7 @@ export function clusterCustomers(inst: Instance, opts: ClusterOptions): Clusteri
   // assign every customer to its group's nearest centroid
   const membership = new Int32Array(n).fill(-1);
   for (let i = 0; i < n; i++) {
+    stop.every(i);
     if (inst.custStart[i + 1] === inst.custStart[i]) continue;
     features(inst, i, buf, 0, extra);
     standardise(buf, 0);

@@ -13,6 +13,7 @@
 import type { Instance, PlanConstraints } from "./instance";
 import type { ExtraRowSpec, LocalRules } from "./policies";
 import type { ConstraintKind } from "./types";
+import { NEVER, POLL_EVERY_OPTIONS_MASK, type StopCheck } from "./stop";
 
 export type RowKind =
   Exclude<ConstraintKind, "offers_per_customer" | PolicyKindOutsideRows> | "custom_capacity";
@@ -128,6 +129,7 @@ export function buildCoupling(
   inst: Instance,
   cons: PlanConstraints,
   policies: CouplingPolicies = { extraRows: [], local: null },
+  stop: StopCheck = NEVER,
 ): Coupling {
   const O = inst.offerIds.length;
   const K = inst.channelIds.length;
@@ -279,7 +281,7 @@ export function buildCoupling(
   }
 
   const nOpt = inst.optOffer.length;
-  const { optGroup, absR, sumC, absH, bad } = optionGroups(inst, slotOfSegment, O, K, h);
+  const { optGroup, absR, sumC, absH, bad } = optionGroups(inst, slotOfSegment, O, K, h, stop);
   if (bad >= 0) {
     throw new Error(
       `invalid optimisation input: option ${bad} has offer ${inst.optOffer[bad]} / channel ` +
@@ -295,6 +297,7 @@ export function buildCoupling(
       let abs = 0;
       let nz = 0;
       for (let p = 0; p < coef.length; p++) {
+        if ((p & POLL_EVERY_OPTIONS_MASK) === 0) stop.poll();
         if (coef[p] !== 0) {
           abs += Math.abs(coef[p]);
           nz++;
@@ -347,6 +350,7 @@ function optionGroups(
   O: number,
   K: number,
   h: number,
+  stop: StopCheck,
 ): { optGroup: Uint16Array; absR: number; sumC: number; absH: number; bad: number } {
   const start = inst.custStart;
   const seg = inst.customerSegment;
@@ -361,6 +365,7 @@ function optionGroups(
   let absH = 0;
   let bad = -1;
   for (let i = 0; i < inst.numCustomers; i++) {
+    stop.every(i);
     const s = seg[i];
     const base = (s >= 0 ? slotOfSegment[s] : 0) * O;
     const e = start[i + 1];

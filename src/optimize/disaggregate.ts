@@ -22,6 +22,7 @@ import type { PriceTable } from "./lagrangian";
 import { Rng } from "./rng";
 import { argsortDesc } from "./sort";
 import type { Disaggregation } from "./types";
+import { NEVER, type StopCheck } from "./stop";
 
 export interface DisaggregateInput {
   inst: Instance;
@@ -33,9 +34,16 @@ export interface DisaggregateInput {
   prices: PriceTable;
   method: Disaggregation;
   seed: number;
+  stop?: StopCheck;
 }
 
-export function roundTargets(lp: ClusterLpResult, k: number, O: number, K: number): Int32Array {
+export function roundTargets(
+  lp: ClusterLpResult,
+  k: number,
+  O: number,
+  K: number,
+  stop: StopCheck = NEVER,
+): Int32Array {
   const targets = new Int32Array(k * O * K);
   const frac = new Float64Array(k * O * K).fill(-1);
   const clusterTotal = new Float64Array(k);
@@ -53,6 +61,7 @@ export function roundTargets(lp: ClusterLpResult, k: number, O: number, K: numbe
   for (let idx = 0; idx < frac.length; idx++)
     if (frac[idx] > 1e-7) byCluster[Math.floor(idx / (O * K))].push(idx);
   for (let g = 0; g < k; g++) {
+    stop.every(g);
     let have = 0;
     for (let t = 0; t < O * K; t++) have += targets[g * O * K + t];
     const want = Math.round(clusterTotal[g] - 1e-7);
@@ -64,12 +73,16 @@ export function roundTargets(lp: ClusterLpResult, k: number, O: number, K: numbe
 
 export function disaggregate(input: DisaggregateInput): Uint8Array {
   const { inst, cp, membership, k, lp, prices, method, seed } = input;
+  const stop = input.stop ?? NEVER;
   const O = cp.numOffers;
   const K = cp.numChannels;
   const M = cp.maxOffersPerCustomer;
-  const targets = roundTargets(lp, k, O, K);
+  stop.poll();
+  const targets = roundTargets(lp, k, O, K, stop);
+  stop.poll();
   const nOpt = inst.optOffer.length;
-  const members = membersByCluster(membership, k);
+  const members = membersByCluster(membership, k, stop);
+  stop.poll();
   const selected = new Uint8Array(nOpt);
   const count = new Uint8Array(inst.numCustomers);
   const rng = new Rng(seed);
@@ -82,6 +95,7 @@ export function disaggregate(input: DisaggregateInput): Uint8Array {
   // one cluster at a time keeps the candidate arrays small and the option reads local
   let widest = 0;
   for (let g = 0; g < k; g++) {
+    stop.every(g);
     let n = 0;
     for (let u = members.start[g]; u < members.start[g + 1]; u++) {
       const i = members.list[u];
@@ -97,7 +111,9 @@ export function disaggregate(input: DisaggregateInput): Uint8Array {
   for (let g = 0; g < k; g++) {
     let nc = 0;
     const tBase = g * O * K;
+    stop.poll();
     for (let u = members.start[g]; u < members.start[g + 1]; u++) {
+      stop.every(u);
       const i = members.list[u];
       for (let p = inst.custStart[i]; p < inst.custStart[i + 1]; p++) {
         if (targets[tBase + offer[p] * K + channel[p]] <= 0) continue;
@@ -112,6 +128,7 @@ export function disaggregate(input: DisaggregateInput): Uint8Array {
     if (nc === 0) continue;
     const order = argsortDesc(key, nc);
     for (let t = 0; t < nc; t++) {
+      stop.every(t);
       const p = cand[order[t]];
       const i = candOwner[order[t]];
       if (count[i] >= M) continue;
@@ -134,13 +151,19 @@ interface Members {
   list: Int32Array;
 }
 
-function membersByCluster(membership: Int32Array, k: number): Members {
+function membersByCluster(membership: Int32Array, k: number, stop: StopCheck = NEVER): Members {
   const start = new Int32Array(k + 1);
-  for (let i = 0; i < membership.length; i++) if (membership[i] >= 0) start[membership[i] + 1]++;
+  for (let i = 0; i < membership.length; i++) {
+    stop.every(i);
+    if (membership[i] >= 0) start[membership[i] + 1]++;
+  }
   for (let g = 0; g < k; g++) start[g + 1] += start[g];
   const list = new Int32Array(start[k]);
   const at = start.slice(0, k);
-  for (let i = 0; i < membership.length; i++) if (membership[i] >= 0) list[at[membership[i]]++] = i;
+  for (let i = 0; i < membership.length; i++) {
+    stop.every(i);
+    if (membership[i] >= 0) list[at[membership[i]]++] = i;
+  }
   return { start, list };
 }
 
@@ -163,6 +186,7 @@ function improveByExchange(
   count: Uint8Array,
 ): void {
   const { inst, cp, k, prices } = input;
+  const stop = input.stop ?? NEVER;
   const O = cp.numOffers;
   const K = cp.numChannels;
   const T = O * K; // target index o·K + k; T = "no contact"
@@ -184,7 +208,9 @@ function improveByExchange(
     for (let round = 0; round < 10; round++) {
       bestGain.fill(-Infinity);
       bestMember.fill(-1);
+      stop.poll();
       for (let u = start[g]; u < start[g + 1]; u++) {
+        stop.every(u);
         const i = members[u];
         const s = inst.custStart[i];
         const e = inst.custStart[i + 1];

@@ -18,6 +18,7 @@ import {
   type PassResult,
 } from "./lagrangian";
 import { solveMaster } from "./master-lp";
+import type { StopCheck } from "./stop";
 
 export interface DualSearchOptions {
   start: Float64Array;
@@ -30,6 +31,7 @@ export interface DualSearchOptions {
   rhsScale?: number;
   scratch?: PassScratch;
   onPass?: (pass: number, value: number) => void;
+  stop?: StopCheck;
 }
 
 export interface DualSearchResult {
@@ -63,7 +65,11 @@ export function minimiseDual(
 ): DualSearchResult {
   const m = cp.m;
   const scratch = opts.scratch ?? new PassScratch(inst);
-  const passOpts: PassOptions = { customers: opts.customers, rhsScale: opts.rhsScale };
+  const passOpts: PassOptions = {
+    customers: opts.customers,
+    rhsScale: opts.rhsScale,
+    stop: opts.stop,
+  };
   const u = priceUnits(cp, w);
   const evaluate = (lambda: Float64Array) => lagrangianPass(inst, cp, lambda, w, passOpts, scratch);
 
@@ -90,7 +96,9 @@ export function minimiseDual(
   let converged = false;
 
   while (passes < opts.maxPasses) {
+    opts.stop?.poll();
     const sol = masterStep(cuts, center, box, u);
+    opts.stop?.poll();
     modelValue = sol.t;
     const predicted = best.value - sol.t;
     if (predicted <= tol) {

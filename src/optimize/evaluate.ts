@@ -13,6 +13,7 @@ import type {
   Sense,
   Violation,
 } from "./types";
+import { NEVER, type StopCheck } from "./stop";
 
 /** relative tolerance of violations(): |excess| ≤ REL_TOL · max(1, |activity|, |bound|) */
 export const REL_TOL = 1e-9;
@@ -39,7 +40,12 @@ interface Tally {
   minCost: number;
 }
 
-function tally(inst: Instance, cons: PlanConstraints, selected: Uint8Array): Tally {
+function tally(
+  inst: Instance,
+  cons: PlanConstraints,
+  selected: Uint8Array,
+  stop: StopCheck = NEVER,
+): Tally {
   const nOpt = inst.optOffer.length;
   if (selected.length !== nOpt) {
     throw new Error(`selected has ${selected.length} entries, the instance ${nOpt} options`);
@@ -67,6 +73,7 @@ function tally(inst: Instance, cons: PlanConstraints, selected: Uint8Array): Tal
   const lastSeen = new Int32Array(inst.offerIds.length).fill(-1);
   const rules = cons.segmentRules;
   for (let i = 0; i < inst.numCustomers; i++) {
+    stop.every(i);
     const seg = inst.customerSegment[i];
     let n = 0;
     for (let p = inst.custStart[i]; p < inst.custStart[i + 1]; p++) {
@@ -144,8 +151,13 @@ function kpisOf(inst: Instance, t: Tally): Kpis {
   };
 }
 
-export function computeKpis(inst: Instance, cons: PlanConstraints, selected: Uint8Array): Kpis {
-  return kpisOf(inst, tally(inst, cons, selected));
+export function computeKpis(
+  inst: Instance,
+  cons: PlanConstraints,
+  selected: Uint8Array,
+  stop: StopCheck = NEVER,
+): Kpis {
+  return kpisOf(inst, tally(inst, cons, selected, stop));
 }
 
 /** The objective's value of a plan with these KPIs. */
@@ -383,11 +395,13 @@ export function evaluatePlan(
   cons: PlanConstraints,
   selected: Uint8Array,
   duals?: ReadonlyMap<string, number>,
+  stop: StopCheck = NEVER,
 ): { kpis: Kpis; constraintReport: ConstraintReportRow[]; violations: Violation[] } {
-  const t = tally(inst, cons, selected);
-  return {
-    kpis: kpisOf(inst, t),
-    constraintReport: reportOf(inst, cons, t, selected, duals),
-    violations: violationsOf(inst, cons, t, selected),
-  };
+  const t = tally(inst, cons, selected, stop);
+  stop.poll();
+  const constraintReport = reportOf(inst, cons, t, selected, duals);
+  stop.poll();
+  const violations = violationsOf(inst, cons, t, selected);
+  stop.poll();
+  return { kpis: kpisOf(inst, t), constraintReport, violations };
 }

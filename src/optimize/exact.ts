@@ -32,6 +32,7 @@ import { repair } from "./repair";
 import { Rng, sampleIndexes } from "./rng";
 import { subInstance } from "./sample";
 import { defaultScopeSize, marginalScope, smallestMargins } from "./scope";
+import { NEVER, type StopCheck } from "./stop";
 
 export interface PriceSearchOptions {
   start: Float64Array;
@@ -47,6 +48,7 @@ export interface PriceSearchOptions {
   warm?: boolean;
   scratch?: PassScratch;
   onPass?: (pass: number, value: number) => void;
+  stop?: StopCheck;
 }
 
 export interface PriceSearchResult extends DualSearchResult {
@@ -79,13 +81,17 @@ export function searchPrices(
   const rng = new Rng(opts.seed ^ 0x5eed);
   for (const stage of stages) {
     if (stage.passes <= 0) continue;
-    const sample = subInstance(inst, cp, sampleIndexes(n, stage.size, rng));
+    opts.stop?.poll();
+    const picked = sampleIndexes(n, stage.size, rng);
+    opts.stop?.poll();
+    const sample = subInstance(inst, cp, picked, opts.stop);
     const res = minimiseDual(sample.inst, sample.cp, w, {
       start,
       maxPasses: stage.passes,
       box,
       relTol: 1e-6,
       rhsScale: stage.size / n,
+      stop: opts.stop,
     });
     start = res.lambda;
     samplePasses += res.passes;
@@ -98,6 +104,7 @@ export function searchPrices(
     relTol: 1e-7,
     scratch,
     onPass: opts.onPass,
+    stop: opts.stop,
   });
   return { ...full, samplePasses };
 }
@@ -135,28 +142,31 @@ export function planAtPrices(
   lambda: Float64Array,
   start?: Uint8Array,
   scratch?: PassScratch,
+  stop: StopCheck = NEVER,
 ): PricedPlan {
   let sel: Uint8Array;
   let scope: Int32Array;
   const size = defaultScopeSize(inst.numCustomers);
   if (start) {
     sel = Uint8Array.from(start);
-    scope = marginalScope(inst, cp, priceTable(cp, lambda, w), sel, size);
+    scope = marginalScope(inst, cp, priceTable(cp, lambda, w), sel, size, stop);
   } else {
     // x(λ) and every customer's margin in one pass
     sel = new Uint8Array(inst.optOffer.length);
     const mg = new Float64Array(inst.numCustomers);
-    lagrangianPass(inst, cp, lambda, w, { selected: sel, margins: mg }, scratch);
-    scope = smallestMargins(inst, mg, size);
+    lagrangianPass(inst, cp, lambda, w, { selected: sel, margins: mg, stop }, scratch);
+    scope = smallestMargins(inst, mg, size, stop);
   }
+  stop.poll();
   let state = new PlanState(inst, cp, sel);
-  let ok = repair(state, { weights: w, lambda, scope }).feasible;
+  stop.poll();
+  let ok = repair(state, { weights: w, lambda, scope, stop }).feasible;
   if (!ok) {
     state = new PlanState(inst, cp);
-    ok = repair(state, { weights: w, lambda }).feasible;
+    ok = repair(state, { weights: w, lambda, stop }).feasible;
   }
   if (!ok) return { state, feasible: false };
-  polish(state, { weights: w, lambda, scope });
+  polish(state, { weights: w, lambda, scope, stop });
   return { state, feasible: true };
 }
 
@@ -165,6 +175,7 @@ export interface ExactOptions {
   start?: Float64Array;
   fullPasses?: number;
   onProgress?: (fraction: number) => void;
+  stop?: StopCheck;
 }
 
 export interface ExactOutcome {
@@ -185,6 +196,7 @@ export function solveExact(
   cons: PlanConstraints,
   opts: ExactOptions,
 ): ExactOutcome {
+  const stop = opts.stop ?? NEVER;
   const scratch = new PassScratch(inst);
   const fullPasses =
     opts.fullPasses ?? fullPassBudget(inst.numCustomers, inst.numCustomers > 100000 ? 20 : 40);
@@ -195,9 +207,10 @@ export function solveExact(
     seed: opts.seed,
     warm: opts.start !== undefined,
     scratch,
+    stop,
   });
   opts.onProgress?.(0.6);
-  const plan = planAtPrices(inst, cp, EXPECTED_RETURN, prices.lambda, undefined, scratch);
+  const plan = planAtPrices(inst, cp, EXPECTED_RETURN, prices.lambda, undefined, scratch, stop);
   opts.onProgress?.(1);
   let passes = prices.passes + prices.samplePasses;
   const erOutcome: ExactOutcome = {
@@ -210,7 +223,7 @@ export function solveExact(
   if (cons.objective !== "ROMI" || !plan.feasible) return erOutcome;
 
   // Dinkelbach for ROMI, from the expected-return plan
-  const cmin = minimumPlanCost(inst, cons);
+  const cmin = minimumPlanCost(inst, cons, stop);
   const romiOf = (s: PlanState) => (s.totalC > 0 ? (s.totalR - s.totalC) / s.totalC : -Infinity);
   let bestState = plan.state;
   let q = romiOf(bestState);
@@ -225,13 +238,14 @@ export function solveExact(
       seed: opts.seed + it + 1,
       warm: true,
       scratch,
+      stop,
     });
     passes += res.passes + res.samplePasses;
     bound = Math.min(bound, boundFrom(q, res.value, cmin));
     lambda = res.lambda;
-    const next = planAtPrices(inst, cp, w, lambda, undefined, scratch);
+    const next = planAtPrices(inst, cp, w, lambda, undefined, scratch, stop);
     // polishing at the old q keeps improving the ratio; also try from the incumbent
-    const fromBest = planAtPrices(inst, cp, w, lambda, bestState.selected, scratch);
+    const fromBest = planAtPrices(inst, cp, w, lambda, bestState.selected, scratch, stop);
     const cand = [next, fromBest].filter((x) => x.feasible).map((x) => x.state);
     let improved = false;
     for (const s of cand) {
@@ -279,7 +293,11 @@ export function maxOptionRoi(inst: Instance): number {
  * A lower bound on any non-empty feasible plan's cost: each offer minimum needs at least that many
  * contacts of the offer, each costing at least as much as the cheapest ones available.
  */
-export function minimumPlanCost(inst: Instance, cons: PlanConstraints): number {
+export function minimumPlanCost(
+  inst: Instance,
+  cons: PlanConstraints,
+  stop: StopCheck = NEVER,
+): number {
   let cheapest = Infinity;
   for (let p = 0; p < inst.optCost.length; p++) cheapest = Math.min(cheapest, inst.optCost[p]);
   let needed = 0;
@@ -290,6 +308,7 @@ export function minimumPlanCost(inst: Instance, cons: PlanConstraints): number {
     const all = new Float64Array(inst.numCustomers);
     let n = 0;
     for (let i = 0; i < inst.numCustomers; i++) {
+      stop.every(i);
       let c = Infinity;
       for (let p = inst.custStart[i]; p < inst.custStart[i + 1]; p++) {
         if (inst.optOffer[p] === o) c = Math.min(c, inst.optCost[p]);

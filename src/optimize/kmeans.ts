@@ -8,12 +8,13 @@
 // would cost seconds at millions of customers.
 import type * as MlKMeans from "ml-kmeans/lib/kmeans";
 import { Rng } from "./rng";
+import { NEVER, type StopCheck } from "./stop";
 
 // ml-kmeans is published as an ES module only: Node (≥ 20.19, and tsx) requires it as is, Jest
 // compiles it to CommonJS (jest.config.js). Its types are named by path because this project's
 // "node" module resolution does not read package exports.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { kmeans: mlKmeans } = require("ml-kmeans") as typeof MlKMeans;
+const { kmeansGenerator } = require("ml-kmeans") as typeof MlKMeans;
 
 export interface KMeansResult {
   k: number;
@@ -29,28 +30,46 @@ export function kmeans(
   k: number,
   seed: number,
   maxIterations = 20,
+  stop: StopCheck = NEVER,
 ): KMeansResult {
   k = Math.max(1, Math.min(k, n));
-  const start = seedPlusPlus(data, n, d, k, new Rng(seed));
+  const start = seedPlusPlus(data, n, d, k, new Rng(seed), stop);
   const rows: number[][] = [];
   for (let i = 0; i < n; i++) rows.push(Array.from(data.subarray(i * d, (i + 1) * d)));
   const initialization: number[][] = [];
   for (let g = 0; g < k; g++) initialization.push(Array.from(start.subarray(g * d, (g + 1) * d)));
-  // An empty cluster keeps its previous centre in ml-kmeans (it stays empty).
-  const fit = mlKmeans(rows, k, { maxIterations, initialization });
+  // An empty cluster keeps its previous centre in ml-kmeans (it stays empty). The generator runs
+  // the same Lloyd steps as ml-kmeans' kmeans() and hands back control after each one.
+  let fit: ReturnType<typeof MlKMeans.kmeans> | undefined;
+  for (const step of kmeansGenerator(rows, k, { maxIterations, initialization })) {
+    fit = step;
+    stop.poll();
+  }
+  if (fit === undefined) throw new Error("internal error: k-means ran no step");
   const centroids = new Float64Array(k * d);
   for (let g = 0; g < k; g++) centroids.set(fit.centroids[g]!, g * d);
   const assignment = new Int32Array(n);
   const dist = new Float64Array(n);
-  for (let i = 0; i < n; i++) assignment[i] = nearest(data, i * d, centroids, k, d, dist, i);
+  for (let i = 0; i < n; i++) {
+    stop.every(i);
+    assignment[i] = nearest(data, i * d, centroids, k, d, dist, i);
+  }
   return { k, centroids, assignment, iterations: fit.iterations };
 }
 
-function seedPlusPlus(data: Float64Array, n: number, d: number, k: number, rng: Rng): Float64Array {
+function seedPlusPlus(
+  data: Float64Array,
+  n: number,
+  d: number,
+  k: number,
+  rng: Rng,
+  stop: StopCheck,
+): Float64Array {
   const centroids = new Float64Array(k * d);
   const d2 = new Float64Array(n).fill(Infinity);
   let pick = rng.int(n);
   for (let g = 0; g < k; g++) {
+    stop.poll();
     for (let t = 0; t < d; t++) centroids[g * d + t] = data[pick * d + t];
     let total = 0;
     for (let i = 0; i < n; i++) {

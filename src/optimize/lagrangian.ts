@@ -17,6 +17,7 @@ import { activitiesFromGroups, type Coupling } from "./coupling";
 import type { Instance } from "./instance";
 import { GroupChooser, LocalChooser } from "./local-choice";
 import { householdGroups } from "./policies";
+import { NEVER, POLL_EVERY_CUSTOMERS_MASK, type StopCheck } from "./stop";
 
 export interface ObjectiveWeights {
   wr: number;
@@ -123,6 +124,7 @@ export interface PassOptions {
    * customer; with more, switching channel within a held offer is not considered.
    */
   margins?: Float64Array;
+  stop?: StopCheck;
 }
 
 export interface PassResult {
@@ -231,6 +233,7 @@ export function lagrangianPass(
   const subset = opts.customers;
   const nCust = subset ? subset.length : inst.numCustomers;
   const M = cp.maxOffersPerCustomer;
+  const stop = opts.stop ?? NEVER;
   // households a limit can bind are chosen as one (GroupChooser) after the customer loop; passes
   // over a subset of customers leave them relaxed (their value is still an upper bound)
   const hhRule = subset === undefined ? (cp.local?.households[0] ?? null) : null;
@@ -254,6 +257,7 @@ export function lagrangianPass(
   };
   if (M === 1) {
     for (let t = 0; t < nCust; t++) {
+      if ((t & POLL_EVERY_CUSTOMERS_MASK) === 0) stop.poll();
       const i = subset ? subset[t] : t;
       if (hhFlag !== null && hhFlag[i]) continue;
       const s = start[i];
@@ -290,6 +294,7 @@ export function lagrangianPass(
     stamp.fill(-1);
     const offer = inst.optOffer;
     for (let t = 0; t < nCust; t++) {
+      if ((t & POLL_EVERY_CUSTOMERS_MASK) === 0) stop.poll();
       const i = subset ? subset[t] : t;
       if (hhFlag !== null && hhFlag[i]) continue;
       const s = start[i];
@@ -372,6 +377,7 @@ export function lagrangianPass(
     const chooser = scratch.group;
     const value = (p: number) => alpha * r[p] + beta * c[p] - phi[grp[p]] - (hasAdj ? adjOf(p) : 0);
     for (let g = 0; g + 1 < hh.start.length; g++) {
+      if ((g & POLL_EVERY_CUSTOMERS_MASK) === 0) stop.poll();
       const members = hh.members.subarray(hh.start[g], hh.start[g + 1]);
       if (sel) for (const i of members) for (let p = start[i]; p < start[i + 1]; p++) sel[p] = 0;
       chooser.choose(members, hhRule!.limit, M, classes, inst, value);
@@ -380,6 +386,7 @@ export function lagrangianPass(
     }
   }
 
+  stop.poll();
   const scale = opts.rhsScale ?? 1;
   const activity = activitiesFromGroups(cp, cnt, sumR, sumC, sumE);
   const subgradient = new Float64Array(cp.m);

@@ -42,6 +42,7 @@ import { PlanState } from "./plan-state";
 import { polish } from "./polish";
 import { repair } from "./repair";
 import { defaultScopeSize, marginalScope } from "./scope";
+import { stopCheck, type StopCheck } from "./stop";
 import type {
   ClusterSummary,
   ConstraintReportRow,
@@ -54,6 +55,7 @@ import type {
 } from "./types";
 
 export { OptimizeError } from "./diagnose";
+export { OptimizeStoppedError } from "./stop";
 
 class Clock {
   readonly timings: Record<string, number> = {};
@@ -82,6 +84,7 @@ interface Core {
   progress: (phase: string, fraction: number) => void;
   options: OptimizeOptions;
   baseline: Kpis | null;
+  stop: StopCheck;
 }
 
 type MethodOutcome = Omit<
@@ -108,33 +111,40 @@ export async function optimize(
   cons: PlanConstraints,
   options: OptimizeOptions,
 ): Promise<PlanResult> {
+  const stop = stopCheck(options.shouldStop);
+  stop.poll();
   validateInput(inst, cons);
   validatePolicies(inst, cons);
+  stop.poll();
   const clock = new Clock();
-  const compiled = compilePolicies(inst, cons);
+  const compiled = compilePolicies(inst, cons, stop);
+  stop.poll();
+  const cp = buildCoupling(compiled.inst, cons, compiled, stop);
+  stop.poll();
   const core: Core = {
     inst: compiled.inst,
     input: inst,
     compiled,
     cons,
-    cp: buildCoupling(compiled.inst, cons, compiled),
+    cp,
     solver: options.solver ?? createSolver("highs"),
     seed: options.seed ?? 1,
     clock,
     progress: options.onProgress ?? (() => undefined),
     options,
     baseline: null,
+    stop,
   };
   clock.lap("prepare");
   // The ad-hoc plan is GREEDY's plan and every other plan's yardstick; series of runs that
   // never report it (analyses) skip it.
   const base =
     options.method === "GREEDY" || options.baseline !== false
-      ? baselinePlan(core.inst, core.cp, cons.offerMin)
+      ? baselinePlan(core.inst, core.cp, cons.offerMin, stop)
       : null;
   if (base) {
     core.progress("baseline", 0);
-    core.baseline = base.feasible ? computeKpis(core.inst, cons, base.selected) : null;
+    core.baseline = base.feasible ? computeKpis(core.inst, cons, base.selected, stop) : null;
     clock.lap("baseline");
   }
 
@@ -157,15 +167,19 @@ export async function optimize(
   }
 
   core.progress("evaluate", 0.97);
+  stop.poll();
   const selected = expandSelection(compiled, inst.optOffer.length, partial.selected);
+  stop.poll();
   let duals = partial.duals;
   if (duals && (cons.policies?.length ?? 0) > 0) {
     const values = partial.prices
       ? inputValues(inst, core.cp, compiled, partial.prices.lambda, partial.prices.weights)
       : null;
+    stop.poll();
     duals = withPolicyDuals(inst, cons, selected, duals, values);
+    stop.poll();
   }
-  const evaluated = evaluatePlan(inst, cons, selected, duals);
+  const evaluated = evaluatePlan(inst, cons, selected, duals, stop);
   if (partial.clusterLpDuals) {
     for (const row of evaluated.constraintReport) {
       if (!row.reportOnly) row.clusterLpDual = partial.clusterLpDuals.get(row.name) ?? null;
@@ -250,6 +264,7 @@ async function runExact(core: Core): Promise<MethodOutcome> {
       ? startPrices(cp, core.options.reuse?.constraintReport)
       : undefined;
   const res = solveExact(inst, cp, cons, {
+    stop: core.stop,
     seed: core.seed,
     start,
     fullPasses: core.options.dualPasses,
@@ -259,7 +274,7 @@ async function runExact(core: Core): Promise<MethodOutcome> {
   if (!res.feasible) return failWithDiagnosis(core);
   let scale = 1;
   if (cons.objective === "ROMI") {
-    const k = computeKpis(inst, cons, res.selected);
+    const k = computeKpis(inst, cons, res.selected, core.stop);
     scale = k.cost > 0 ? k.cost : 1;
   }
   return {
@@ -275,7 +290,7 @@ async function runExact(core: Core): Promise<MethodOutcome> {
 }
 
 async function runClusterLp(core: Core): Promise<MethodOutcome> {
-  const { inst, cons, cp, clock, options } = core;
+  const { inst, cons, cp, clock, options, stop } = core;
   const withinSegments = inst.segments.length > 1 || cons.segmentRules.length > 0;
 
   // 1. clusters (or the earlier run's)
@@ -300,7 +315,8 @@ async function runClusterLp(core: Core): Promise<MethodOutcome> {
       seed: core.seed,
       sampleSize: options.clusterSample,
       withinSegments,
-      extra: customFeatures(inst, cp),
+      extra: customFeatures(inst, cp, stop),
+      stop,
     });
     membership = cl.membership;
     k = cl.k;
@@ -310,7 +326,7 @@ async function runClusterLp(core: Core): Promise<MethodOutcome> {
       centroid: Array.from(cl.centroids.subarray(g * cl.d, (g + 1) * cl.d)),
     });
   }
-  let agg = aggregate(inst, cp, membership, k);
+  let agg = aggregate(inst, cp, membership, k, stop);
   if (withinSegments && agg.slot.some((s) => s < 0)) {
     // reused clusters that span segments: split them so segment rules stay exact
     const split = splitBySlot(inst, cp, membership, k);
@@ -318,13 +334,15 @@ async function runClusterLp(core: Core): Promise<MethodOutcome> {
     summariesFrom = (g) => parentSummary(split.parent[g]);
     membership = split.membership;
     k = split.k;
-    agg = aggregate(inst, cp, membership, k);
+    agg = aggregate(inst, cp, membership, k, stop);
   }
   clock.lap("cluster");
 
   // 2. the cluster LP
   core.progress("cluster_lp", 0.2);
+  stop.poll();
   const lpRes = await solveClusterLp(agg, cp, cons.objective, core.solver);
+  stop.poll();
   clock.lap("cluster_lp");
   if (lpRes.status !== "optimal") return failWithDiagnosis(core, lpRes.lp.model);
 
@@ -341,13 +359,15 @@ async function runClusterLp(core: Core): Promise<MethodOutcome> {
     prices: lpPrices,
     method: options.disaggregation ?? "GREEDY",
     seed: core.seed,
+    stop,
   });
   clock.lap("disaggregate");
   core.progress("repair", 0.45);
   let clusterPlan = new PlanState(inst, cp, sel);
-  if (!repair(clusterPlan, { weights: w, lambda: lpRes.lambda }).feasible) {
+  stop.poll();
+  if (!repair(clusterPlan, { weights: w, lambda: lpRes.lambda, stop }).feasible) {
     clusterPlan = new PlanState(inst, cp);
-    if (!repair(clusterPlan, { weights: w, lambda: lpRes.lambda }).feasible) {
+    if (!repair(clusterPlan, { weights: w, lambda: lpRes.lambda, stop }).feasible) {
       return failWithDiagnosis(core, lpRes.lp.model);
     }
   }
@@ -375,6 +395,7 @@ async function runClusterLp(core: Core): Promise<MethodOutcome> {
     largeSamplePasses: whatIf ? 6 : 12,
     seed: core.seed,
     scratch,
+    stop,
   });
   clock.lap("reprice");
 
@@ -392,10 +413,11 @@ async function runClusterLp(core: Core): Promise<MethodOutcome> {
       priceTable(cp, prices.lambda, wr),
       clusterPlan.selected,
       defaultScopeSize(inst.numCustomers),
+      stop,
     );
-    polish(polished, { weights: wr, lambda: prices.lambda, scope, maxRounds: 2 });
+    polish(polished, { weights: wr, lambda: prices.lambda, scope, maxRounds: 2, stop });
   }
-  const priced = planAtPrices(inst, cp, wr, prices.lambda, undefined, scratch);
+  const priced = planAtPrices(inst, cp, wr, prices.lambda, undefined, scratch, stop);
   let final =
     priced.feasible && scoreOf(cons, priced.state) > scoreOf(cons, polished)
       ? priced.state
@@ -406,7 +428,7 @@ async function runClusterLp(core: Core): Promise<MethodOutcome> {
   // bound: the best Lagrangian value over all customers (expected return), or the ROMI bound
   let upperBound = prices.value;
   if (cons.objective === "ROMI") {
-    const cmin = minimumPlanCost(inst, cons);
+    const cmin = minimumPlanCost(inst, cons, stop);
     const romiBound = (q: number, u: number) => (cmin > 0 ? q + Math.max(0, u) / cmin : Infinity);
     upperBound = Math.min(maxOptionRoi(inst), romiBound(-wr.wc - 1, prices.value));
     // a few more Dinkelbach steps from the polished plan's ratio, warm-started
@@ -423,10 +445,11 @@ async function runClusterLp(core: Core): Promise<MethodOutcome> {
         largeSamplePasses: 6,
         seed: core.seed + it + 1,
         scratch,
+        stop,
       });
       lambda = res.lambda;
       upperBound = Math.min(upperBound, romiBound(q, res.value));
-      const next = planAtPrices(inst, cp, wq, lambda, undefined, scratch);
+      const next = planAtPrices(inst, cp, wq, lambda, undefined, scratch, stop);
       if (!next.feasible || !(scoreOf(cons, next.state) > q + 1e-9 * (1 + Math.abs(q)))) break;
       final = next.state;
       finalPrices = { lambda, weights: wq };
@@ -460,11 +483,16 @@ async function runClusterLp(core: Core): Promise<MethodOutcome> {
 }
 
 /** Per customer, the mean coefficient of its options on each custom-capacity row. */
-function customFeatures(inst: Instance, cp: Coupling): { name: string; values: Float64Array }[] {
+function customFeatures(
+  inst: Instance,
+  cp: Coupling,
+  stop: StopCheck,
+): { name: string; values: Float64Array }[] {
   return Array.from(cp.extraRow, (j, t) => {
     const coef = cp.extraCoef[t];
     const values = new Float64Array(inst.numCustomers);
     for (let i = 0; i < inst.numCustomers; i++) {
+      stop.every(i);
       let sum = 0;
       let nz = 0;
       for (let p = inst.custStart[i]; p < inst.custStart[i + 1]; p++) {

@@ -17,6 +17,7 @@
 
 import type { Instance, PlanConstraints } from "./instance";
 import type { CustomCapacityPolicy, OptionFilter, Policy } from "./policy-types";
+import { NEVER, type StopCheck } from "./stop";
 
 /** At most cap chosen options of one customer inside mask (O × K, offer-major). */
 export interface LocalClass {
@@ -142,7 +143,11 @@ export function measureOf(pol: CustomCapacityPolicy, inst: Instance, i: number, 
   }
 }
 
-export function compilePolicies(inst: Instance, cons: PlanConstraints): CompiledPolicies {
+export function compilePolicies(
+  inst: Instance,
+  cons: PlanConstraints,
+  stop: StopCheck = NEVER,
+): CompiledPolicies {
   const rules = cons.policies ?? [];
   const active = rules.map((p, idx) => ({ p, idx })).filter(({ p }) => !p.reportOnly);
   if (active.length === 0) {
@@ -171,6 +176,7 @@ export function compilePolicies(inst: Instance, cons: PlanConstraints): Compiled
     if (pol.kind === "cool_off") {
       const cells = cellMask(pol.filter ?? ALL, O, K);
       for (let t = 0; t < pol.blockedCustomer.length; t++) {
+        stop.every(t);
         const i = pol.blockedCustomer[t];
         const o = pol.blockedOffer[t];
         for (let q = start[i]; q < start[i + 1]; q++) {
@@ -181,6 +187,7 @@ export function compilePolicies(inst: Instance, cons: PlanConstraints): Compiled
       const cells = cellMask(pol.filter ?? ALL, O, K);
       const o = pol.offer;
       for (let i = 0; i < n; i++) {
+        stop.every(i);
         if (pol.qualified[i]) continue;
         for (let q = start[i]; q < start[i + 1]; q++) {
           if (offer[q] === o && cells[o * K + channel[q]] && blockedBy[q] === 0) blockedBy[q] = tag;
@@ -189,6 +196,7 @@ export function compilePolicies(inst: Instance, cons: PlanConstraints): Compiled
     } else if (pol.kind === "fatigue") {
       const cells = cellMask(pol.filter, O, K);
       for (let i = 0; i < n; i++) {
+        stop.every(i);
         if (pol.prior[i] < pol.limit) continue;
         for (let q = start[i]; q < start[i + 1]; q++) {
           if (cells[offer[q] * K + channel[q]] && blockedBy[q] === 0) blockedBy[q] = tag;
@@ -199,6 +207,7 @@ export function compilePolicies(inst: Instance, cons: PlanConstraints): Compiled
       const cells = cellMask(pol.filter, O, K);
       const value = pol.customerValue;
       for (let i = 0; i < n; i++) {
+        stop.every(i);
         if (!Number.isNaN(value[i])) continue;
         for (let q = start[i]; q < start[i + 1]; q++) {
           if (cells[offer[q] * K + channel[q]] && blockedBy[q] === 0) blockedBy[q] = tag;
@@ -206,6 +215,7 @@ export function compilePolicies(inst: Instance, cons: PlanConstraints): Compiled
       }
     } else if (pol.kind === "household" && pol.limit === 0) {
       for (let i = 0; i < n; i++) {
+        stop.every(i);
         if (pol.household[i] < 0) continue;
         for (let q = start[i]; q < start[i + 1]; q++) if (blockedBy[q] === 0) blockedBy[q] = tag;
       }
@@ -226,6 +236,7 @@ export function compilePolicies(inst: Instance, cons: PlanConstraints): Compiled
     const optCost = new Float64Array(kept);
     let w = 0;
     for (let i = 0; i < n; i++) {
+      stop.every(i);
       custStart[i] = w;
       for (let p = start[i]; p < start[i + 1]; p++) {
         if (blockedBy[p] !== 0) continue;
@@ -248,6 +259,7 @@ export function compilePolicies(inst: Instance, cons: PlanConstraints): Compiled
       const cap = new Uint8Array(n).fill(255);
       let binds = false;
       for (let i = 0; i < n; i++) {
+        stop.every(i);
         const room = pol.limit - pol.prior[i];
         if (room > 0 && room < M) {
           cap[i] = room;
@@ -279,10 +291,13 @@ export function compilePolicies(inst: Instance, cons: PlanConstraints): Compiled
 
   // 3. custom capacities as rows, built over the input's options (the report prices blocked
   // options too) and then narrowed to the compiled instance's
+  stop.poll();
   const extraRowsInput = customRows(
     inst,
     active.map(({ p }) => p),
+    stop,
   );
+  stop.poll();
   const extraRows = extraRowsInput.map((x) => ({
     ...x,
     coef: origIndex === null ? x.coef : gather(x.coef, origIndex),
@@ -313,7 +328,7 @@ export function customRowName(pol: CustomCapacityPolicy, side: "max" | "min"): s
   return pol.max !== null && pol.min !== null ? `${pol.name}:${side}` : pol.name;
 }
 
-function customRows(inst: Instance, policies: Policy[]): ExtraRowSpec[] {
+function customRows(inst: Instance, policies: Policy[], stop: StopCheck): ExtraRowSpec[] {
   const out: ExtraRowSpec[] = [];
   const n = inst.numCustomers;
   for (const pol of policies) {
@@ -325,6 +340,7 @@ function customRows(inst: Instance, policies: Policy[]): ExtraRowSpec[] {
     const K = inst.channelIds.length;
     const value = pol.customerValue;
     for (let i = 0; i < n; i++) {
+      stop.every(i);
       const vi = value === null ? 0 : value[i];
       for (let q = inst.custStart[i]; q < inst.custStart[i + 1]; q++) {
         if (!cells[inst.optOffer[q] * K + inst.optChannel[q]]) continue;

@@ -14,6 +14,7 @@ import { priceTable, type ObjectiveWeights, type PriceTable } from "./lagrangian
 import { CandidateList, MoveBuffer, Stamp, widestCustomer } from "./moves";
 import type { PlanState } from "./plan-state";
 import { argsortAsc, argsortDesc } from "./sort";
+import { NEVER, type StopCheck } from "./stop";
 
 export interface PolishOptions {
   weights: ObjectiveWeights;
@@ -25,6 +26,7 @@ export interface PolishOptions {
   scope?: Int32Array;
   /** consecutive failed exchanges before giving up a round (default 300) */
   maxFailures?: number;
+  stop?: StopCheck;
 }
 
 export interface PolishOutcome {
@@ -76,7 +78,7 @@ export function polish(state: PlanState, opts: PolishOptions): PolishOutcome {
   const scale = Math.max(1, Math.abs(w.wr * state.totalR + w.wc * state.totalC));
   for (let round = 0; round < maxRounds; round++) {
     out.rounds++;
-    const f = fill(sc, opts.scope);
+    const f = fill(sc, opts.scope, opts.stop ?? NEVER);
     const x = exchange(sc, opts);
     out.fills += f.moves;
     out.exchanges += x.moves;
@@ -90,6 +92,7 @@ export function polish(state: PlanState, opts: PolishOptions): PolishOutcome {
 function fill(
   sc: Scratch,
   scope: Int32Array | undefined,
+  stop: StopCheck,
   maxRounds = 4,
 ): { moves: number; gain: number } {
   const { state, buf, w, v } = sc;
@@ -104,6 +107,7 @@ function fill(
     cands.clear();
     gains.clear();
     for (let u = 0; u < nScope; u++) {
+      stop.every(u);
       const i = scope ? scope[u] : u;
       const n = sc.load(i);
       const s = inst.custStart[i];
@@ -142,6 +146,7 @@ function fill(
     moved.next();
     let applied = 0;
     for (let t = 0; t < order.length; t++) {
+      stop.every(t);
       const k = order[t];
       const i = cands.cust[k];
       if (moved.has(i)) continue;
@@ -168,6 +173,7 @@ function exchange(sc: Scratch, opts: PolishOptions): { moves: number; gain: numb
   const { state, buf, w, v } = sc;
   const { inst, cp } = state;
   const maxReleases = opts.maxReleases ?? 12;
+  const stop = opts.stop ?? NEVER;
   const scope = opts.scope;
   const nScope = scope ? scope.length : inst.numCustomers;
   const acq = new CandidateList(4096);
@@ -191,6 +197,7 @@ function exchange(sc: Scratch, opts: PolishOptions): { moves: number; gain: numb
   const grp = cp.optGroup;
 
   for (let u = 0; u < nScope; u++) {
+    stop.every(u);
     const i = scope ? scope[u] : u;
     const n = sc.load(i);
     if (n === 0) continue;
@@ -257,6 +264,7 @@ function exchange(sc: Scratch, opts: PolishOptions): { moves: number; gain: numb
   const maxFailures = opts.maxFailures ?? 300;
 
   for (let q = 0; q < order.length && failures < maxFailures; q++) {
+    stop.every(q);
     const k0 = order[q];
     const ci = acq.cust[k0];
     if (used.has(ci)) continue;

@@ -16,6 +16,7 @@ import { priceTable, type ObjectiveWeights } from "./lagrangian";
 import { argsortAsc } from "./sort";
 import { CandidateList, MoveBuffer, Stamp, widestCustomer } from "./moves";
 import type { PlanState } from "./plan-state";
+import { NEVER, type StopCheck } from "./stop";
 
 export interface RepairOptions {
   weights: ObjectiveWeights;
@@ -26,6 +27,7 @@ export interface RepairOptions {
   perCustomer?: number;
   /** customers to take moves from (index order); absent = all */
   scope?: Int32Array;
+  stop?: StopCheck;
 }
 
 export interface RepairOutcome {
@@ -63,6 +65,7 @@ function repairWithin(state: PlanState, opts: RepairOptions): RepairOutcome {
   let rounds = 0;
   const stuck = new Uint8Array(cp.m);
   while (rounds < maxRounds) {
+    opts.stop?.poll();
     const violated = state.violatedRows();
     if (violated.length === 0) break;
     // worst row first, skipping rows that could not be moved last time
@@ -115,6 +118,7 @@ class RowRepair {
   private candidates(j: number, keep: number, filter: boolean, out: CandidateList): void {
     const { state, opts, buf, val, aj } = this;
     const { inst, cp } = state;
+    const stop = opts.stop ?? NEVER;
     const lambda = Float64Array.from(opts.lambda ?? new Float64Array(cp.m));
     lambda[j] = 0;
     const { alpha, beta, phi, adj } = priceTable(cp, lambda, opts.weights);
@@ -137,6 +141,7 @@ class RowRepair {
     const nScope = scope ? scope.length : inst.numCustomers;
     out.clear();
     for (let u = 0; u < nScope; u++) {
+      stop.every(u);
       const i = scope ? scope[u] : u;
       const s = inst.custStart[i];
       const e = inst.custStart[i + 1];
@@ -201,7 +206,9 @@ class RowRepair {
     const order = argsortAsc(cands.key, cands.n);
     moved.next();
     let applied = 0;
+    const stop = this.opts.stop ?? NEVER;
     for (let t = 0; t < order.length; t++) {
+      stop.every(t);
       if (!state.isViolated(j)) break;
       const k = order[t];
       const i = cands.cust[k];
@@ -263,7 +270,9 @@ class RowRepair {
       logD.push(d);
       logA.push(a);
     };
+    const stop = this.opts.stop ?? NEVER;
     for (let t = 0; t < order.length && failures < 500; t++) {
+      stop.every(t);
       if (!state.isViolated(j)) break;
       const k0 = order[t];
       const i0 = cands.cust[k0];

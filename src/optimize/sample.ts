@@ -6,11 +6,13 @@
 import type { Coupling } from "./coupling";
 import type { Instance } from "./instance";
 import type { LocalRules } from "./policies";
+import { NEVER, type StopCheck } from "./stop";
 
 export function subInstance(
   inst: Instance,
   cp: Coupling,
   customers: Int32Array,
+  stop: StopCheck = NEVER,
 ): { inst: Instance; cp: Coupling } {
   let nOpt = 0;
   for (const i of customers) nOpt += inst.custStart[i + 1] - inst.custStart[i];
@@ -27,6 +29,7 @@ export function subInstance(
   const extraCoef = cp.extraCoef.map(() => new Float64Array(nOpt));
   let w = 0;
   for (let t = 0; t < customers.length; t++) {
+    stop.every(t);
     const i = customers[t];
     customerSegment[t] = inst.customerSegment[i];
     customerKey[t] = inst.customerKey[i];

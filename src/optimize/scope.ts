@@ -7,6 +7,7 @@ import type { Coupling } from "./coupling";
 import type { Instance } from "./instance";
 import type { PriceTable } from "./lagrangian";
 import { argsortAsc } from "./sort";
+import { NEVER, type StopCheck } from "./stop";
 
 /**
  * Margin of each customer's current selection at the prices: the least reduced value it would
@@ -17,6 +18,7 @@ export function margins(
   cp: Coupling,
   pt: PriceTable,
   selected: Uint8Array,
+  stop: StopCheck = NEVER,
 ): Float64Array {
   const { alpha, beta, phi } = pt;
   const adj = pt.adj;
@@ -29,6 +31,7 @@ export function margins(
   const holderStamp = new Int32Array(inst.offerIds.length).fill(-1);
   const holderV = new Float64Array(inst.offerIds.length);
   for (let i = 0; i < inst.numCustomers; i++) {
+    stop.every(i);
     const s = inst.custStart[i];
     const e = inst.custStart[i + 1];
     let count = 0;
@@ -66,16 +69,25 @@ export function marginalScope(
   pt: PriceTable,
   selected: Uint8Array,
   k: number,
+  stop: StopCheck = NEVER,
 ): Int32Array {
-  return smallestMargins(inst, margins(inst, cp, pt, selected), k);
+  return smallestMargins(inst, margins(inst, cp, pt, selected, stop), k, stop);
 }
 
 /** The k customers (with options) of smallest margin, from margins computed elsewhere. */
-export function smallestMargins(inst: Instance, mg: Float64Array, k: number): Int32Array {
+export function smallestMargins(
+  inst: Instance,
+  mg: Float64Array,
+  k: number,
+  stop: StopCheck = NEVER,
+): Int32Array {
+  stop.poll();
   for (let i = 0; i < inst.numCustomers; i++) {
     if (inst.custStart[i + 1] === inst.custStart[i]) mg[i] = Infinity;
   }
+  stop.poll();
   const order = argsortAsc(mg);
+  stop.poll();
   let n = 0;
   while (n < Math.min(k, order.length) && mg[order[n]] < Infinity) n++;
   return order.slice(0, n).sort();

@@ -133,6 +133,15 @@ export interface OptimizeOptions {
   clusterSample?: number;
   /** full-data Lagrangian passes for EXACT (default 40) and CLUSTER_LP re-pricing (default 8) */
   dualPasses?: number;
+  /**
+   * Asked from inside every long loop of the run (every few thousand customers, once per pass or
+   * round, between analysis points), so that the stretches between two asks are a fraction of a
+   * second at 1M customers; the cluster LP's solve inside the LP backend is the one stretch it
+   * cannot reach (docs/performance.md, "Cancellation"). When it returns true the run throws
+   * OptimizeStoppedError (stop.ts) and returns nothing. It runs on the optimising thread and must be cheap: read a flag, never wait.
+   * Absent = never stop; a shouldStop that always returns false gives the same plan as none.
+   */
+  shouldStop?: () => boolean;
 }
 
 export interface PlanResult {

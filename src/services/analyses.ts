@@ -2,7 +2,7 @@
 // (RUNNING → SUCCEEDED / FAILED), read back. The numbers come from src/optimize/analyses.ts; the
 // points are written in one transaction that also marks the analysis SUCCEEDED.
 import type { Pool } from "pg";
-import { claimRun, runnerId } from "../db/heartbeat";
+import { claimRun, runnerId, watchRun } from "../db/heartbeat";
 import { loadInstance, type LoadedInstance } from "../db/instance-loader";
 import type { PrismaClient } from "../db/prisma";
 import type { Analysis, AnalysisKind, Prisma } from "../generated/prisma/client";
@@ -14,11 +14,12 @@ import {
   type AnalysisOptions,
   type AnalysisPoint,
 } from "../optimize/analyses";
+import { OptimizeStoppedError } from "../optimize/stop";
 import type { Disaggregation, Method } from "../optimize/types";
 import { getVersion } from "./constraint-sets";
 import { InputError } from "./errors";
 import { storedRunError } from "./run-errors";
-import { planConstraints, PlanInterruptedError } from "./plans";
+import { planConstraints, PlanCancelledError, PlanInterruptedError } from "./plans";
 import { todayUtc } from "../domain/dates";
 import { atMost, MAX_CAPACITY, MAX_CLUSTERS, MAX_MONEY } from "../domain/limits";
 
@@ -113,6 +114,8 @@ export async function executeAnalysis(
   const me = await runnerId(pool);
   if (!(await claimRun(pool, "analysis", analysisId, me)))
     throw new Error(`analysis ${analysisId} is not queued`);
+  // cancelAnalysis is seen while a point is being optimised (src/db/heartbeat.ts)
+  const watch = watchRun("analysis", analysisId);
   const a = await prisma.analysis.findUniqueOrThrow({ where: { id: analysisId } });
   const params = a.parameters as unknown as AnalysisParameters;
   let phase = "load";
@@ -141,6 +144,7 @@ export async function executeAnalysis(
       // progress moves on per point; the phase names the point being computed
       onPoint: (done, total) =>
         setPhase(`point ${Math.min(done + 1, total)} of ${total}`, done / total),
+      shouldStop: () => watch.cancelled() || opts.signal?.aborted === true,
     };
     let points: AnalysisPoint[];
     switch (a.kind) {
@@ -159,7 +163,14 @@ export async function executeAnalysis(
     }
     await writePoints(pool, analysisId, points, me);
     return { points, loaded };
-  } catch (e) {
+  } catch (caught) {
+    let e = caught;
+    if (e instanceof OptimizeStoppedError)
+      e = watch.cancelled()
+        ? new PlanCancelledError(`analysis ${analysisId} was cancelled`)
+        : new PlanInterruptedError(`analysis ${analysisId}: stopping`);
+    // cancelled: the row already says so, and nothing was written
+    if (e instanceof PlanCancelledError) throw e;
     if (e instanceof PlanInterruptedError) {
       await prisma.analysis.updateMany({
         where: { id: analysisId, status: "RUNNING", runBy: me },
@@ -180,6 +191,8 @@ export async function executeAnalysis(
       },
     });
     throw e;
+  } finally {
+    watch.release();
   }
 }
 

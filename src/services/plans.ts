@@ -17,14 +17,14 @@ import { hasPolicies, resolvePolicies } from "../domain/resolve-policies";
 import { loadPolicies } from "../db/policy-facts";
 import { addDays, isCampaignDate, todayUtc } from "../domain/dates";
 import { currentRevisions, type Revisions } from "../db/revisions";
-import { claimRun, runnerId } from "../db/heartbeat";
+import { claimRun, runnerId, watchRun } from "../db/heartbeat";
 import { replayBlocker } from "../domain/replay";
 export { replayBlocker } from "../domain/replay";
 import { loadWarmStart } from "../db/warm-start";
 import { softwareVersion } from "../domain/software-version";
 import { expandCalendar, type Calendar, type Wave } from "../optimize/calendar";
 import { parseConstraintSet, type ConstraintSetDefinition } from "../domain/constraint-set";
-import { optimize } from "../optimize/optimize";
+import { optimize, OptimizeStoppedError } from "../optimize/optimize";
 import type { Disaggregation, Method, PlanResult, ProportionRow, Reuse } from "../optimize/types";
 import type { Instance, PlanConstraints } from "../optimize/instance";
 import { enqueuePlanJob, removePlanJob } from "../jobs/plan-queue";
@@ -178,7 +178,10 @@ export interface ExecuteOptions {
   loaded?: LoadedInstance;
   onProgress?: (phase: string, fraction: number) => void;
   failpoint?: FailpointHook;
-  /** aborted = stop at the next checkpoint and put the plan back on the queue */
+  /**
+   * aborted = stop at the next checkpoint (or, seen by an await inside the optimisation, at its
+   * next poll) and put the plan back on the queue
+   */
   signal?: AbortSignal;
 }
 
@@ -200,6 +203,10 @@ export async function executePlan(
   const me = await runnerId(pool);
   if (!(await claimRun(pool, "plan", planId, me)))
     throw new PlanCancelledError(`plan ${planId} is not queued`);
+  // From here a cancel is seen within CANCEL_CHECK_MS plus one poll of the optimiser, whatever
+  // the main thread is doing (src/db/heartbeat.ts).
+  const watch = watchRun("plan", planId);
+  const shouldStop = () => watch.cancelled() || opts.signal?.aborted === true;
   const plan = await prisma.plan.findUniqueOrThrow({ where: { id: planId } });
   const params = plan.parameters as unknown as RunPlanParameters;
   // set by the first progress call ("load"); until then the run is in the claim
@@ -223,6 +230,7 @@ export async function executePlan(
   };
   // Between phases: stop when cancelled (status no longer RUNNING) or when shutting down.
   const checkpoint = async () => {
+    if (watch.cancelled()) throw new PlanCancelledError(`plan ${planId} was cancelled`);
     if (opts.signal?.aborted) throw new PlanInterruptedError(`plan ${planId}: worker stopping`);
     const r = await pool.query<{ status: string; run_by: string | null }>(
       "SELECT status, run_by FROM plan WHERE id = $1",
@@ -246,9 +254,17 @@ export async function executePlan(
       // crash tests can also stop the write half-way, inside its transaction
       failpoint: opts.failpoint ?? ((step) => testPause(planId, `write:${step}`)),
       runBy: me,
+      shouldStop,
+      cancelled: () => watch.cancelled(),
     });
     return { planId, ...done, loaded, definition };
-  } catch (e) {
+  } catch (caught) {
+    let e = caught;
+    // the optimiser stopped because the plan was cancelled, or because the worker is stopping
+    if (e instanceof OptimizeStoppedError)
+      e = watch.cancelled()
+        ? new PlanCancelledError(`plan ${planId} was cancelled`)
+        : new PlanInterruptedError(`plan ${planId}: worker stopping`);
     if (e instanceof PlanNoLongerRunningError) throw new PlanCancelledError(e.message);
     if (e instanceof PlanCancelledError) throw e;
     if (e instanceof PlanInterruptedError) {
@@ -274,6 +290,8 @@ export async function executePlan(
     // the caller logs or shows the original; the reference ties the log line to the stored text
     if (stored.reference && e instanceof Error) Object.assign(e, { reference: stored.reference });
     throw e;
+  } finally {
+    watch.release();
   }
 }
 
@@ -302,6 +320,14 @@ interface RunHooks {
   reusedInstance: boolean;
   failpoint?: FailpointHook;
   runBy: string;
+  /** the run was cancelled or the worker is stopping: OptimizeOptions.shouldStop */
+  shouldStop: () => boolean;
+  /**
+   * the run was cancelled: the write stops only then, since a write under way finishes when the
+   * worker is stopping (its result would be lost otherwise, and the plan could not be re-queued
+   * from inside the write transaction)
+   */
+  cancelled: () => boolean;
 }
 
 /** The run proper: constraints for the campaign date, the optimisation, the one write. */
@@ -324,7 +350,7 @@ async function computeAndWrite(
   const historyRevision = hasPolicies(definition) ? (await currentRevisions(pool)).history : null;
   const run =
     (definition.waves?.length ?? 0) > 1
-      ? await calendarRun(pool, definition, { ...loaded, instance }, campaignDate)
+      ? await calendarRun(pool, definition, { ...loaded, instance }, campaignDate, hooks.shouldStop)
       : {
           instance,
           constraints: await planConstraints(
@@ -347,6 +373,7 @@ async function computeAndWrite(
     seed: params.seed,
     reuse: warm,
     onProgress: (phase, f) => hooks.progress(phase, 0.05 + 0.85 * f),
+    shouldStop: hooks.shouldStop,
   });
   // reading the contact history for the rules is part of the run
   if (constraints.policies?.length || "calendar" in run) result.timings.policies = policySeconds;
@@ -365,7 +392,14 @@ async function computeAndWrite(
   if (warm && sameMembership(warm.membership, result.membership)) {
     rows.membershipFrom = params.warmStartFrom;
   }
-  const { fingerprint } = await writePlanResult(pool, planId, rows, hooks.failpoint, hooks.runBy);
+  const { fingerprint } = await writePlanResult(
+    pool,
+    planId,
+    rows,
+    hooks.failpoint,
+    hooks.runBy,
+    hooks.cancelled,
+  );
   return { result, constraints, fingerprint };
 }
 
@@ -477,9 +511,10 @@ function toRows(
 }
 
 /**
- * A queued plan never starts; a running one is marked CANCELLED at once, and its worker stops at
- * the next checkpoint. The plan writer commits only while the plan is RUNNING, so a cancelled
- * run never leaves rows behind, however far it got.
+ * A queued plan never starts; a running one is marked CANCELLED at once, and its worker stops
+ * within about a second: its heartbeat thread sees the change and the optimiser or the writer
+ * stops at its next poll (docs/optimize.md, "Cancellation"). The plan writer commits only while
+ * the plan is RUNNING, so a cancelled run never leaves rows behind, however far it got.
  */
 export async function cancelPlan(
   prisma: PrismaClient,
@@ -549,6 +584,7 @@ async function calendarRun(
   definition: ConstraintSetDefinition,
   loaded: LoadedInstance,
   campaignDate: string,
+  shouldStop: () => boolean,
 ): Promise<{ instance: Instance; constraints: PlanConstraints; calendar: Calendar }> {
   const { instance, catalog } = loaded;
   const base = constraintsFor(definition, loaded);
@@ -582,7 +618,7 @@ async function calendarRun(
       policies: specs.length > 0 ? await loadPolicies(pool, specs, instance, catalog, day) : [],
     });
   }
-  const calendar = expandCalendar(instance, base, waves);
+  const calendar = expandCalendar(instance, base, waves, shouldStop);
   return { instance: calendar.inst, constraints: calendar.cons, calendar };
 }
 
