@@ -87,7 +87,12 @@ export function headerRows(r: PlanReport): [string, string][] {
     ["Constraint set", `${r.constraintSetName}, version ${r.constraintSetVersion}`],
     ...settings(r, def),
     ["What-if overrides", overrides(r)],
-    ["Method", `${r.method} · plan version ${r.versionNumber} · ${r.status}`],
+    [
+      "Plan",
+      [r.name, `run ${r.versionNumber} of this version`, r.status].filter(Boolean).join(" · "),
+    ],
+    ["Notes", r.notes],
+    ["Method", r.method],
     ["Computed from", provenanceParts(r).join(" · ")],
     ["Fingerprint", r.provenance.fingerprint],
     ["Stale", r.provenance.stale],

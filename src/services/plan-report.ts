@@ -18,6 +18,9 @@ export interface PlanReport {
   method: string;
   /** who asked for it: an API key's name, or null for the CLI */
   requestedBy: string | null;
+  /** what its users call it, and why it was run */
+  name: string | null;
+  notes: string | null;
   createdAt: Date;
   startedAt: Date | null;
   finishedAt: Date | null;
@@ -89,7 +92,7 @@ export async function planReport(pool: Pool, planId: number): Promise<PlanReport
   const plan = await pool.query(
     `SELECT p.id, p.version_number, p.status, p.method, p.parameters, p.kpis, p.timings, p.error,
             p.dataset_revision::text, p.history_revision::text, p.fingerprint, p.provenance,
-            p.failed_in_phase, p.replay_of, p.requested_by, p.created_at, p.started_at,
+            p.failed_in_phase, p.replay_of, p.requested_by, p.name, p.notes, p.created_at, p.started_at,
             p.finished_at, s.id AS set_id, s.name AS set_name, v.version AS set_version,
             v.definition
      FROM plan p JOIN constraint_set_version v ON v.id = p.constraint_set_version_id
@@ -152,6 +155,8 @@ export async function planReport(pool: Pool, planId: number): Promise<PlanReport
     status: p.status,
     method: p.method,
     requestedBy: p.requested_by,
+    name: p.name,
+    notes: p.notes,
     createdAt: p.created_at,
     startedAt: p.started_at,
     finishedAt: p.finished_at,

@@ -1,10 +1,12 @@
 // `bi grant` changes only a role it made itself and that has nothing but the BI rights: given any
 // other existing role (a person's login, the application's own, a superuser) it refuses and
 // changes nothing — neither its password nor its rights.
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { adminQuery } from "../../src/db/admin";
 import { BI_ROLE_COMMENT, grantBiRole } from "../../src/services/bi";
 import { ConflictError } from "../../src/services/errors";
+import { BIN } from "../support/cli";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 
 let db: TestDatabase;
@@ -108,5 +110,40 @@ describe("bi grant on an existing role", () => {
     const after = await state(role);
     expect(after.rolpassword).not.toEqual(before.rolpassword);
     expect({ ...after, rolpassword: null }).toEqual({ ...before, rolpassword: null });
+  });
+});
+
+describe("bi grant on the command line", () => {
+  /** The CLI with `input` on its standard input and `env` added to its environment. */
+  function cli(args: string[], input: string, env: Record<string, string> = {}) {
+    return new Promise<{ code: number; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [BIN, "bi", "grant", ...args], {
+        env: { ...process.env, DATABASE_URL: db.url, ...env },
+      });
+      let stderr = "";
+      child.stderr.on("data", (d: Buffer) => (stderr += String(d)));
+      child.on("close", (code) => resolve({ code: code ?? -1, stderr }));
+      child.stdin.end(input);
+    });
+  }
+
+  it("takes the password from standard input or the environment, never two ways at once", async () => {
+    const piped = newRole();
+    expect(await cli(["--role", piped, "--password-stdin"], "from-standard-input\n")).toMatchObject(
+      {
+        code: 0,
+      },
+    );
+    expect(await state(piped)).toMatchObject({ bi_plans: true, rolcanlogin: true });
+    const fromEnv = newRole();
+    expect(
+      await cli(["--role", fromEnv], "", { OFFERPLAN_BI_PASSWORD: "from-the-environment" }),
+    ).toMatchObject({ code: 0 });
+    expect(await state(fromEnv)).toMatchObject({ bi_plans: true });
+    const both = await cli(["--role", newRole(), "--password", "on-the-line"], "", {
+      OFFERPLAN_BI_PASSWORD: "and-in-env",
+    });
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain("give the password one way");
   });
 });

@@ -16,13 +16,18 @@ export function registerBiCommands(program: Command): void {
     .description(
       "create a login role that can read the bi schema and nothing else, or set the password of one it created",
     )
-    .requiredOption("--password <password>", "the role's password (8 characters or more)")
+    .option(
+      "--password <password>",
+      "the role's password (8 characters or more); a command line is visible to other users of the machine, so prefer --password-stdin or OFFERPLAN_BI_PASSWORD",
+    )
+    .option("--password-stdin", "read the password from standard input (its first line)")
     .option("--role <name>", "role name", "offerplan_bi")
-    .action(async (o: { password: string; role: string }) => {
+    .action(async (o: { password?: string; passwordStdin?: boolean; role: string }) => {
+      const password = await passwordOf(o);
       const out = createOutput();
       await withDatabase(out, async (db) => {
         try {
-          await biService().grantBiRole(db.pool, o.role, o.password);
+          await biService().grantBiRole(db.pool, o.role, password);
         } catch (e) {
           if (e instanceof InputError) throw new CliError(`--${e.message}`, 2);
           if (e instanceof ConflictError) throw new CliError(e.message);
@@ -35,4 +40,20 @@ export function registerBiCommands(program: Command): void {
         );
       });
     });
+}
+
+/** The password from exactly one of --password, --password-stdin and OFFERPLAN_BI_PASSWORD. */
+async function passwordOf(o: { password?: string; passwordStdin?: boolean }): Promise<string> {
+  const env = process.env.OFFERPLAN_BI_PASSWORD;
+  const given = [o.password !== undefined, o.passwordStdin === true, env !== undefined];
+  if (given.filter(Boolean).length !== 1)
+    throw new CliError(
+      "give the password one way: --password, --password-stdin or OFFERPLAN_BI_PASSWORD",
+      2,
+    );
+  if (o.password !== undefined) return o.password;
+  if (env !== undefined) return env;
+  let text = "";
+  for await (const chunk of process.stdin) text += String(chunk);
+  return text.split(/\r?\n/)[0] ?? "";
 }

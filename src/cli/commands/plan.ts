@@ -315,9 +315,13 @@ function printProvenance(out: Output, r: PlanReport): void {
 }
 
 export function printPlan(out: Output, r: PlanReport): void {
+  // "version" belongs to constraint sets: a plan is a run of one of a set's versions
   out.info(
-    `plan ${r.id} (version ${r.versionNumber} of "${r.constraintSetName}" v${r.constraintSetVersion}): ${r.status}, method ${r.method}`,
+    `plan ${r.id}${r.name ? ` "${r.name}"` : ""} (run ${r.versionNumber} of "${r.constraintSetName}" version ${r.constraintSetVersion}): ${r.status}, method ${r.method}`,
   );
+  if (r.notes) out.info(`notes: ${r.notes}`);
+  const overrides = (r.parameters as { overrides?: Record<string, unknown> }).overrides;
+  if (overrides) out.info(`what-if overrides on that version: ${JSON.stringify(overrides)}`);
   if (r.error)
     out.info(
       `error: ${r.error}${r.provenance.failedInPhase ? ` (in phase ${r.provenance.failedInPhase})` : ""}`,

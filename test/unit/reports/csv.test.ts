@@ -18,6 +18,8 @@ function report(): PlanReport {
     status: "SUCCEEDED",
     method: "GREEDY",
     requestedBy: null,
+    name: null,
+    notes: null,
     createdAt: new Date("2026-12-01T10:00:00Z"),
     startedAt: new Date("2026-12-01T10:00:01Z"),
     finishedAt: new Date("2026-12-01T10:00:02Z"),
