@@ -1,5 +1,6 @@
 // The constraint-set JSON of the data contract (shared/data-contract.md). The CLI's file, the
 // GraphQL ConstraintSetInput and the stored version definition all have exactly this shape.
+import { fieldsAt, nearestField } from "./field-suggestions";
 import { z } from "zod";
 import {
   atMost,
@@ -210,10 +211,18 @@ export function parseConstraintSet(
   }
   return {
     ok: false,
-    problems: res.error.issues.map((i) => ({
-      path: i.path.map(String).join("."),
-      message: i.message,
-    })),
+    problems: res.error.issues.flatMap((i): FieldProblem[] => {
+      const path = i.path.map(String).join(".");
+      if (i.code !== "unrecognized_keys") return [{ path, message: i.message }];
+      const known = fieldsAt(constraintSetSchema, i.path);
+      return i.keys.map((k) => {
+        const near = nearestField(k, known);
+        return {
+          path: path ? `${path}.${k}` : k,
+          message: `unknown field "${k}"${near ? `; did you mean "${near}"?` : ""}`,
+        };
+      });
+    }),
   };
 }
 

@@ -62,7 +62,7 @@ describe("constraint-set JSON", () => {
       { ...contractExample, segmentRules: [{ segment: "y", offerId: "a", max: 1, minShare: 0.1 }] },
       "segmentRules.0.max",
     ],
-    [{ ...contractExample, surprise: 1 }, ""],
+    [{ ...contractExample, surprise: 1 }, "surprise"],
     [
       {
         ...contractExample,
@@ -77,5 +77,26 @@ describe("constraint-set JSON", () => {
     const res = parseConstraintSet(input);
     expect(res.ok).toBe(false);
     if (!res.ok) expect(res.problems.map((p) => p.path)).toContain(path);
+  });
+});
+
+describe("unknown fields", () => {
+  it("are named at their place, with the nearest known field", () => {
+    const r = parseConstraintSet({
+      name: "x",
+      hurdle: 0.2,
+      channelCapacities: [{ channel: "branch", channelId: "branch", capacity: 3 }],
+      zzz: 1,
+    });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.problems).toEqual([
+      {
+        path: "channelCapacities.0.channel",
+        message: 'unknown field "channel"; did you mean "channelId"?',
+      },
+      { path: "hurdle", message: 'unknown field "hurdle"; did you mean "hurdleRate"?' },
+      { path: "zzz", message: 'unknown field "zzz"' },
+    ]);
   });
 });
