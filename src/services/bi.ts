@@ -16,6 +16,7 @@ export const BI_VIEWS = [
   "segment_summary",
   "cluster_summary",
   "plan_results",
+  "audit_events",
   "offers",
   "channels",
   "segments",
