@@ -68,6 +68,15 @@ function settings(r: PlanReport, def: Definition): [string, string | null][] {
   ];
 }
 
+function whatIf(r: PlanReport): string | null {
+  if (!r.whatIf) return null;
+  const show = (v: unknown) =>
+    v === null ? "none" : typeof v === "number" ? v.toLocaleString("en-US") : JSON.stringify(v);
+  return (
+    r.whatIf.map((c) => `${c.path} ${show(c.old)} → ${show(c.new)}`).join(" · ") || "no change"
+  );
+}
+
 function overrides(r: PlanReport): string | null {
   const o = r.parameters.overrides as Record<string, unknown> | undefined;
   if (!o || !Object.keys(o).length) return null;
@@ -87,6 +96,7 @@ export function headerRows(r: PlanReport): [string, string][] {
     ["Constraint set", `${r.constraintSetName}, version ${r.constraintSetVersion}`],
     ...settings(r, def),
     ["What-if overrides", overrides(r)],
+    ["What-if changes", whatIf(r)],
     [
       "Plan",
       [r.name, `run ${r.versionNumber} of this version`, r.status].filter(Boolean).join(" · "),

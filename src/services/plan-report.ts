@@ -1,5 +1,8 @@
 // A stored plan as the CLI and reports show it: KPIs, constraint report, contacts by channel and
 // offer — read from the per-plan tables written in the plan's transaction, never from assignments.
+import { diffDefinitions, type Change } from "../domain/constraint-patch";
+import { parseConstraintSet } from "../domain/constraint-set";
+import { withOverrides } from "./plans";
 import type { Pool } from "pg";
 import type { ReportRow } from "../db/plan-writer";
 import { currentRevisions } from "../db/revisions";
@@ -18,6 +21,8 @@ export interface PlanReport {
   method: string;
   /** who asked for it: an API key's name, or null for the CLI */
   requestedBy: string | null;
+  /** a what-if's changes to its version (its overrides, merged as a patch); null for a plain run */
+  whatIf: Change[] | null;
   /** what its users call it, and why it was run */
   name: string | null;
   notes: string | null;
@@ -157,6 +162,7 @@ export async function planReport(pool: Pool, planId: number): Promise<PlanReport
     requestedBy: p.requested_by,
     name: p.name,
     notes: p.notes,
+    whatIf: whatIfChanges(p.definition, p.parameters),
     createdAt: p.created_at,
     startedAt: p.started_at,
     finishedAt: p.finished_at,
@@ -172,6 +178,19 @@ export async function planReport(pool: Pool, planId: number): Promise<PlanReport
     segments: segments.rows,
     results: results.rows,
   };
+}
+
+function whatIfChanges(definition: unknown, parameters: unknown): Change[] | null {
+  const overrides = (parameters as { overrides?: Record<string, unknown> }).overrides;
+  if (!overrides) return null;
+  const parsed = parseConstraintSet(definition);
+  if (!parsed.ok) return null;
+  try {
+    return diffDefinitions(parsed.value, withOverrides(parsed.value, overrides));
+  } catch {
+    // overrides stored by a release that replaced lists whole may not merge: show them as given
+    return null;
+  }
 }
 
 async function catalogueNames(pool: Pool): Promise<PlanReport["names"]> {

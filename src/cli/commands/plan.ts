@@ -320,8 +320,14 @@ export function printPlan(out: Output, r: PlanReport): void {
     `plan ${r.id}${r.name ? ` "${r.name}"` : ""} (run ${r.versionNumber} of "${r.constraintSetName}" version ${r.constraintSetVersion}): ${r.status}, method ${r.method}`,
   );
   if (r.notes) out.info(`notes: ${r.notes}`);
-  const overrides = (r.parameters as { overrides?: Record<string, unknown> }).overrides;
-  if (overrides) out.info(`what-if overrides on that version: ${JSON.stringify(overrides)}`);
+  if (r.whatIf) {
+    const show = (v: unknown) => (v === null ? "none" : JSON.stringify(v));
+    out.info(
+      `what-if on that version: ${
+        r.whatIf.map((c) => `${c.path} ${show(c.old)} → ${show(c.new)}`).join("; ") || "no change"
+      }`,
+    );
+  }
   if (r.error)
     out.info(
       `error: ${r.error}${r.provenance.failedInPhase ? ` (in phase ${r.provenance.failedInPhase})` : ""}`,

@@ -429,6 +429,15 @@ describe("plans", () => {
     const audit = await runCli(db.url, "audit", "list", "--subject-type", "plan", "--json");
     expect(audit.code).toBe(0);
     expect((JSON.parse(audit.stdout) as { action: string }[])[0]!.action).toBe("plan.delete");
+    const { runPlan: whatIf } = ok(
+      await gql<{ runPlan: PlanOut }>(
+        `mutation ($id: ID!) { runPlan(input: { constraintSetId: $id, method: GREEDY, overrides: { budget: 12345 } }) { id } }`,
+        { id: setId },
+      ),
+    );
+    await pollPlan(server, key, whatIf.id, undefined, { timeoutMs: 60_000 });
+    const show = await runCli(db.url, "plan", "show", "--plan", whatIf.id);
+    expect(show.stdout).toContain("what-if on that version: budget 30000 → 12345");
     const refused = await runCli(db.url, "plan", "delete", "--plan", first.id);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain("committed");

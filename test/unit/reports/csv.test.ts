@@ -20,6 +20,7 @@ function report(): PlanReport {
     requestedBy: null,
     name: null,
     notes: null,
+    whatIf: null,
     createdAt: new Date("2026-12-01T10:00:00Z"),
     startedAt: new Date("2026-12-01T10:00:01Z"),
     finishedAt: new Date("2026-12-01T10:00:02Z"),
