@@ -29,6 +29,8 @@ const FIRST_BEAT_TIMEOUT_MS = 10_000;
  * optimiser's next poll (≤ 0.25 s apart). One indexed query, and only while a run is watched.
  */
 export const CANCEL_CHECK_MS = 500;
+/** The channel a cancel notifies on; every process's heartbeat thread listens. */
+export const CANCEL_CHANNEL = "offerplan_run_cancelled";
 /** Runs one process can watch at once (a worker runs one or two); more are left unwatched. */
 const WATCH_SLOTS = 64;
 
@@ -44,7 +46,10 @@ async function beat() {
     if (!client) {
       client = new Client({ connectionString: workerData.url, application_name: "offerplan-heartbeat" });
       client.on("error", () => { client = null; });
+      // a cancel says so at once (NOTIFY in its transaction): check then, not at the next tick
+      client.on("notification", () => { check(); });
       await client.connect();
+      await client.query("LISTEN " + workerData.cancelChannel);
     }
     await client.query(
       "INSERT INTO runner_process (id, pid, host) VALUES ($1, $2, $3) " +
@@ -68,8 +73,10 @@ parentPort.on("message", (m) => {
     watched.delete(m.unwatch.slot);
 });
 let checking = false;
+let again = false;
 async function check() {
-  if (checking || watched.size === 0 || !client) return;
+  if (checking) { again = true; return; }
+  if (watched.size === 0 || !client) return;
   checking = true;
   const runs = [...watched.values()];
   try {
@@ -86,6 +93,7 @@ async function check() {
     // the next beat reconnects; the run is checked again then
   } finally {
     checking = false;
+    if (again) { again = false; check(); }
   }
 }
 setInterval(check, workerData.checkMs);
@@ -163,6 +171,7 @@ async function startHeartbeat(pool: Pool): Promise<string> {
       host: hostname(),
       everyMs: HEARTBEAT_MS,
       checkMs: CANCEL_CHECK_MS,
+      cancelChannel: CANCEL_CHANNEL,
       flags,
       pgPath: require.resolve("pg"),
     },

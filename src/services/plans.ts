@@ -17,7 +17,7 @@ import { hasPolicies, resolvePolicies } from "../domain/resolve-policies";
 import { loadPolicies } from "../db/policy-facts";
 import { addDays, isCampaignDate, todayUtc } from "../domain/dates";
 import { currentRevisions, type Revisions } from "../db/revisions";
-import { claimRun, runnerId, watchRun } from "../db/heartbeat";
+import { CANCEL_CHANNEL, claimRun, runnerId, watchRun } from "../db/heartbeat";
 import { replayBlocker } from "../domain/replay";
 export { replayBlocker } from "../domain/replay";
 import { loadWarmStart } from "../db/warm-start";
@@ -527,13 +527,16 @@ export async function cancelPlan(
       UPDATE plan SET status = 'CANCELLED', finished_at = now(), failed_in_phase = phase,
                       phase = NULL, progress = 0
       WHERE id = ${planId} AND status IN ('QUEUED', 'RUNNING')`;
-    if (updated === 1)
+    if (updated === 1) {
       await recordAudit(tx, {
         actor,
         action: "plan.cancel",
         subjectType: "plan",
         subjectId: planId,
       });
+      // the worker running it hears of it at commit (db/heartbeat.ts), not at its next check
+      await tx.$executeRaw`SELECT pg_notify(${CANCEL_CHANNEL}, ${`plan:${planId}`})`;
+    }
     return updated === 1;
   });
   if (cancelled) {
