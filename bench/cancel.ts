@@ -9,6 +9,7 @@
 //    it), cancelled from another thread half-way through each phase of an uncancelled run; the
 //    latency is from the cancel's UPDATE returning to executePlan rejecting with
 //    PlanCancelledError.
+import { CANCEL_CHANNEL } from "../src/db/heartbeat";
 import { readFile } from "node:fs/promises";
 import { loadavg } from "node:os";
 import { join } from "node:path";
@@ -91,7 +92,7 @@ function caller(): string {
     .join(" < ");
 }
 
-// Sends the cancel (cancelPlan's UPDATE) from a thread of its own, since the main thread is busy
+// Sends the cancel (cancelPlan's UPDATE and NOTIFY) from a thread of its own, since the main thread is busy
 // optimising; posts back when the UPDATE returned.
 const CANCELLER = `
 const { parentPort, workerData } = require("node:worker_threads");
@@ -100,9 +101,12 @@ const client = new Client({ connectionString: workerData.url });
 client.connect().then(() => parentPort.postMessage({ ready: true }));
 parentPort.on("message", ({ planId, delayMs }) => {
   setTimeout(async () => {
+    await client.query("BEGIN");
     await client.query(
       "UPDATE plan SET status = 'CANCELLED', finished_at = now(), failed_in_phase = phase, " +
       "phase = NULL, progress = 0 WHERE id = $1 AND status IN ('QUEUED', 'RUNNING')", [planId]);
+    await client.query("SELECT pg_notify($1, $2)", [workerData.channel, "plan:" + planId]);
+    await client.query("COMMIT");
     parentPort.postMessage({ cancelledAt: performance.timeOrigin + performance.now() });
   }, delayMs);
 });
@@ -120,7 +124,7 @@ async function main() {
   const prisma = createPrisma(url);
   const canceller = new Worker(CANCELLER, {
     eval: true,
-    workerData: { url, pgPath: require.resolve("pg") },
+    workerData: { url, pgPath: require.resolve("pg"), channel: CANCEL_CHANNEL },
   });
   const cancellerReady = new Promise((resolve) => canceller.once("message", resolve));
   try {
