@@ -27,13 +27,17 @@ export async function grantBiRights(client: Queryable, role: string): Promise<vo
   await client.query(`ALTER ROLE ${role} IN DATABASE ${db} SET search_path = ${BI_SCHEMA}`);
 }
 
-/** Roles made by `bi grant` that may log in to this database. */
+/**
+ * Roles `bi grant` made for this database: those that already read its BI schema. Roles are
+ * shared by every database of the server, and one made for another database must not gain
+ * rights here (its next `bi grant` there would refuse it for holding them).
+ */
 export async function biRoles(client: Queryable): Promise<string[]> {
   const { rows } = await client.query<{ role: string }>(
     `SELECT quote_ident(a.rolname) AS role FROM pg_roles a
      WHERE shobj_description(a.oid, 'pg_authid') = $1
-       AND has_database_privilege(a.oid, current_database(), 'CONNECT')`,
-    [BI_ROLE_COMMENT],
+       AND has_schema_privilege(a.oid, $2, 'USAGE')`,
+    [BI_ROLE_COMMENT, BI_SCHEMA],
   );
   return rows.map((r) => r.role);
 }

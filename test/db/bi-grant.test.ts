@@ -4,6 +4,7 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { adminQuery } from "../../src/db/admin";
+import { refreshBiRights } from "../../src/db/bi-roles";
 import { BI_ROLE_COMMENT, grantBiRole } from "../../src/services/bi";
 import { ConflictError } from "../../src/services/errors";
 import { BIN } from "../support/cli";
@@ -145,5 +146,32 @@ describe("bi grant on the command line", () => {
     });
     expect(both.code).toBe(2);
     expect(both.stderr).toContain("give the password one way");
+  });
+});
+
+describe("after a migration", () => {
+  it("gives this database's BI roles a new view, and no role made for another database", async () => {
+    const ours = newRole();
+    await grantBiRole(db.pool, ours, "a-long-password");
+    // a role bi grant made in another database of the server: same comment, no rights here
+    const theirs = newRole();
+    await db.pool.query(`CREATE ROLE ${theirs} LOGIN`);
+    await db.pool.query(`COMMENT ON ROLE ${theirs} IS '${BI_ROLE_COMMENT.replace(/'/g, "''")}'`);
+    await db.pool.query("CREATE VIEW bi.added_by_an_upgrade AS SELECT 1 AS x");
+    const client = await db.pool.connect();
+    try {
+      await refreshBiRights(client);
+    } finally {
+      client.release();
+    }
+    const can = async (role: string) =>
+      (
+        await db.pool.query<{ ok: boolean }>(
+          "SELECT has_table_privilege($1, 'bi.added_by_an_upgrade', 'SELECT') AS ok",
+          [role],
+        )
+      ).rows[0]!.ok;
+    expect([await can(ours), await can(theirs)]).toEqual([true, false]);
+    await db.pool.query("DROP VIEW bi.added_by_an_upgrade");
   });
 });
