@@ -102,6 +102,19 @@ const CREATE_SET = `mutation ($input: ConstraintSetInput!) {
 const IMPORT = `mutation ($dir: String!) { importDataset(dir: $dir) { changed } }`;
 const CREATE_KEY = `mutation { createApiKey(name: "x", role: ADMIN) { secret } }`;
 
+/** Waits (at most 10 s) until no job is being run or removed. */
+async function jobsSettled(): Promise<void> {
+  const until = Date.now() + 10_000;
+  while (Date.now() < until) {
+    const { rows } = await db.pool.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE locked_at IS NOT NULL OR key IS NULL",
+    );
+    if (rows[0]!.n === 0) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error("a job was still running or being removed after 10 s");
+}
+
 /** Runs `act` and checks that the tables mutations write are unchanged by it. */
 async function writesNothing<T>(act: () => Promise<T>): Promise<T> {
   const before = await mutationCounts(db.pool);
@@ -151,6 +164,9 @@ describe("roles", () => {
     );
     if (cancel.errors) expect(failure(cancel).code).toBe("CONFLICT");
     else expect(cancel.data!.cancelPlan.status).toBe("CANCELLED");
+    // A plan cancelled while its worker runs it keeps its job (its key cleared) until the worker
+    // stops, a moment later; the count below must not see that happen.
+    await jobsSettled();
 
     await writesNothing(async () => {
       for (const [query, variables] of [
