@@ -7,7 +7,8 @@ import { parseConstraintSet, type ConstraintSetDefinition } from "../domain/cons
 import { MAX_CLUSTERS, MAX_SEED } from "../domain/limits";
 import { checkDataset, ConstraintSetInputError } from "./constraint-sets";
 import { InputError } from "./errors";
-import { withOverrides, type RunPlanParameters } from "./plans";
+import { withOverrides } from "./overrides";
+import type { RunPlanParameters } from "./plans";
 
 export async function checkRunInput(
   prisma: PrismaClient,

@@ -2,7 +2,7 @@
 // offer — read from the per-plan tables written in the plan's transaction, never from assignments.
 import { diffDefinitions, type Change } from "../domain/constraint-patch";
 import { parseConstraintSet } from "../domain/constraint-set";
-import { withOverrides } from "./plans";
+import { withOverrides } from "./overrides";
 import type { Pool } from "pg";
 import type { ReportRow } from "../db/plan-writer";
 import { currentRevisions } from "../db/revisions";

@@ -1,7 +1,9 @@
 // Plan runs: create (QUEUED), execute (RUNNING → SUCCEEDED / FAILED), read back. The CLI runs a
 // plan in its own process; the GraphQL API queues the same execution on a job worker.
 import { CLI_ACTOR, recordAudit, type Actor } from "../db/audit";
-import { applyPatch, PatchError } from "../domain/constraint-patch";
+import { withOverrides } from "./overrides";
+
+export { withOverrides };
 import { writeSync } from "node:fs";
 import type { Pool } from "pg";
 import type { PrismaClient } from "../db/prisma";
@@ -23,7 +25,7 @@ export { replayBlocker } from "../domain/replay";
 import { loadWarmStart } from "../db/warm-start";
 import { softwareVersion } from "../domain/software-version";
 import { expandCalendar, type Calendar, type Wave } from "../optimize/calendar";
-import { parseConstraintSet, type ConstraintSetDefinition } from "../domain/constraint-set";
+import type { ConstraintSetDefinition } from "../domain/constraint-set";
 import { optimize, OptimizeStoppedError } from "../optimize/optimize";
 import type { Disaggregation, Method, PlanResult, ProportionRow, Reuse } from "../optimize/types";
 import type { Instance, PlanConstraints } from "../optimize/instance";
@@ -546,30 +548,6 @@ export async function cancelPlan(
   const plan = await prisma.plan.findUnique({ where: { id: planId } });
   if (!plan) throw new NotFoundError(`plan ${planId} does not exist`);
   throw new ConflictError(`plan ${planId} is already ${plan.status}`);
-}
-
-/**
- * The version's definition with a what-if's overrides merged in, as a patch (lists by key, null
- * removes: domain/constraint-patch.ts): overriding one channel's capacity keeps the others.
- */
-export function withOverrides(
-  definition: ConstraintSetDefinition,
-  overrides: Record<string, unknown>,
-): ConstraintSetDefinition {
-  let merged: Record<string, unknown>;
-  try {
-    merged = applyPatch(definition, overrides);
-  } catch (e) {
-    if (e instanceof PatchError)
-      throw new InputError(`input.overrides${e.path ? `.${e.path}` : ""}`, e.message);
-    throw e;
-  }
-  const res = parseConstraintSet(merged);
-  if (!res.ok) {
-    const p = res.problems[0]!;
-    throw new InputError(`input.overrides${p.path ? `.${p.path}` : ""}`, p.message);
-  }
-  return res.value;
 }
 
 function sameMembership(a: Int32Array | undefined, b: Int32Array | undefined): boolean {
