@@ -3,6 +3,7 @@
 // `COMMENT ON` never say different things:
 //   node scripts/bi-comments.mjs                 COMMENT ON statements, on stdout
 //   node scripts/bi-comments.mjs --into FILE     the same, replacing FILE's generated block
+//     [--only VIEW,…]                           only those views' (a migration that adds a view)
 //   node scripts/bi-comments.mjs --json          {object: comment, "object.column": comment}
 // A migration that changes a view carries the block (--into its migration.sql);
 // test/db/bi-views.test.ts compares --json with what the database holds.
@@ -63,14 +64,18 @@ export function comments(markdown) {
 const literal = (text) => `'${text.replace(/'/g, "''")}'`;
 const ident = (name) => (/^[a-z_][a-z0-9_]*$/.test(name) && name !== "group" ? name : `"${name}"`);
 
-export function commentSql(markdown) {
-  const lines = Object.entries(comments(markdown)).map(([object, text]) => {
-    if (object.includes("(")) return `COMMENT ON FUNCTION ${SCHEMA}.${object} IS ${literal(text)};`;
-    const [view, column] = object.split(".");
-    return column
-      ? `COMMENT ON COLUMN ${SCHEMA}.${view}.${ident(column)} IS ${literal(text)};`
-      : `COMMENT ON VIEW ${SCHEMA}.${view} IS ${literal(text)};`;
-  });
+export function commentSql(markdown, only = null) {
+  const mine = ([object]) => !only || only.includes(object.split(/[.(]/)[0]);
+  const lines = Object.entries(comments(markdown))
+    .filter(mine)
+    .map(([object, text]) => {
+      if (object.includes("("))
+        return `COMMENT ON FUNCTION ${SCHEMA}.${object} IS ${literal(text)};`;
+      const [view, column] = object.split(".");
+      return column
+        ? `COMMENT ON COLUMN ${SCHEMA}.${view}.${ident(column)} IS ${literal(text)};`
+        : `COMMENT ON VIEW ${SCHEMA}.${view} IS ${literal(text)};`;
+    });
   return [BEGIN, ...lines, END].join("\n");
 }
 
@@ -84,7 +89,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     const sql = readFileSync(file, "utf8");
     const start = sql.indexOf(BEGIN);
     const end = sql.indexOf(END);
-    const block = commentSql(markdown);
+    const onlyAt = process.argv.indexOf("--only");
+    const block = commentSql(markdown, onlyAt >= 0 ? process.argv[onlyAt + 1].split(",") : null);
     const next =
       start >= 0 && end > start
         ? sql.slice(0, start) + block + sql.slice(end + END.length)
