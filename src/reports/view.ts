@@ -4,6 +4,7 @@
 import type { StoredBreakdown, StoredKpis } from "../domain/stored-kpis";
 import type { ReportRow } from "../db/plan-writer";
 import type { PlanReport } from "../services/plan-report";
+import { cents } from "./format";
 import { baselineOf, offerChannelMatrix, type BaselineKpis } from "./shape";
 
 export interface Named {
@@ -47,13 +48,10 @@ export interface ReportView {
   constraints: ConstraintLine[];
 }
 
-const money = (v: number) =>
-  `$${Math.abs(v).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
-
 export function reportView(r: PlanReport): ReportView {
   const k = (r.kpis ?? {}) as StoredKpis;
   const base = baselineOf(r);
-  const adHoc = (r.kpis as StoredKpis | null)?.baseline ?? null;
+  const adHoc = k.baseline ?? null;
   const offers = offerRows(r);
   return {
     kpis: comparisons(k, base),
@@ -153,8 +151,7 @@ function constraintLine(
   if (!row.binding || row.dual === null || row.reportOnly)
     return { row, label, unit, meaning: null };
   const what = objective === "ROMI" ? "ROI" : "expected return";
-  const worth = (v: number) =>
-    objective === "ROMI" ? `${(v * 100).toFixed(4)} points` : `${money(v)}`;
+  const worth = (v: number) => (objective === "ROMI" ? `${(v * 100).toFixed(4)} points` : cents(v));
   const one = unit === "$" ? "dollar" : unit === "offers" ? "offer per customer" : "contact";
   const name = subject(r, row);
   let meaning: string;
