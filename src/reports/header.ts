@@ -1,6 +1,6 @@
 // The report's header: when the plan ran and for whom, the constraint-set version with its key
 // settings, the what-if overrides, and what the plan was computed from.
-import { provenanceParts, type PlanReport } from "../services/plan-report";
+import { basePlanLine, provenanceParts, type PlanReport } from "../services/plan-report";
 import { cents, esc, int, pct } from "./format";
 
 type Definition = Record<string, unknown>;
@@ -95,6 +95,7 @@ export function headerRows(r: PlanReport): [string, string][] {
     ["Requested by", r.requestedBy ?? "command line"],
     ["Constraint set", `${r.constraintSetName}, version ${r.constraintSetVersion}`],
     ...settings(r, def),
+    ["What-if of", basePlanLine(r, cents)],
     ["What-if overrides", overrides(r)],
     ["What-if changes", whatIf(r)],
     [

@@ -6,6 +6,7 @@ import { withOverrides } from "./overrides";
 import type { Pool } from "pg";
 import type { ReportRow } from "../db/plan-writer";
 import { currentRevisions } from "../db/revisions";
+import { storedKpis } from "../domain/stored-kpis";
 import { storedProvenance, type StoredProvenance } from "../domain/stored-provenance";
 import { replayBlocker } from "../domain/replay";
 
@@ -23,6 +24,8 @@ export interface PlanReport {
   requestedBy: string | null;
   /** a what-if's changes to its version (its overrides, merged as a patch); null for a plain run */
   whatIf: Change[] | null;
+  /** the plan a what-if varies, with its outcome to compare against; null for a plain run */
+  basePlan: BasePlan | null;
   /** what its users call it, and why it was run */
   name: string | null;
   notes: string | null;
@@ -77,6 +80,17 @@ export interface PlanReport {
   }[];
 }
 
+export interface BasePlan {
+  id: number;
+  /** its run number within the constraint set */
+  versionNumber: number;
+  name: string | null;
+  status: string;
+  /** null until it succeeded */
+  expectedReturn: number | null;
+  cost: number | null;
+}
+
 export interface ResultRow {
   level: string;
   segment: string | null;
@@ -99,9 +113,11 @@ export async function planReport(pool: Pool, planId: number): Promise<PlanReport
             p.dataset_revision::text, p.history_revision::text, p.fingerprint, p.provenance,
             p.failed_in_phase, p.replay_of, p.requested_by, p.name, p.notes, p.created_at, p.started_at,
             p.finished_at, s.id AS set_id, s.name AS set_name, v.version AS set_version,
-            v.definition
+            v.definition, b.id AS base_id, b.version_number AS base_run, b.name AS base_name,
+            b.status AS base_status, b.kpis AS base_kpis
      FROM plan p JOIN constraint_set_version v ON v.id = p.constraint_set_version_id
-     JOIN constraint_set s ON s.id = v.constraint_set_id WHERE p.id = $1`,
+     JOIN constraint_set s ON s.id = v.constraint_set_id
+     LEFT JOIN plan b ON b.id = p.base_plan_id WHERE p.id = $1`,
     [planId],
   );
   const p = plan.rows[0];
@@ -163,6 +179,7 @@ export async function planReport(pool: Pool, planId: number): Promise<PlanReport
     name: p.name,
     notes: p.notes,
     whatIf: whatIfChanges(p.definition, p.parameters),
+    basePlan: basePlanOf(p),
     createdAt: p.created_at,
     startedAt: p.started_at,
     finishedAt: p.finished_at,
@@ -177,6 +194,25 @@ export async function planReport(pool: Pool, planId: number): Promise<PlanReport
     channels: channels.rows,
     segments: segments.rows,
     results: results.rows,
+  };
+}
+
+function basePlanOf(p: {
+  base_id: number | null;
+  base_run: number;
+  base_name: string | null;
+  base_status: string;
+  base_kpis: unknown;
+}): BasePlan | null {
+  if (p.base_id === null) return null;
+  const k = p.base_kpis === null ? null : storedKpis(p.base_kpis);
+  return {
+    id: p.base_id,
+    versionNumber: p.base_run,
+    name: p.base_name,
+    status: p.base_status,
+    expectedReturn: k?.expectedReturn ?? null,
+    cost: k?.cost ?? null,
   };
 }
 
@@ -254,4 +290,22 @@ export function provenanceParts(r: PlanReport): string[] {
     p.stored ? `offerplan ${p.stored.softwareVersion}` : null,
     p.replayOf !== null ? `replay of plan ${p.replayOf}` : null,
   ].filter((x): x is string => x !== null);
+}
+
+/**
+ * A what-if's base plan in one line (CLI and HTML report): which plan it varies and how the
+ * what-if's expected return compares with the base's; null for a plain run.
+ */
+export function basePlanLine(r: PlanReport, money: (v: number) => string): string | null {
+  const b = r.basePlan;
+  if (!b) {
+    return r.whatIf ? "none (its version had no SUCCEEDED plain run when it was asked for)" : null;
+  }
+  const title = `plan ${b.id}${b.name ? ` "${b.name}"` : ""} (run ${b.versionNumber})`;
+  const mine = storedKpis(r.kpis).expectedReturn;
+  if (b.expectedReturn === null || mine === undefined) return `${title}, ${b.status}`;
+  const delta = mine - b.expectedReturn;
+  const share =
+    b.expectedReturn !== 0 ? ` (${((delta / b.expectedReturn) * 100).toFixed(1)} %)` : "";
+  return `${title}: expected return ${money(b.expectedReturn)} there, ${money(mine)} here, ${delta >= 0 ? "+" : "−"}${money(Math.abs(delta))}${share}`;
 }

@@ -30,7 +30,7 @@ import { optimize, OptimizeStoppedError } from "../optimize/optimize";
 import type { Disaggregation, Method, PlanResult, ProportionRow, Reuse } from "../optimize/types";
 import type { Instance, PlanConstraints } from "../optimize/instance";
 import { enqueuePlanJob, removePlanJob } from "../jobs/plan-queue";
-import type { Plan } from "../generated/prisma/client";
+import type { Plan, Prisma } from "../generated/prisma/client";
 import { calibrateInstance } from "../results";
 import { getVersion } from "./constraint-sets";
 import { checkRunInput } from "./plan-input-checks";
@@ -83,6 +83,11 @@ export interface CreatePlanOptions {
   enqueue?: boolean;
   /** the plan this run replays (plan.replay_of) */
   replayOf?: number;
+  /**
+   * A what-if's base, the plan it varies: a plan of the same constraint-set version. Default: the
+   * newest SUCCEEDED plain run of that version when the what-if is asked for.
+   */
+  basePlanId?: number;
 }
 
 /** A QUEUED plan numbered 1, 2, 3 … within its constraint set. */
@@ -110,9 +115,11 @@ export async function createPlan(
       orderBy: { versionNumber: "desc" },
       select: { versionNumber: true },
     });
+    const basePlanId = await basePlanOf(tx, constraintSetVersionId, params, opts.basePlanId);
     const plan = await tx.plan.create({
       data: {
         constraintSetVersionId,
+        basePlanId,
         versionNumber: (last?.versionNumber ?? 0) + 1,
         method: params.method,
         parameters: JSON.parse(JSON.stringify(params)),
@@ -134,6 +141,40 @@ export async function createPlan(
     if (opts.enqueue) await enqueuePlanJob(tx, plan.id);
     return { id: plan.id, versionNumber: plan.versionNumber, row: plan };
   });
+}
+
+/**
+ * The plan a what-if varies, checked when named; null for a plain run or when its version has no
+ * SUCCEEDED plain run yet.
+ */
+async function basePlanOf(
+  tx: Prisma.TransactionClient,
+  versionId: number,
+  params: RunPlanParameters,
+  named: number | undefined,
+): Promise<number | null> {
+  if (named === undefined) {
+    if (params.overrides === undefined) return null;
+    const newest = await tx.plan.findFirst({
+      where: { constraintSetVersionId: versionId, status: "SUCCEEDED", scenario: false },
+      orderBy: { id: "desc" },
+      select: { id: true },
+    });
+    return newest?.id ?? null;
+  }
+  if (params.overrides === undefined)
+    throw new InputError("input.basePlanId", "a base plan is for a what-if: give overrides too");
+  const base = await tx.plan.findUnique({
+    where: { id: named },
+    select: { constraintSetVersionId: true },
+  });
+  if (!base) throw new InputError("input.basePlanId", `plan ${named} does not exist`);
+  if (base.constraintSetVersionId !== versionId)
+    throw new InputError(
+      "input.basePlanId",
+      `plan ${named} ran constraint-set version ${base.constraintSetVersionId}, not ${versionId}: a what-if varies a plan of its own version`,
+    );
+  return named;
 }
 
 /**

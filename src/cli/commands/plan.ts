@@ -10,7 +10,12 @@ import type { Database } from "../../services/database";
 import type { PrismaClient } from "../../services/db-handles";
 import type * as PlanExport from "../../services/plan-export";
 import type * as PlanReads from "../../services/plan-reads";
-import { planReport, provenanceParts, type PlanReport } from "../../services/plan-report";
+import {
+  basePlanLine,
+  planReport,
+  provenanceParts,
+  type PlanReport,
+} from "../../services/plan-report";
 import type * as Plans from "../../services/plans";
 import { ConflictError, InputError, NotFoundError } from "../../services/errors";
 import type * as PrismaSession from "../../services/prisma-session";
@@ -54,6 +59,7 @@ export interface PlanRunOptions {
   calibration?: number;
   campaignDate?: string;
   warmStartFrom?: number;
+  basePlan?: number;
   name?: string;
   notes?: string;
   json?: boolean;
@@ -89,6 +95,11 @@ export function registerPlanCommands(program: Command): void {
     .option(
       "--warm-start-from <planId>",
       "start from this SUCCEEDED plan's clusters and prices (fewer passes; recorded with the plan)",
+      intOption,
+    )
+    .option(
+      "--base-plan <planId>",
+      "with --overrides: the plan this what-if varies (default: the version's newest SUCCEEDED plain run)",
       intOption,
     )
     .option("--name <name>", "what the plan's users will call it")
@@ -233,11 +244,14 @@ export async function runPlan(out: Output, db: Database, o: PlanRunOptions): Pro
         campaignDate: o.campaignDate,
         warmStartFrom: o.warmStartFrom,
       },
-      { requestedBy: "cli", name: o.name, notes: o.notes },
+      { requestedBy: "cli", name: o.name, notes: o.notes, basePlanId: o.basePlan },
     ).catch((e: unknown) => {
       if (e instanceof InputError)
         throw new CliError(
-          e.message.replace(/^input\.warmStartFrom/, "--warm-start-from").replace(/^input\./, "--"),
+          e.message
+            .replace(/^input\.warmStartFrom/, "--warm-start-from")
+            .replace(/^input\.basePlanId/, "--base-plan")
+            .replace(/^input\./, "--"),
           2,
         );
       if (e instanceof NotFoundError || e instanceof ConflictError)
@@ -320,6 +334,8 @@ export function printPlan(out: Output, r: PlanReport): void {
     `plan ${r.id}${r.name ? ` "${r.name}"` : ""} (run ${r.versionNumber} of "${r.constraintSetName}" version ${r.constraintSetVersion}): ${r.status}, method ${r.method}`,
   );
   if (r.notes) out.info(`notes: ${r.notes}`);
+  const base = basePlanLine(r, money);
+  if (base) out.info(`what-if of ${base}`);
   if (r.whatIf) {
     const show = (v: unknown) => (v === null ? "none" : JSON.stringify(v));
     out.info(

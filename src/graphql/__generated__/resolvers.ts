@@ -839,6 +839,8 @@ export type Plan = {
   /** the ADMIN key name that approved it */
   approvedBy?: Maybe<Scalars['String']['output']>;
   assignments: AssignmentConnection;
+  /** a what-if's base, the plan it varies: RunPlanInput.basePlanId, else the newest SUCCEEDED plain run of its version when it was asked for; null for a plain run or once that plan is deleted */
+  basePlan?: Maybe<Plan>;
   /** the campaign date its treatment contacts were recorded at; null until committed */
   campaignDate?: Maybe<Scalars['DateTime']['output']>;
   channelProfitability: Array<ChannelProfitability>;
@@ -1257,6 +1259,8 @@ export type Role =
   | 'VIEWER';
 
 export type RunPlanInput = {
+  /** with overrides: the plan this what-if varies, a plan of the same constraint-set version (default: its newest SUCCEEDED plain run). BAD_USER_INPUT without overrides or for another version's plan */
+  basePlanId?: InputMaybe<Scalars['ID']['input']>;
   /** apply a score calibration's factors to the scores for this run (recalibrateScores) */
   calibrationId?: InputMaybe<Scalars['ID']['input']>;
   /** yyyy-mm-dd the contacts go out (the first wave's day); contact policies count the history before it. Default: today (UTC) */
@@ -2013,6 +2017,7 @@ export type PlanResolvers<ContextType = GraphQLContext, ParentType extends Resol
   approvedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   approvedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   assignments?: Resolver<ResolversTypes['AssignmentConnection'], ParentType, ContextType, RequireFields<PlanAssignmentsArgs, 'first'>>;
+  basePlan?: Resolver<Maybe<ResolversTypes['Plan']>, ParentType, ContextType>;
   campaignDate?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   channelProfitability?: Resolver<Array<ResolversTypes['ChannelProfitability']>, ParentType, ContextType>;
   clusters?: Resolver<ResolversTypes['ClusterConnection'], ParentType, ContextType, RequireFields<PlanClustersArgs, 'first'>>;

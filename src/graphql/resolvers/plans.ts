@@ -164,6 +164,7 @@ export const planResolvers: Resolvers = {
           actor: actorOf(ctx),
           name: input.name ?? undefined,
           notes: input.notes ?? undefined,
+          basePlanId: optionalId(input.basePlanId, "input.basePlanId"),
           enqueue: true,
         },
       );
@@ -245,6 +246,7 @@ export const planResolvers: Resolvers = {
     },
     failedInPhase: (p) => p.failedInPhase,
     replayOf: (p, _a, ctx) => (p.replayOfId === null ? null : ctx.loaders.plan.load(p.replayOfId)),
+    basePlan: (p, _a, ctx) => (p.basePlanId === null ? null : ctx.loaders.plan.load(p.basePlanId)),
     replayMatches: async (p, _a, ctx) => {
       if (p.replayOfId === null || p.status !== "SUCCEEDED") return null;
       const source = await ctx.loaders.plan.load(p.replayOfId);

@@ -101,6 +101,14 @@ afterAll(async () => {
   await data?.remove();
 });
 
+const latestVersionId = async () =>
+  (
+    await db.pool.query<{ id: number }>(
+      "SELECT max(id)::int AS id FROM constraint_set_version WHERE constraint_set_id = $1",
+      [setId],
+    )
+  ).rows[0]!.id;
+
 const patch = (p: unknown, note?: string) =>
   gql<{ patchConstraintSet: Payload }>(
     `mutation ($id: ID!, $patch: JSONObject!, $note: String) {
@@ -441,5 +449,86 @@ describe("plans", () => {
     const refused = await runCli(db.url, "plan", "delete", "--plan", first.id);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain("committed");
+  });
+
+  it("shows a what-if's base plan in GraphQL, plan show, the report and bi.plans", async () => {
+    const whatIf = async (extra: string) => {
+      const res = await gql<{ runPlan: { id: string; basePlan: { id: string } | null } }>(
+        `mutation ($id: ID!) { runPlan(input: { constraintSetId: $id, method: GREEDY, overrides: { budget: 20000 } ${extra} }) { id basePlan { id } } }`,
+        { id: setId },
+      );
+      return res;
+    };
+    // the newest SUCCEEDED plain run of the version: the second was deleted, the what-ifs skipped
+    const byDefault = ok(await whatIf("")).runPlan;
+    expect(byDefault.basePlan).toEqual({ id: first.id });
+    const named = ok(await whatIf(`, basePlanId: "${first.id}"`)).runPlan;
+    expect(named.basePlan).toEqual({ id: first.id });
+    await pollPlan(server, key, named.id, undefined, { timeoutMs: 60_000 });
+
+    const show = await runCli(db.url, "plan", "show", "--plan", named.id);
+    expect(show.stdout).toMatch(
+      new RegExp(
+        `what-if of plan ${first.id} "December pilot" \\(run \\d+\\): expected return \\$[\\d,.]+ there, \\$[\\d,.]+ here, [+−]\\$`,
+      ),
+    );
+    const html = await runCli(db.url, "report", "--plan", named.id, "--format", "html");
+    expect(html.code).toBe(0);
+    expect(html.stdout).toContain("What-if of");
+    expect(html.stdout).toContain(`plan ${first.id} &quot;December pilot&quot;`);
+    const bi = await db.pool.query(
+      `SELECT plan_id, base_plan_id, scenario, name, approved_by FROM bi.plans
+       WHERE plan_id IN ($1, $2) ORDER BY plan_id`,
+      [first.id, named.id],
+    );
+    expect(bi.rows).toEqual([
+      {
+        plan_id: +first.id,
+        base_plan_id: null,
+        scenario: false,
+        name: "December pilot",
+        approved_by: "grace",
+      },
+      {
+        plan_id: +named.id,
+        base_plan_id: +first.id,
+        scenario: true,
+        name: null,
+        approved_by: null,
+      },
+    ]);
+
+    const plans = async () =>
+      (await db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM plan")).rows[0]!.n;
+    const before = await plans();
+    const plain = failure(
+      await gql(
+        `mutation ($id: ID!) { runPlan(input: { constraintSetId: $id, method: GREEDY, basePlanId: "${first.id}" }) { id } }`,
+        { id: setId },
+      ),
+    );
+    expect(plain.code).toBe("BAD_USER_INPUT");
+    expect(plain.message).toContain("input.basePlanId: a base plan is for a what-if");
+    // a new version of the set: the first plan ran the one before it
+    ok(await patch({ hurdleRate: 0.21 }, "hurdle up"));
+    const otherVersion = failure(await whatIf(`, basePlanId: "${first.id}"`));
+    expect(otherVersion.code).toBe("BAD_USER_INPUT");
+    expect(otherVersion.message).toMatch(/a what-if varies a plan of its own version/);
+    const cli = await runCli(
+      db.url,
+      "plan",
+      "run",
+      "--constraints",
+      String(await latestVersionId()),
+      "--method",
+      "greedy",
+      "--overrides",
+      '{"budget": 20000}',
+      "--base-plan",
+      first.id,
+    );
+    expect(cli.code).toBe(2);
+    expect(cli.stderr).toContain("--base-plan: plan");
+    expect(await plans()).toBe(before);
   });
 });

@@ -21,6 +21,7 @@ function report(): PlanReport {
     name: null,
     notes: null,
     whatIf: null,
+    basePlan: null,
     createdAt: new Date("2026-12-01T10:00:00Z"),
     startedAt: new Date("2026-12-01T10:00:01Z"),
     finishedAt: new Date("2026-12-01T10:00:02Z"),
