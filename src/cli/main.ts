@@ -18,7 +18,7 @@ import { registerPlanCommands } from "./commands/plan";
 import { registerReportCommand } from "./commands/report";
 import { registerResultsCommands } from "./commands/results";
 import { registerServerCommands } from "./commands/server";
-import { CliError } from "./errors";
+import { toCliError } from "./errors";
 
 // The same path from src/cli and from the compiled dist/cli.
 const PACKAGE_JSON = path.join(__dirname, "..", "..", "package.json");
@@ -69,9 +69,10 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode;
-    if (e instanceof CliError) {
-      process.stderr.write(`offerplan: ${e.message}\n`);
-      return e.exitCode;
+    const user = toCliError(e);
+    if (user) {
+      process.stderr.write(`offerplan: ${user.message}\n`);
+      return user.exitCode;
     }
     process.stderr.write(`offerplan: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     return 1;

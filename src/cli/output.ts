@@ -5,10 +5,15 @@ export interface Output {
   info(line: string): void;
   /** transient progress on stderr, rewritten in place; nothing when stderr is not a TTY */
   progress(line: string): void;
+  /** a progress line that marks a step (a new phase, the next point): never skipped as too soon */
+  step(line: string): void;
   /** machine-readable result on stdout */
   json(value: unknown): void;
   done(): void;
 }
+
+// A terminal redrawn more often than this only flickers; percentages within a phase can wait.
+const PROGRESS_INTERVAL_MS = 100;
 
 export function createOutput(opts: { json?: boolean } = {}): Output {
   const tty = process.stderr.isTTY === true;
@@ -18,6 +23,12 @@ export function createOutput(opts: { json?: boolean } = {}): Output {
     if (shown) process.stderr.write("\r\x1b[K");
     shown = false;
   };
+  const show = (line: string) => {
+    if (!tty || opts.json) return;
+    lastProgress = Date.now();
+    process.stderr.write("\r\x1b[K" + line);
+    shown = true;
+  };
   return {
     info(line) {
       if (opts.json) return;
@@ -25,13 +36,10 @@ export function createOutput(opts: { json?: boolean } = {}): Output {
       process.stdout.write(line + "\n");
     },
     progress(line) {
-      if (!tty || opts.json) return;
-      const now = Date.now();
-      if (now - lastProgress < 100) return;
-      lastProgress = now;
-      process.stderr.write("\r\x1b[K" + line);
-      shown = true;
+      if (Date.now() - lastProgress < PROGRESS_INTERVAL_MS) return;
+      show(line);
     },
+    step: show,
     json(value) {
       process.stdout.write(JSON.stringify(value, jsonReplacer, 2) + "\n");
     },

@@ -103,6 +103,8 @@ export async function createAnalysis(
 export interface ExecuteAnalysisOptions {
   loaded?: LoadedInstance;
   signal?: AbortSignal;
+  /** each phase as it starts ("load", "point 3 of 10") with the share done: the CLI's progress */
+  onProgress?: (phase: string, progress: number) => void;
 }
 
 export async function executeAnalysis(
@@ -119,8 +121,11 @@ export async function executeAnalysis(
   const a = await prisma.analysis.findUniqueOrThrow({ where: { id: analysisId } });
   const params = a.parameters as unknown as AnalysisParameters;
   let phase = "load";
+  let done = 0;
   const setPhase = (next: string, progress?: number) => {
     phase = next;
+    done = progress ?? done;
+    opts.onProgress?.(next, done);
     void pool
       .query(
         `UPDATE analysis SET phase = $2, progress = COALESCE($3, progress)

@@ -13,17 +13,10 @@ import { resolveConstraints } from "./resolve-constraints";
 import { resolvePolicies } from "../domain/resolve-policies";
 import { CLI_ACTOR, recordAudit, type Actor } from "../db/audit";
 import { diffDefinitions, type Change } from "../domain/constraint-patch";
-import { ConflictError, NotFoundError } from "./errors";
+import { ConflictError, ConstraintSetInputError, NotFoundError } from "./errors";
 
-export class ConstraintSetInputError extends Error {
-  constructor(
-    readonly problems: FieldProblem[],
-    /** the argument the paths are in, when it is not the whole input (a patch) */
-    readonly root?: string,
-  ) {
-    super(problems.map((p) => `${p.path || "(input)"}: ${p.message}`).join("; "));
-  }
-}
+// raised here; its home is with the other service errors, which callers translate
+export { ConstraintSetInputError };
 
 export interface VersionRef {
   constraintSetId: number;

@@ -1,3 +1,5 @@
+import type { FieldProblem } from "../domain/constraint-set";
+
 // Errors the services raise for their callers to translate: the GraphQL edge maps each class to
 // an error code (src/graphql/errors.ts), the CLI to a message and exit status. Services never
 // know about either.
@@ -20,6 +22,18 @@ export class InputError extends Error {
     message: string,
   ) {
     super(`${field}: ${message}`);
+  }
+}
+
+/** A constraint set (or a patch of one) is invalid: every problem, each at its field path. */
+export class ConstraintSetInputError extends Error {
+  override name = "ConstraintSetInputError";
+  constructor(
+    readonly problems: FieldProblem[],
+    /** the argument the paths are in, when it is not the whole input (a patch) */
+    readonly root?: string,
+  ) {
+    super(problems.map((p) => `${p.path || "(input)"}: ${p.message}`).join("; "));
   }
 }
 

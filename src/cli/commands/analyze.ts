@@ -6,7 +6,6 @@ import type * as OptimizeAnalyses from "../../optimize/analyses";
 import type { AnalysisPoint } from "../../optimize/analyses";
 import type * as Analyses from "../../services/analyses";
 import type { AnalysisParameters } from "../../services/analyses";
-import { InputError } from "../../services/errors";
 import type * as PrismaSession from "../../services/prisma-session";
 import type { AnalysisKind } from "../../services/records";
 import { CliError } from "../errors";
@@ -102,18 +101,18 @@ async function run(
   await withDatabase(out, async (db) => {
     await session().withPrisma(db.url, async (prisma) => {
       const versionId = await constraintVersion(prisma, o.constraints);
-      let analysisId: number;
-      try {
-        const params = { method, clusters: o.clusters, disaggregation, seed: o.seed, ...extra() };
-        analysisId = (await createAnalysis(prisma, kind, versionId, params)).id;
-      } catch (e) {
-        if (e instanceof InputError) throw new CliError(e.message.replace(/^input\./, "--"), 2);
-        throw e;
-      }
+      const params = { method, clusters: o.clusters, disaggregation, seed: o.seed, ...extra() };
+      const analysisId = (await createAnalysis(prisma, kind, versionId, params)).id;
       const started = performance.now();
-      const { points } = await executeAnalysis(db.pool, prisma, analysisId).catch((e: Error) => {
+      out.step(`analysis ${analysisId}: loading`);
+      const { points } = await executeAnalysis(db.pool, prisma, analysisId, {
+        onProgress: (phase, f) =>
+          out.step(`analysis ${analysisId}: ${phase}, ${Math.round(f * 100)}% done`),
+      }).catch((e: Error) => {
+        out.done();
         throw new CliError(`analysis ${analysisId} failed: ${e.message}`);
       });
+      out.done();
       const seconds = (performance.now() - started) / 1000;
       if (o.json) out.json({ id: analysisId, kind, seconds, points });
       else print(out, analysisId, kind, points, seconds);

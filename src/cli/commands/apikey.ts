@@ -1,9 +1,7 @@
 // `offerplan apikey create | list | revoke`: API keys for the GraphQL API.
 import type { Command } from "commander";
 import type * as ApiKeys from "../../services/api-keys";
-import { InputError } from "../../services/errors";
 import type * as PrismaSession from "../../services/prisma-session";
-import { CliError } from "../errors";
 import { createOutput, table } from "../output";
 import { withDatabase } from "../with-database";
 import { intOption } from "./options";
@@ -24,13 +22,7 @@ export function registerApiKeyCommands(program: Command): void {
     .option("--json", "print JSON")
     .action(async (o: { role: string; name: string; json?: boolean }) => {
       const out = createOutput(o);
-      let role;
-      try {
-        role = apiKeys().parseRole(o.role, "--role");
-      } catch (e) {
-        if (e instanceof InputError) throw new CliError(e.message, 2);
-        throw e;
-      }
+      const role = apiKeys().parseRole(o.role, "--role");
       await withDatabase(out, async (db) => {
         await session().withPrisma(db.url, async (prisma) => {
           const { apiKey, secret } = await apiKeys().createApiKey(

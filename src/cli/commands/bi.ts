@@ -1,7 +1,6 @@
 // `offerplan bi grant`: the read-only role for BI tools (docs/bi.md).
 import type { Command } from "commander";
 import type * as Bi from "../../services/bi";
-import { ConflictError, InputError } from "../../services/errors";
 import { CliError } from "../errors";
 import { createOutput } from "../output";
 import { withDatabase } from "../with-database";
@@ -26,13 +25,7 @@ export function registerBiCommands(program: Command): void {
       const password = await passwordOf(o);
       const out = createOutput();
       await withDatabase(out, async (db) => {
-        try {
-          await biService().grantBiRole(db.pool, o.role, password);
-        } catch (e) {
-          if (e instanceof InputError) throw new CliError(`--${e.message}`, 2);
-          if (e instanceof ConflictError) throw new CliError(e.message);
-          throw e;
-        }
+        await biService().grantBiRole(db.pool, o.role, password);
         const { BI_SCHEMA, BI_VIEWS, BI_FUNCTIONS } = biService();
         out.info(
           `role ${o.role} may read schema ${BI_SCHEMA} (its search_path): ` +

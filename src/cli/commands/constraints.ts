@@ -5,7 +5,6 @@ import { readFile } from "node:fs/promises";
 import type { Change } from "../../domain/constraint-patch";
 import type * as History from "../../services/constraint-set-history";
 import type * as Sets from "../../services/constraint-sets";
-import { ConflictError, InputError, NotFoundError } from "../../services/errors";
 import type * as PrismaSession from "../../services/prisma-session";
 import type { PrismaClient } from "../../services/db-handles";
 import { CliError } from "../errors";
@@ -20,20 +19,6 @@ const sets = (): typeof Sets => require("../../services/constraint-sets");
 const session = (): typeof PrismaSession => require("../../services/prisma-session");
 /* eslint-enable @typescript-eslint/no-require-imports */
 
-/** Service refusals as the CLI reports them: bad input exits 2 with its field, the rest 1. */
-function asCliError(e: unknown): unknown {
-  if (e instanceof sets().ConstraintSetInputError) {
-    const root = e.root ?? "input";
-    return new CliError(
-      e.problems.map((p) => `${p.path ? `${root}.${p.path}` : root}: ${p.message}`).join("\n"),
-      2,
-    );
-  }
-  if (e instanceof InputError) return new CliError(`${e.field}: ${e.message}`, 2);
-  if (e instanceof ConflictError || e instanceof NotFoundError) return new CliError(e.message);
-  return e;
-}
-
 async function run(
   o: { json?: boolean },
   fn: (prisma: PrismaClient, out: Output) => Promise<void>,
@@ -41,11 +26,7 @@ async function run(
   const out = createOutput(o);
   await withDatabase(out, async (db) => {
     await session().withPrisma(db.url, async (prisma) => {
-      try {
-        await fn(prisma, out);
-      } catch (e) {
-        throw asCliError(e);
-      }
+      await fn(prisma, out);
     });
   });
 }

@@ -4,7 +4,6 @@ import path from "node:path";
 import type * as Generate from "../../generate";
 import type * as DatabaseService from "../../services/database";
 import type { Pool } from "../../services/db-handles";
-import { ImportError } from "../../services/errors";
 import type * as Imports from "../../services/imports";
 import type * as DatasetSummaryService from "../../services/dataset-summary";
 import type { DatasetSummary } from "../../services/dataset-summary";
@@ -137,16 +136,6 @@ export async function runImport(out: Output, pool: Pool, dir: string) {
     return summary;
   } catch (e) {
     out.done();
-    if (e instanceof ImportError) {
-      const lines = e.problems.map(
-        (p) => `  ${p.file}:${p.line}${p.column ? ` [${p.column}]` : ""}: ${p.message}`,
-      );
-      const more =
-        e.total > e.problems.length ? `\n  … and ${count(e.total - e.problems.length)} more` : "";
-      throw new CliError(
-        `import rejected, nothing was written (${count(e.total)} problem(s)):\n${lines.join("\n")}${more}`,
-      );
-    }
     throw e;
   }
 }

@@ -2,9 +2,9 @@
 // (registered under `plan` by src/cli/commands/plan.ts).
 import { InvalidArgumentError, type Command } from "commander";
 import path from "node:path";
-import { ConflictError, ImportError, NotFoundError } from "../../services/errors";
+import { ImportError } from "../../services/errors";
 import type * as History from "../../services/history";
-import { CliError } from "../errors";
+import { importRejected } from "../errors";
 import { count, createOutput } from "../output";
 import { withDatabase } from "../with-database";
 import { intOption } from "./options";
@@ -13,18 +13,9 @@ import { intOption } from "./options";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const history = (): typeof History => require("../../services/history");
 
+/** history's own wording for a rejected file; the rest is translated in main.ts */
 function userFacing(e: unknown): never {
-  if (e instanceof NotFoundError || e instanceof ConflictError) throw new CliError(e.message);
-  if (e instanceof ImportError) {
-    const lines = e.problems.map(
-      (p) => `  ${p.file}:${p.line}${p.column ? ` [${p.column}]` : ""}: ${p.message}`,
-    );
-    const more =
-      e.total > e.problems.length ? `\n  … and ${count(e.total - e.problems.length)} more` : "";
-    throw new CliError(
-      `contact history import rejected, nothing was written (${count(e.total)} problem(s)):\n${lines.join("\n")}${more}`,
-    );
-  }
+  if (e instanceof ImportError) throw importRejected(e, "contact history import");
   throw e;
 }
 

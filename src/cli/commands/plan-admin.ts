@@ -3,11 +3,9 @@
 import type { Command } from "commander";
 import type * as AuditTrail from "../../services/audit-trail";
 import type { Pool, PrismaClient } from "../../services/db-handles";
-import { ConflictError, InputError, NotFoundError } from "../../services/errors";
 import type * as PlanAdmin from "../../services/plan-admin";
 import type * as Plans from "../../services/plans";
 import type * as PrismaSession from "../../services/prisma-session";
-import { CliError } from "../errors";
 import { createOutput, money, table, type Output } from "../output";
 import { withDatabase } from "../with-database";
 import { intOption } from "./options";
@@ -30,13 +28,7 @@ async function run(
   const out = createOutput(o);
   await withDatabase(out, async (db) => {
     await session().withPrisma(db.url, async (prisma) => {
-      try {
-        await fn({ pool: db.pool, prisma }, out);
-      } catch (e) {
-        if (e instanceof InputError) throw new CliError(`--${e.field}: ${e.message}`, 2);
-        if (e instanceof ConflictError || e instanceof NotFoundError) throw new CliError(e.message);
-        throw e;
-      }
+      await fn({ pool: db.pool, prisma }, out);
     });
   });
 }

@@ -17,7 +17,6 @@ import {
   type PlanReport,
 } from "../../services/plan-report";
 import type * as Plans from "../../services/plans";
-import { ConflictError, InputError, NotFoundError } from "../../services/errors";
 import type * as PrismaSession from "../../services/prisma-session";
 import { CliError } from "../errors";
 import { count, createOutput, money, pct, table, type Output } from "../output";
@@ -179,13 +178,7 @@ interface ReplayOutcome {
 async function replay(out: Output, db: Database, planId: number): Promise<ReplayOutcome> {
   const { replayPlan, executePlan } = plans();
   return session().withPrisma(db.url, async (prisma) => {
-    const created = await replayPlan(prisma, db.pool, planId, { requestedBy: "cli" }).catch(
-      (e: unknown) => {
-        if (e instanceof InputError || e instanceof NotFoundError || e instanceof ConflictError)
-          throw new CliError(e.message, 2);
-        throw e;
-      },
-    );
+    const created = await replayPlan(prisma, db.pool, planId, { requestedBy: "cli" });
     out.progress(`plan ${created.id}: replaying plan ${planId}`);
     const done = await executePlan(db.pool, prisma, created.id, {
       onProgress: (phase, f) =>
@@ -245,19 +238,7 @@ export async function runPlan(out: Output, db: Database, o: PlanRunOptions): Pro
         warmStartFrom: o.warmStartFrom,
       },
       { requestedBy: "cli", name: o.name, notes: o.notes, basePlanId: o.basePlan },
-    ).catch((e: unknown) => {
-      if (e instanceof InputError)
-        throw new CliError(
-          e.message
-            .replace(/^input\.warmStartFrom/, "--warm-start-from")
-            .replace(/^input\.basePlanId/, "--base-plan")
-            .replace(/^input\./, "--"),
-          2,
-        );
-      if (e instanceof NotFoundError || e instanceof ConflictError)
-        throw new CliError(e.message, 2);
-      throw e;
-    });
+    );
     out.progress(`plan ${created.id}: loading`);
     try {
       await executePlan(db.pool, prisma, created.id, {

@@ -93,6 +93,7 @@ async function render(r: PlanReport, format: Format, csv: CsvOptions): Promise<s
       const sink: Output = {
         info: (l) => lines.push(l),
         progress: () => undefined,
+        step: () => undefined,
         json: () => undefined,
         done: () => undefined,
       };

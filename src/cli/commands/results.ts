@@ -3,10 +3,10 @@
 import { InvalidArgumentError, type Command } from "commander";
 import path from "node:path";
 import type { ResultRow } from "../../results";
-import { ConflictError, ImportError, InputError, NotFoundError } from "../../services/errors";
+import { ImportError } from "../../services/errors";
 import type * as Results from "../../services/results";
 import type { PlanResults, Recalibration } from "../../services/results";
-import { CliError } from "../errors";
+import { CliError, importRejected } from "../errors";
 import { count, createOutput, money, table, type Output } from "../output";
 import { withDatabase } from "../with-database";
 import { intOption } from "./options";
@@ -30,20 +30,9 @@ function positiveOption(value: string): number {
   return v;
 }
 
-/** service errors the user can act on → a message without a stack trace */
+/** results' own wording for a rejected file; the rest is translated in main.ts */
 function userFacing(e: unknown): never {
-  if (e instanceof NotFoundError || e instanceof ConflictError || e instanceof InputError)
-    throw new CliError(e.message);
-  if (e instanceof ImportError) {
-    const lines = e.problems.map(
-      (p) => `  ${p.file}:${p.line}${p.column ? ` [${p.column}]` : ""}: ${p.message}`,
-    );
-    const more =
-      e.total > e.problems.length ? `\n  … and ${count(e.total - e.problems.length)} more` : "";
-    throw new CliError(
-      `response import rejected, nothing was written (${count(e.total)} problem(s)):\n${lines.join("\n")}${more}`,
-    );
-  }
+  if (e instanceof ImportError) throw importRejected(e, "response import");
   throw e;
 }
 

@@ -227,7 +227,7 @@ describe("replay", () => {
     expect(conflict.message).toMatch(/FAILED/);
     expect(await count()).toBe(before + 1); // only the row inserted above
     const viaCli = await cli("plan", "replay", "--plan", failedId);
-    expect(viaCli.code).toBe(2);
+    expect(viaCli.code).toBe(1);
     expect(viaCli.stderr).toMatch(/only a SUCCEEDED plan can be replayed/);
   });
 
@@ -263,7 +263,7 @@ describe("replay", () => {
       ),
     );
     const viaCli = await cli("plan", "replay", "--plan", id);
-    expect(viaCli.code).toBe(2);
+    expect(viaCli.code).toBe(1);
     expect(viaCli.stderr).toMatch(/cannot be replayed: it read dataset revision/);
   });
 });
