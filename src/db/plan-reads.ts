@@ -71,7 +71,9 @@ export async function plansByIds(pool: Pool, ids: readonly number[]): Promise<Pl
             -- Prisma reads these as bigint; numbers read the same through Number()
             dataset_revision::float8 AS "datasetRevision",
             history_revision::float8 AS "historyRevision", fingerprint, provenance,
-            failed_in_phase AS "failedInPhase", replay_of AS "replayOfId"
+            failed_in_phase AS "failedInPhase", replay_of AS "replayOfId",
+            requested_by_key_id AS "requestedByKeyId", name, notes, approved_at AS "approvedAt",
+            approved_by AS "approvedBy", run_by AS "runBy", base_plan_id AS "basePlanId"
      FROM plan WHERE id = ANY($1::int[])`,
     [ids],
   );

@@ -531,4 +531,63 @@ describe("plans", () => {
     expect(cli.stderr).toContain("--base-plan: plan");
     expect(await plans()).toBe(before);
   });
+
+  it("approves and cancels from the command line, under the same rules", async () => {
+    const byAda = await run("for the command line");
+    expect(await runCli(db.url, "plan", "approve", "--plan", byAda.id)).toMatchObject({
+      code: 0,
+      stdout: `plan ${byAda.id} approved\n`,
+    });
+    const approved = ok(
+      await gql<{ plan: PlanOut }>(`query ($id: ID!) { plan(id: $id) { ${PLAN} } }`, {
+        id: byAda.id,
+      }),
+    ).plan;
+    expect(approved.approvedBy).toBe("cli");
+    const again = await runCli(db.url, "plan", "approve", "--plan", byAda.id);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/^offerplan: plan \d+ was already approved at /);
+    // a plan the command line ran needs an API key's approval
+    const ran = await runCli(
+      db.url,
+      "plan",
+      "run",
+      "--constraints",
+      String(await latestVersionId()),
+      "--method",
+      "greedy",
+      "--json",
+    );
+    expect(ran.code).toBe(0);
+    const cliPlan = String((JSON.parse(ran.stdout) as { id: number }).id);
+    const self = await runCli(db.url, "plan", "approve", "--plan", cliPlan);
+    expect(self.code).toBe(1);
+    expect(self.stderr).toContain("another ADMIN must approve it");
+
+    // a plan no worker has taken: queued without a job
+    const { rows } = await db.pool.query<{ id: number }>(
+      `INSERT INTO plan (version_number, constraint_set_version_id, method)
+       VALUES (900, $1, 'GREEDY') RETURNING id`,
+      [await latestVersionId()],
+    );
+    const queued = String(rows[0]!.id);
+    expect(await runCli(db.url, "plan", "cancel", "--plan", queued)).toMatchObject({
+      code: 0,
+      stdout: `plan ${queued} cancelled\n`,
+    });
+    const state = await db.pool.query(
+      `SELECT p.status, e.actor, e.action FROM plan p
+       JOIN audit_event e ON e.subject_type = 'plan' AND e.subject_id = p.id::text
+       WHERE p.id = $1`,
+      [queued],
+    );
+    expect(state.rows).toEqual([{ status: "CANCELLED", actor: "cli", action: "plan.cancel" }]);
+    const twice = await runCli(db.url, "plan", "cancel", "--plan", queued);
+    expect([twice.code, twice.stderr]).toEqual([
+      1,
+      `offerplan: plan ${queued} is already CANCELLED\n`,
+    ]);
+    const missing = await runCli(db.url, "plan", "cancel", "--plan", "999999");
+    expect([missing.code, missing.stderr]).toEqual([1, "offerplan: plan 999999 does not exist\n"]);
+  });
 });
