@@ -258,10 +258,11 @@ export async function solveClusterLp(
   cp: Coupling,
   objective: "EXPECTED_RETURN" | "ROMI",
   solver: LpSolver,
+  stop: StopCheck = NEVER,
 ): Promise<ClusterLpResult> {
   let w: ObjectiveWeights = { wr: 1, wc: 0 };
   let lp = buildClusterLp(agg, cp, w);
-  let sol = await solver.solve(lp.model);
+  let sol = await solver.solve(lp.model, stop.solveOptions());
   let seconds = sol.seconds;
   let solves = 1;
   const totals = (x: Float64Array) => {
@@ -307,7 +308,7 @@ export async function solveClusterLp(
   for (let it = 0; it < 30; it++) {
     w = { wr: 1, wc: -(1 + q) };
     lp = buildClusterLp(agg, cp, w);
-    const next = await solver.solve(lp.model);
+    const next = await solver.solve(lp.model, stop.solveOptions());
     seconds += next.seconds;
     solves++;
     if (next.status !== "optimal") break;

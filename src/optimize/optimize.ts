@@ -341,7 +341,7 @@ async function runClusterLp(core: Core): Promise<MethodOutcome> {
   // 2. the cluster LP
   core.progress("cluster_lp", 0.2);
   stop.poll();
-  const lpRes = await solveClusterLp(agg, cp, cons.objective, core.solver);
+  const lpRes = await solveClusterLp(agg, cp, cons.objective, core.solver, stop);
   stop.poll();
   clock.lap("cluster_lp");
   if (lpRes.status !== "optimal") return failWithDiagnosis(core, lpRes.lp.model);

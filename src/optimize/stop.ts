@@ -4,6 +4,8 @@
 // long loops, and unwinds with OptimizeStoppedError when the answer is yes. Nothing the core
 // computes depends on the polls, so a run that is never stopped is the run without them.
 
+import type { SolveOptions } from "./lp/types";
+
 /** Thrown by the core when OptimizeOptions.shouldStop returned true; nothing is returned. */
 export class OptimizeStoppedError extends Error {
   override name = "OptimizeStoppedError";
@@ -34,6 +36,19 @@ export class StopCheck {
   poll(): void {
     this.polls++;
     if (this.shouldStop()) throw new OptimizeStoppedError();
+  }
+  /**
+   * For a solver that polls on its own (LpSolver.solve): its polls count here, and it ends the
+   * solve with OptimizeStoppedError itself. Empty for a run that cannot be stopped.
+   */
+  solveOptions(): SolveOptions {
+    if (this === NEVER) return {};
+    return {
+      shouldStop: () => {
+        this.polls++;
+        return this.shouldStop();
+      },
+    };
   }
   /** poll() on every POLL_EVERY_CUSTOMERS_MASK + 1-th index of a loop (index 0 included). */
   every(i: number): void {

@@ -12,7 +12,9 @@
 import highsLoader from "highs";
 import type { Highs, ModelData } from "highs";
 import { cleanZeros, emptySolution, nowSeconds, solveWithoutColumns, validateModel } from "./model";
-import type { LpModel, LpSolution, LpSolver } from "./types";
+import { OptimizeStoppedError } from "../stop";
+import { SolverThread } from "./solver-thread";
+import type { LpModel, LpSolution, LpSolver, SolveOptions } from "./types";
 
 let runtime: Promise<Highs> | undefined;
 
@@ -86,44 +88,91 @@ function run(highs: Highs, data: ModelData): { status: number; optimum?: Optimum
   }
 }
 
+/**
+ * Columns from which a solve that may be stopped runs on its own thread: from about this size a
+ * cluster LP takes ~0.1 s or more (bench/lp.ts), the cost of handing the model over is a few ms,
+ * and below it a stop waits at most the solve. The thread gives the same solution (same module,
+ * same model).
+ */
+export const THREAD_MIN_COLUMNS = 5_000;
+
+// Plain JS evaluated on the thread (solver-thread.ts). It loads this very module: compiled
+// JavaScript as is, TypeScript (tests, a stale build) through tsx.
+const SOURCE = `
+const { parentPort, workerData } = require("node:worker_threads");
+if (workerData.file.endsWith(".ts")) require(workerData.tsx);
+const { loadHighs, solveHighs } = require(workerData.file);
+parentPort.on("message", async (model) => {
+  try {
+    parentPort.postMessage({ result: solveHighs(await loadHighs(), model) });
+  } catch (err) {
+    parentPort.postMessage({ error: String((err && err.stack) || err) });
+  }
+});
+`;
+
+let thread: SolverThread | undefined;
+
+function solveOnThread(model: LpModel, shouldStop: () => boolean): Promise<LpSolution> {
+  thread ??= new SolverThread("HiGHS", SOURCE, {
+    file: __filename,
+    tsx: require.resolve("tsx/cjs"),
+  });
+  return thread.run(model, {
+    shouldStop,
+    onStop: () => new OptimizeStoppedError(),
+  }) as Promise<LpSolution>;
+}
+
+/** Stops the HiGHS thread (tests call this in afterAll; a new one starts on the next solve). */
+export async function closeHighsThread(): Promise<void> {
+  await thread?.close();
+}
+
 export class HighsSolver implements LpSolver {
   readonly name = "highs";
 
-  async solve(model: LpModel): Promise<LpSolution> {
+  async solve(model: LpModel, opts: SolveOptions = {}): Promise<LpSolution> {
     validateModel(model);
     if (model.numCols === 0) return solveWithoutColumns(model, 0);
-    const highs = await loadHighs();
-    const t0 = nowSeconds();
-    const codes = highs.constants.modelStatus;
-    const out = run(highs, toModelData(highs, model, false));
-    const seconds = () => nowSeconds() - t0;
-
-    const opt = out.optimum;
-    if (opt) {
-      return {
-        status: "optimal",
-        objective: opt.objective + 0,
-        x: cleanZeros(opt.x),
-        rowActivity: cleanZeros(opt.rowActivity),
-        rowDual: cleanZeros(opt.rowDual),
-        message: opt.dualsValid ? undefined : "HiGHS reports no valid dual solution",
-        seconds: seconds(),
-      };
-    }
-    if (out.status === codes.infeasible) {
-      return emptySolution(model, "infeasible", seconds(), "HiGHS: infeasible");
-    }
-    if (out.status === codes.unbounded) {
-      return emptySolution(model, "unbounded", seconds(), "HiGHS: unbounded");
-    }
-    if (out.status === codes.unboundedOrInfeasible) {
-      // Presolve can prove "no optimum" without saying which; the same constraints with a zero
-      // objective are feasible exactly when the original is unbounded.
-      const probe = run(highs, toModelData(highs, model, true));
-      return probe.optimum
-        ? emptySolution(model, "unbounded", seconds(), "HiGHS: unbounded")
-        : emptySolution(model, "infeasible", seconds(), "HiGHS: infeasible");
-    }
-    return emptySolution(model, "error", seconds(), `HiGHS model status ${out.status}`);
+    if (opts.shouldStop && model.numCols >= THREAD_MIN_COLUMNS)
+      return solveOnThread(model, opts.shouldStop);
+    return solveHighs(await loadHighs(), model);
   }
+}
+
+/** One solve on the calling thread: the whole of a solve, wherever it runs. */
+export function solveHighs(highs: Highs, model: LpModel): LpSolution {
+  const t0 = nowSeconds();
+  const codes = highs.constants.modelStatus;
+  const out = run(highs, toModelData(highs, model, false));
+  const seconds = () => nowSeconds() - t0;
+
+  const opt = out.optimum;
+  if (opt) {
+    return {
+      status: "optimal",
+      objective: opt.objective + 0,
+      x: cleanZeros(opt.x),
+      rowActivity: cleanZeros(opt.rowActivity),
+      rowDual: cleanZeros(opt.rowDual),
+      message: opt.dualsValid ? undefined : "HiGHS reports no valid dual solution",
+      seconds: seconds(),
+    };
+  }
+  if (out.status === codes.infeasible) {
+    return emptySolution(model, "infeasible", seconds(), "HiGHS: infeasible");
+  }
+  if (out.status === codes.unbounded) {
+    return emptySolution(model, "unbounded", seconds(), "HiGHS: unbounded");
+  }
+  if (out.status === codes.unboundedOrInfeasible) {
+    // Presolve can prove "no optimum" without saying which; the same constraints with a zero
+    // objective are feasible exactly when the original is unbounded.
+    const probe = run(highs, toModelData(highs, model, true));
+    return probe.optimum
+      ? emptySolution(model, "unbounded", seconds(), "HiGHS: unbounded")
+      : emptySolution(model, "infeasible", seconds(), "HiGHS: infeasible");
+  }
+  return emptySolution(model, "error", seconds(), `HiGHS model status ${out.status}`);
 }

@@ -30,8 +30,17 @@ export function pickSolver(_model: LpModel): LpSolver {
   return new HighsSolver();
 }
 
-export type { LpModel, LpRow, LpSolution, LpSolver, LpStatus, RowSense } from "./types";
+export type {
+  LpModel,
+  LpRow,
+  LpSolution,
+  LpSolver,
+  LpStatus,
+  RowSense,
+  SolveOptions,
+} from "./types";
 export { buildModel } from "./build";
+export { closeHighsThread } from "./highs";
 export type { ModelSpec, RowSpec } from "./build";
 export { checkDuals } from "./check";
 export type { DualCheck } from "./check";

@@ -49,7 +49,16 @@ export interface LpSolution {
   seconds: number;
 }
 
+export interface SolveOptions {
+  /**
+   * Asked while the solve runs; true ends it with OptimizeStoppedError (src/optimize/stop.ts)
+   * and no solution. A backend that cannot stop part-way may ignore it: the caller polls again
+   * after the solve. Whether it is given never changes the solution.
+   */
+  shouldStop?: () => boolean;
+}
+
 export interface LpSolver {
   readonly name: string;
-  solve(model: LpModel): Promise<LpSolution>;
+  solve(model: LpModel, opts?: SolveOptions): Promise<LpSolution>;
 }
