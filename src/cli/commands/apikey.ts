@@ -73,12 +73,14 @@ export function registerApiKeyCommands(program: Command): void {
     .command("revoke")
     .description("revoke a key (it stops working at once on every server)")
     .argument("<id>", "key id", intOption)
-    .action(async (id: number) => {
-      const out = createOutput();
+    .option("--json", "print JSON")
+    .action(async (id: number, o: { json?: boolean }) => {
+      const out = createOutput(o);
       await withDatabase(out, async (db) => {
         await session().withPrisma(db.url, async (prisma) => {
           const k = await apiKeys().revokeApiKey(prisma, id, apiKeys().CLI_ACTOR);
-          out.info(`revoked API key ${k.id} "${k.name}"`);
+          if (o.json) out.json({ id: k.id, name: k.name, revoked: true });
+          else out.info(`revoked API key ${k.id} "${k.name}"`);
         });
       });
     });

@@ -183,13 +183,15 @@ export function registerConstraintsCommands(program: Command): void {
     c.command(name)
       .description(what)
       .argument("<set>", "constraint set id", intOption)
-      .action((id: number) =>
-        run({}, async (prisma, out) => {
+      .option("--json", "print JSON")
+      .action((id: number, o: { json?: boolean }) =>
+        run(o, async (prisma, out) => {
           const s =
             name === "archive"
               ? await sets().archiveConstraintSet(prisma, id)
               : await sets().unarchiveConstraintSet(prisma, id);
-          out.info(`constraint set ${s.id} "${s.name}" ${name}d`);
+          if (o.json) out.json({ id: s.id, name: s.name, archived: name === "archive" });
+          else out.info(`constraint set ${s.id} "${s.name}" ${name}d`);
         }),
       );
 }

@@ -63,20 +63,24 @@ export function registerPlanAdminCommands(plan: Command): void {
     .command("cancel")
     .description("cancel a queued or running plan (it writes nothing)")
     .requiredOption("--plan <id>", "plan id", intOption)
-    .action((o: { plan: number }) =>
-      run({}, async ({ prisma }, out) => {
+    .option("--json", "print JSON")
+    .action((o: { plan: number; json?: boolean }) =>
+      run(o, async ({ prisma }, out) => {
         const p = await plans().cancelPlan(prisma, o.plan, CLI);
-        out.info(`plan ${p.id} cancelled`);
+        if (o.json) out.json({ id: p.id, status: p.status });
+        else out.info(`plan ${p.id} cancelled`);
       }),
     );
   plan
     .command("approve")
     .description("approve a SUCCEEDED plan (another identity than the one that ran it)")
     .requiredOption("--plan <id>", "plan id", intOption)
-    .action((o: { plan: number }) =>
-      run({}, async ({ prisma }, out) => {
+    .option("--json", "print JSON")
+    .action((o: { plan: number; json?: boolean }) =>
+      run(o, async ({ prisma }, out) => {
         const p = await admin().approvePlan(prisma, o.plan, CLI);
-        out.info(`plan ${p.id} approved`);
+        if (o.json) out.json({ id: p.id, approvedAt: p.approvedAt, approvedBy: p.approvedBy });
+        else out.info(`plan ${p.id} approved`);
       }),
     );
   plan
@@ -85,10 +89,12 @@ export function registerPlanAdminCommands(plan: Command): void {
       "delete a finished plan and its rows (not a committed one); the audit trail keeps a record",
     )
     .requiredOption("--plan <id>", "plan id", intOption)
-    .action((o: { plan: number }) =>
-      run({}, async ({ pool }, out) => {
+    .option("--json", "print JSON")
+    .action((o: { plan: number; json?: boolean }) =>
+      run(o, async ({ pool }, out) => {
         await admin().deletePlan(pool, o.plan, CLI);
-        out.info(`plan ${o.plan} deleted`);
+        if (o.json) out.json({ id: o.plan, deleted: true });
+        else out.info(`plan ${o.plan} deleted`);
       }),
     );
 }

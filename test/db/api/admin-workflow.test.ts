@@ -587,6 +587,8 @@ describe("plans", () => {
       1,
       `offerplan: plan ${queued} is already CANCELLED\n`,
     ]);
+    const deleted = await runCli(db.url, "plan", "delete", "--plan", queued, "--json");
+    expect([deleted.code, JSON.parse(deleted.stdout)]).toEqual([0, { id: +queued, deleted: true }]);
     const missing = await runCli(db.url, "plan", "cancel", "--plan", "999999");
     expect([missing.code, missing.stderr]).toEqual([1, "offerplan: plan 999999 does not exist\n"]);
   });
