@@ -35,7 +35,14 @@ import {
   solveExact,
 } from "./exact";
 import type { Instance, PlanConstraints } from "./instance";
-import { PassScratch, priceTable, type ObjectiveWeights } from "./lagrangian";
+import {
+  householdFlagOf,
+  PassScratch,
+  priceTable,
+  type BlockRunner,
+  type ObjectiveWeights,
+} from "./lagrangian";
+import { MAX_THREADS, PassPool } from "./pass-pool";
 import { createSolver } from "./lp/index";
 import type { LpModel, LpSolver } from "./lp/types";
 import { PlanState } from "./plan-state";
@@ -85,6 +92,8 @@ interface Core {
   options: OptimizeOptions;
   baseline: Kpis | null;
   stop: StopCheck;
+  /** worker threads for the full passes; null = this thread only */
+  runner: BlockRunner | null;
 }
 
 type MethodOutcome = Omit<
@@ -106,11 +115,23 @@ type MethodOutcome = Omit<
   prices?: { lambda: Float64Array; weights: ObjectiveWeights };
 };
 
+/** Threads of a run: options.threads, checked (1 when absent). */
+export function threadsOf(options: Pick<OptimizeOptions, "threads">): number {
+  const t = options.threads ?? 1;
+  if (!Number.isInteger(t) || t < 1 || t > MAX_THREADS) {
+    throw new Error(
+      `invalid optimisation input: threads must be a whole number from 1 to ${MAX_THREADS}, got ${t}`,
+    );
+  }
+  return t;
+}
+
 export async function optimize(
   inst: Instance,
   cons: PlanConstraints,
   options: OptimizeOptions,
 ): Promise<PlanResult> {
+  const threads = threadsOf(options);
   const stop = stopCheck(options.shouldStop);
   stop.poll();
   validateInput(inst, cons);
@@ -121,6 +142,31 @@ export async function optimize(
   stop.poll();
   const cp = buildCoupling(compiled.inst, cons, compiled, stop);
   stop.poll();
+  // GREEDY runs no pass; one thread runs them here, with no worker at all
+  const pool =
+    threads > 1 && options.method !== "GREEDY"
+      ? new PassPool(compiled.inst, cp, threads, householdFlagOf(cp))
+      : null;
+  try {
+    return await optimizeWith(inst, cons, options, { compiled, cp, clock, stop, pool });
+  } finally {
+    await pool?.close();
+  }
+}
+
+async function optimizeWith(
+  inst: Instance,
+  cons: PlanConstraints,
+  options: OptimizeOptions,
+  prepared: {
+    compiled: CompiledPolicies;
+    cp: Coupling;
+    clock: Clock;
+    stop: StopCheck;
+    pool: PassPool | null;
+  },
+): Promise<PlanResult> {
+  const { compiled, cp, clock, stop, pool } = prepared;
   const core: Core = {
     inst: compiled.inst,
     input: inst,
@@ -134,6 +180,7 @@ export async function optimize(
     options,
     baseline: null,
     stop,
+    runner: pool,
   };
   clock.lap("prepare");
   // The ad-hoc plan is GREEDY's plan and every other plan's yardstick; series of runs that
@@ -199,7 +246,11 @@ export async function optimize(
   void _lpDuals;
   const result: PlanResult = {
     ...rest,
-    effective: { ...partial.effective, threads: 1, warmStart: options.reuse !== undefined },
+    effective: {
+      ...partial.effective,
+      threads: pool?.threads ?? 1,
+      warmStart: options.reuse !== undefined,
+    },
     selected,
     method: options.method,
     objective: cons.objective,
@@ -268,6 +319,7 @@ async function runExact(core: Core): Promise<MethodOutcome> {
     seed: core.seed,
     start,
     fullPasses: core.options.dualPasses,
+    runner: core.runner,
     onProgress: (f) => core.progress("exact", 0.05 + 0.9 * f),
   });
   clock.lap("exact");
@@ -379,6 +431,7 @@ async function runClusterLp(core: Core): Promise<MethodOutcome> {
   // would tie with the best one.
   core.progress("reprice", 0.55);
   const scratch = new PassScratch(inst);
+  scratch.runner = core.runner;
   const wr: ObjectiveWeights =
     cons.objective === "ROMI" && clusterPlan.totalC > 0
       ? { wr: 1, wc: -clusterPlan.totalR / clusterPlan.totalC }

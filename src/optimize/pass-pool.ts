@@ -1,0 +1,243 @@
+// Worker threads for the full Lagrangian passes: the per-customer argmax at given prices, which
+// every price search repeats tens of times over all customers. The instance is shared with the
+// threads once (SharedArrayBuffer, no copy when the loader allocated it shared); a pass then
+// writes its prices to shared memory and wakes the threads, and every thread, this one included,
+// takes blocks of PASS_BLOCK customers off a shared counter until none is left. Each block writes
+// its own sums, and lagrangianPass adds them in block order, so which thread took which block
+// never shows in a result: any number of threads gives the same plan.
+//
+// The pass stays synchronous (Atomics.wait): the price search, repair and polish around it are
+// the same code with or without threads. A pool lives for one optimise() call and is closed at
+// its end, on error and on cancellation too.
+
+import {
+  receiveMessageOnPort,
+  MessageChannel,
+  Worker,
+  type MessagePort,
+} from "node:worker_threads";
+import type { Coupling } from "./coupling";
+import type { Instance } from "./instance";
+import {
+  blockWidth,
+  passBlock,
+  PassScratch,
+  PASS_BLOCK,
+  type BlockOut,
+  type BlockRunner,
+  type PassPrices,
+} from "./lagrangian";
+import {
+  BLOCKS,
+  CONTROL_WORDS,
+  DONE,
+  FAILED,
+  GEN,
+  NEXT,
+  QUIT,
+  WANT,
+  writeParams,
+  type PoolShared,
+} from "./pass-worker";
+import type { StopCheck } from "./stop";
+
+/**
+ * The most threads a run may ask for. Each thread holds a scratch the size of the widest customer
+ * and costs tens of ms to start, and a pass's blocks (4,096 customers) leave little to share
+ * beyond a few dozen threads even at 10M customers; callers cap lower, at the machine's cores.
+ */
+export const MAX_THREADS = 64;
+
+/**
+ * Seconds a worker may stay silent after the blocks ran out before it is taken for dead: a block
+ * takes milliseconds, and a thread that fails with an error says so at once, so this only ends a
+ * pass whose thread the system killed. Counted in timed-out waits of a second: the core reads
+ * no clock.
+ */
+const WORKER_SILENCE_SECONDS = 60;
+
+type TypedArray = Int32Array | Uint16Array | Uint8Array | Float64Array;
+
+/** The array itself when it already lives in shared memory, else a shared copy. */
+function shared<T extends TypedArray>(a: T): T {
+  if (a.buffer instanceof SharedArrayBuffer) return a;
+  const Ctor = a.constructor as new (buffer: SharedArrayBuffer) => T;
+  const copy = new Ctor(new SharedArrayBuffer(a.byteLength));
+  (copy as TypedArray).set(a as never);
+  return copy;
+}
+
+function sharedZeros<T extends TypedArray>(
+  Ctor: new (buffer: SharedArrayBuffer) => T,
+  length: number,
+  bytes: number,
+): T {
+  return new Ctor(new SharedArrayBuffer(Math.max(1, length) * bytes));
+}
+
+/** The instance and coupling as the workers see them: the per-option arrays in shared memory. */
+function sharedProblem(inst: Instance, cp: Coupling): { inst: Instance; cp: Coupling } {
+  return {
+    inst: {
+      ...inst,
+      custStart: shared(inst.custStart),
+      optOffer: shared(inst.optOffer),
+      optChannel: shared(inst.optChannel),
+      optReturn: shared(inst.optReturn),
+      optCost: shared(inst.optCost),
+      customerSegment: shared(inst.customerSegment),
+      customerKey: shared(inst.customerKey),
+    },
+    cp: { ...cp, optGroup: shared(cp.optGroup), extraCoef: cp.extraCoef.map(shared) },
+  };
+}
+
+// Plain JavaScript evaluated in each worker: it loads pass-worker from the sources (through tsx,
+// a runtime dependency, as under ts-jest and `tsx`) or from the compiled dist/, whichever this
+// module was loaded from, and reports a failure to load instead of leaving the pass waiting.
+const BOOT = `
+const { workerData } = require("node:worker_threads");
+try {
+  if (workerData.file.endsWith(".ts")) require(workerData.tsx).register();
+  require(workerData.file).serve(workerData.shared);
+} catch (err) {
+  workerData.shared.port.postMessage(String((err && err.stack) || err));
+  const control = workerData.shared.control;
+  Atomics.store(control, ${FAILED}, 1);
+  Atomics.add(control, ${DONE}, 1);
+  Atomics.notify(control, ${DONE});
+}
+`;
+
+function workerFile(): string {
+  // this module's own file, with its name swapped: pass-worker sits beside it in src/ and dist/
+  return __filename.replace(/pass-pool\.(ts|js)$/, "pass-worker.$1");
+}
+
+export class PassPool implements BlockRunner {
+  private readonly workers: Worker[] = [];
+  private readonly ports: MessagePort[] = [];
+  private readonly base: Omit<PoolShared, "slot" | "port">;
+  private closed = false;
+
+  /**
+   * A pool of threads − 1 workers for full passes over inst; the caller's thread is the last one.
+   * `hhFlag` marks the customers a household pass chooses outside the blocks.
+   */
+  constructor(
+    readonly inst: Instance,
+    readonly cp: Coupling,
+    threads: number,
+    hhFlag: Uint8Array | null,
+  ) {
+    const problem = sharedProblem(inst, cp);
+    const nE = cp.extraRow.length;
+    const maxBlocks = Math.ceil(inst.numCustomers / PASS_BLOCK);
+    this.base = {
+      ...problem,
+      control: sharedZeros(Int32Array, CONTROL_WORDS, 4),
+      params: sharedZeros(Float64Array, 3 + cp.numGroups + nE, 8),
+      sums: sharedZeros(Float64Array, maxBlocks * blockWidth(cp), 8),
+      cnt: sharedZeros(Float64Array, threads * cp.numGroups, 8),
+      selected: sharedZeros(Uint8Array, inst.optOffer.length, 1),
+      margins: sharedZeros(Float64Array, inst.numCustomers, 8),
+      hhFlag: hhFlag === null ? null : shared(hhFlag),
+    };
+    const file = workerFile();
+    const tsx = file.endsWith(".ts") ? require.resolve("tsx/cjs/api") : "";
+    for (let slot = 1; slot < threads; slot++) {
+      const { port1, port2 } = new MessageChannel();
+      const data = { file, tsx, shared: { ...this.base, slot, port: port2 } };
+      const worker = new Worker(BOOT, { eval: true, workerData: data, transferList: [port2] });
+      // a worker never keeps the process alive; close() ends it
+      worker.unref();
+      this.workers.push(worker);
+      this.ports.push(port1);
+    }
+  }
+
+  get threads(): number {
+    return this.workers.length + 1;
+  }
+
+  run(pr: PassPrices, out: BlockOut, stop: StopCheck): void {
+    if (this.closed) throw new Error("pass pool used after close");
+    const { control, params, sums, cnt, selected, margins } = this.base;
+    const nBlocks = out.sums.length / blockWidth(this.cp);
+    writeParams(params, pr, this.cp.numGroups);
+    cnt.fill(0);
+    Atomics.store(control, NEXT, 0);
+    Atomics.store(control, DONE, 0);
+    Atomics.store(control, BLOCKS, nBlocks);
+    Atomics.store(control, WANT, (out.selected ? 1 : 0) | (out.margins ? 2 : 0));
+    Atomics.add(control, GEN, 1);
+    Atomics.notify(control, GEN);
+
+    const mine: BlockOut = {
+      sums,
+      cnt: cnt.subarray(0, this.cp.numGroups),
+      selected: out.selected ? selected : undefined,
+      margins: out.margins ? margins : undefined,
+      hhFlag: this.base.hhFlag,
+    };
+    const scratch = this.scratch();
+    for (;;) {
+      const b = Atomics.add(control, NEXT, 1);
+      if (b >= nBlocks) break;
+      stop.poll();
+      passBlock(this.inst, this.cp, pr, b, mine, scratch);
+    }
+    this.awaitWorkers();
+    out.sums.set(sums.subarray(0, out.sums.length));
+    for (let t = 0; t < this.threads; t++) {
+      const part = cnt.subarray(t * this.cp.numGroups, (t + 1) * this.cp.numGroups);
+      for (let g = 0; g < part.length; g++) out.cnt[g] += part[g];
+    }
+    if (out.selected) out.selected.set(selected);
+    if (out.margins) out.margins.set(margins);
+  }
+
+  private scratchOf: PassScratch | null = null;
+  private scratch(): PassScratch {
+    this.scratchOf ??= new PassScratch(this.inst);
+    return this.scratchOf;
+  }
+
+  private awaitWorkers(): void {
+    const control = this.base.control;
+    const want = this.workers.length;
+    let silent = 0;
+    let seen = Atomics.load(control, DONE);
+    while (seen < want) {
+      const waited = Atomics.wait(control, DONE, seen, 1000);
+      if (Atomics.load(control, FAILED) !== 0) this.fail();
+      const now = Atomics.load(control, DONE);
+      if (now !== seen) {
+        seen = now;
+        silent = 0;
+      } else if (waited === "timed-out" && ++silent >= WORKER_SILENCE_SECONDS) {
+        throw new Error(`pass worker silent for ${WORKER_SILENCE_SECONDS} s`);
+      }
+    }
+    if (Atomics.load(control, FAILED) !== 0) this.fail();
+  }
+
+  private fail(): never {
+    for (const port of this.ports) {
+      const msg = receiveMessageOnPort(port);
+      if (msg !== undefined) throw new Error(`pass worker failed: ${String(msg.message)}`);
+    }
+    throw new Error("pass worker failed");
+  }
+
+  /** Ends the workers; the pool cannot run passes afterwards. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    Atomics.store(this.base.control, QUIT, 1);
+    Atomics.add(this.base.control, GEN, 1);
+    Atomics.notify(this.base.control, GEN);
+    for (const port of this.ports) port.close();
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
