@@ -42,7 +42,8 @@ import {
   type BlockRunner,
   type ObjectiveWeights,
 } from "./lagrangian";
-import { MAX_THREADS, PassPool } from "./pass-pool";
+import { PassPool } from "./pass-pool";
+import { threadsOf } from "./threads";
 import { createSolver } from "./lp/index";
 import type { LpModel, LpSolver } from "./lp/types";
 import { PlanState } from "./plan-state";
@@ -114,17 +115,6 @@ type MethodOutcome = Omit<
   /** the prices the duals come from (≤-form), for the per-customer policies' duals */
   prices?: { lambda: Float64Array; weights: ObjectiveWeights };
 };
-
-/** Threads of a run: options.threads, checked (1 when absent). */
-export function threadsOf(options: Pick<OptimizeOptions, "threads">): number {
-  const t = options.threads ?? 1;
-  if (!Number.isInteger(t) || t < 1 || t > MAX_THREADS) {
-    throw new Error(
-      `invalid optimisation input: threads must be a whole number from 1 to ${MAX_THREADS}, got ${t}`,
-    );
-  }
-  return t;
-}
 
 export async function optimize(
   inst: Instance,

@@ -42,13 +42,6 @@ import {
 import type { StopCheck } from "./stop";
 
 /**
- * The most threads a run may ask for. Each thread holds a scratch the size of the widest customer
- * and costs tens of ms to start, and a pass's blocks (4,096 customers) leave little to share
- * beyond a few dozen threads even at 10M customers; callers cap lower, at the machine's cores.
- */
-export const MAX_THREADS = 64;
-
-/**
  * Seconds a worker may stay silent after the blocks ran out before it is taken for dead: a block
  * takes milliseconds, and a thread that fails with an error says so at once, so this only ends a
  * pass whose thread the system killed. Counted in timed-out waits of a second: the core reads
@@ -75,18 +68,24 @@ function sharedZeros<T extends TypedArray>(
   return new Ctor(new SharedArrayBuffer(Math.max(1, length) * bytes));
 }
 
-/** The instance and coupling as the workers see them: the per-option arrays in shared memory. */
+/**
+ * The instance and coupling as the workers see them: what a pass reads per option in shared
+ * memory, the per-customer arrays a pass never reads left out (they would be copied per worker).
+ */
 function sharedProblem(inst: Instance, cp: Coupling): { inst: Instance; cp: Coupling } {
+  const none = new Int32Array(0);
+  const classes = (cp.local?.classes.length ?? 0) > 0;
   return {
     inst: {
       ...inst,
       custStart: shared(inst.custStart),
-      optOffer: shared(inst.optOffer),
-      optChannel: shared(inst.optChannel),
+      optOffer: cp.maxOffersPerCustomer > 1 ? shared(inst.optOffer) : none,
+      // only the per-customer rules' chooser reads channels
+      optChannel: classes ? shared(inst.optChannel) : none,
       optReturn: shared(inst.optReturn),
       optCost: shared(inst.optCost),
-      customerSegment: shared(inst.customerSegment),
-      customerKey: shared(inst.customerKey),
+      customerSegment: none,
+      customerKey: none,
     },
     cp: { ...cp, optGroup: shared(cp.optGroup), extraCoef: cp.extraCoef.map(shared) },
   };

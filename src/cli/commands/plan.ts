@@ -13,6 +13,7 @@ import type * as PlanReads from "../../services/plan-reads";
 import { planReport, provenanceParts, type PlanReport } from "../../services/plan-report";
 import type * as Plans from "../../services/plans";
 import { ConflictError, InputError, NotFoundError } from "../../services/errors";
+import { checkThreads, MAX_THREADS_ENV } from "../../services/threads";
 import type * as PrismaSession from "../../services/prisma-session";
 import { CliError } from "../errors";
 import { count, createOutput, money, pct, table, type Output } from "../output";
@@ -54,6 +55,7 @@ export interface PlanRunOptions {
   calibration?: number;
   campaignDate?: string;
   warmStartFrom?: number;
+  threads?: number;
   name?: string;
   notes?: string;
   json?: boolean;
@@ -89,6 +91,11 @@ export function registerPlanCommands(program: Command): void {
     .option(
       "--warm-start-from <planId>",
       "start from this SUCCEEDED plan's clusters and prices (fewer passes; recorded with the plan)",
+      intOption,
+    )
+    .option(
+      "--threads <n>",
+      `threads for the per-customer work (default: this machine's cores, at most ${MAX_THREADS_ENV}); any number gives the same plan`,
       intOption,
     )
     .option("--name <name>", "what the plan's users will call it")
@@ -216,6 +223,13 @@ export function methodOptions(o: { method: string; disaggregation: string }): {
 
 export async function runPlan(out: Output, db: Database, o: PlanRunOptions): Promise<PlanReport> {
   const { method, disaggregation } = methodOptions(o);
+  // before the constraints file is saved as a version: a refused run writes nothing
+  try {
+    checkThreads(o.threads, "--threads");
+  } catch (e) {
+    if (e instanceof InputError) throw new CliError(e.message, 2);
+    throw e;
+  }
   const { createPlan, executePlan } = plans();
   return session().withPrisma(db.url, async (prisma) => {
     const versionId = await constraintVersion(prisma, o.constraints);
@@ -232,6 +246,7 @@ export async function runPlan(out: Output, db: Database, o: PlanRunOptions): Pro
         calibrationId: o.calibration,
         campaignDate: o.campaignDate,
         warmStartFrom: o.warmStartFrom,
+        threads: o.threads,
       },
       { requestedBy: "cli", name: o.name, notes: o.notes },
     ).catch((e: unknown) => {
