@@ -35,6 +35,16 @@ async function main() {
     policies: process.argv.includes("--policies"),
     policyKinds: kinds === "" ? [] : kinds.split(","),
   });
+  // the option arrays in shared memory, as the database loader allocates them: otherwise a
+  // threaded run would time a copy the CLI never makes
+  for (const key of ["custStart", "optOffer", "optChannel", "optReturn", "optCost"] as const) {
+    const a = instance[key];
+    const copy = new (a.constructor as Float64ArrayConstructor)(
+      new SharedArrayBuffer(a.byteLength),
+    );
+    copy.set(a);
+    (instance as Record<typeof key, typeof a>)[key] = copy;
+  }
   const genSeconds = (performance.now() - t0) / 1000;
   const mb = (x: number) => (x / 2 ** 20).toFixed(0);
   console.log(

@@ -86,7 +86,10 @@ export function searchPrices(
     const picked = sampleIndexes(n, stage.size, rng);
     opts.stop?.poll();
     const sample = subInstance(inst, cp, picked, opts.stop);
+    const sampleScratch = new PassScratch(sample.inst);
+    sampleScratch.runner = scratch.runner?.view(sample.inst, sample.cp) ?? null;
     const res = minimiseDual(sample.inst, sample.cp, w, {
+      scratch: sampleScratch,
       start,
       maxPasses: stage.passes,
       box,

@@ -409,6 +409,8 @@ export interface BlockRunner {
   readonly cp: Coupling;
   /** every block of the pass at the prices, into out.sums / cnt / selected / margins */
   run(pr: PassPrices, out: BlockOut, stop: StopCheck): void;
+  /** the same threads for passes over a sample of the instance (sample.ts) */
+  view(inst: Instance, cp: Coupling): BlockRunner;
 }
 
 /** The customers a full pass chooses with their household, after its blocks; null = none. */

@@ -35,13 +35,7 @@ import {
   solveExact,
 } from "./exact";
 import type { Instance, PlanConstraints } from "./instance";
-import {
-  householdFlagOf,
-  PassScratch,
-  priceTable,
-  type BlockRunner,
-  type ObjectiveWeights,
-} from "./lagrangian";
+import { PassScratch, priceTable, type BlockRunner, type ObjectiveWeights } from "./lagrangian";
 import { PassPool } from "./pass-pool";
 import { threadsOf } from "./threads";
 import { createSolver } from "./lp/index";
@@ -134,9 +128,7 @@ export async function optimize(
   stop.poll();
   // GREEDY runs no pass; one thread runs them here, with no worker at all
   const pool =
-    threads > 1 && options.method !== "GREEDY"
-      ? new PassPool(compiled.inst, cp, threads, householdFlagOf(cp))
-      : null;
+    threads > 1 && options.method !== "GREEDY" ? new PassPool(compiled.inst, cp, threads) : null;
   try {
     return await optimizeWith(inst, cons, options, { compiled, cp, clock, stop, pool });
   } finally {

@@ -20,6 +20,7 @@ import type { Coupling } from "./coupling";
 import type { Instance } from "./instance";
 import {
   blockWidth,
+  householdFlagOf,
   passBlock,
   PassScratch,
   PASS_BLOCK,
@@ -33,11 +34,15 @@ import {
   DONE,
   FAILED,
   GEN,
+  KIND,
+  LOAD,
   NEXT,
+  PASS,
   QUIT,
   WANT,
   writeParams,
   type PoolShared,
+  type Problem,
 } from "./pass-worker";
 import type { StopCheck } from "./stop";
 
@@ -113,34 +118,56 @@ function workerFile(): string {
   return __filename.replace(/pass-pool\.(ts|js)$/, "pass-worker.$1");
 }
 
+/** An instance the pool runs passes over: the caller's arrays, and the workers' shared view. */
+interface Served {
+  inst: Instance;
+  cp: Coupling;
+  shared: Problem;
+  /** the calling thread's scratch for its blocks */
+  scratch: PassScratch | null;
+}
+
+function served(inst: Instance, cp: Coupling): Served {
+  const flag = householdFlagOf(cp);
+  const problem = sharedProblem(inst, cp);
+  return {
+    inst,
+    cp,
+    shared: { ...problem, hhFlag: flag === null ? null : shared(flag) },
+    scratch: null,
+  };
+}
+
 export class PassPool implements BlockRunner {
   private readonly workers: Worker[] = [];
   private readonly ports: MessagePort[] = [];
   private readonly base: Omit<PoolShared, "slot" | "port">;
+  private readonly main: Served;
+  /** the problem the workers hold */
+  private held: Problem;
   private closed = false;
 
   /**
-   * A pool of threads − 1 workers for full passes over inst; the caller's thread is the last one.
-   * `hhFlag` marks the customers a household pass chooses outside the blocks.
+   * A pool of threads − 1 workers for full passes over inst (and, through view(), over samples of
+   * it); the caller's thread is the last one.
    */
   constructor(
     readonly inst: Instance,
     readonly cp: Coupling,
     threads: number,
-    hhFlag: Uint8Array | null,
   ) {
-    const problem = sharedProblem(inst, cp);
+    this.main = served(inst, cp);
+    this.held = this.main.shared;
     const nE = cp.extraRow.length;
     const maxBlocks = Math.ceil(inst.numCustomers / PASS_BLOCK);
     this.base = {
-      ...problem,
+      ...this.main.shared,
       control: sharedZeros(Int32Array, CONTROL_WORDS, 4),
       params: sharedZeros(Float64Array, 3 + cp.numGroups + nE, 8),
       sums: sharedZeros(Float64Array, maxBlocks * blockWidth(cp), 8),
       cnt: sharedZeros(Float64Array, threads * cp.numGroups, 8),
       selected: sharedZeros(Uint8Array, inst.optOffer.length, 1),
       margins: sharedZeros(Float64Array, inst.numCustomers, 8),
-      hhFlag: hhFlag === null ? null : shared(hhFlag),
     };
     const file = workerFile();
     const tsx = file.endsWith(".ts") ? require.resolve("tsx/cjs/api") : "";
@@ -160,10 +187,32 @@ export class PassPool implements BlockRunner {
   }
 
   run(pr: PassPrices, out: BlockOut, stop: StopCheck): void {
+    this.runOn(this.main, pr, out, stop);
+  }
+
+  /**
+   * Passes over another instance with the same groups and rows (a price search's sample, whose
+   * arrays should be shared memory: sample.ts allocates them so), on the same threads.
+   */
+  view(inst: Instance, cp: Coupling): BlockRunner {
+    if (inst.numCustomers > this.inst.numCustomers || cp.numGroups !== this.cp.numGroups)
+      throw new Error("a pool's view must be a sample of its instance");
+    const s = served(inst, cp);
+    return {
+      inst,
+      cp,
+      run: (pr, out, stop) => this.runOn(s, pr, out, stop),
+      view: (i, c) => this.view(i, c),
+    };
+  }
+
+  private runOn(on: Served, pr: PassPrices, out: BlockOut, stop: StopCheck): void {
     if (this.closed) throw new Error("pass pool used after close");
+    if (this.held !== on.shared) this.load(on.shared);
     const { control, params, sums, cnt, selected, margins } = this.base;
-    const nBlocks = out.sums.length / blockWidth(this.cp);
-    writeParams(params, pr, this.cp.numGroups);
+    const numGroups = this.cp.numGroups;
+    const nBlocks = out.sums.length / blockWidth(on.cp);
+    writeParams(params, pr, numGroups);
     cnt.fill(0);
     Atomics.store(control, NEXT, 0);
     Atomics.store(control, DONE, 0);
@@ -174,32 +223,39 @@ export class PassPool implements BlockRunner {
 
     const mine: BlockOut = {
       sums,
-      cnt: cnt.subarray(0, this.cp.numGroups),
+      cnt: cnt.subarray(0, numGroups),
       selected: out.selected ? selected : undefined,
       margins: out.margins ? margins : undefined,
-      hhFlag: this.base.hhFlag,
+      hhFlag: on.shared.hhFlag,
     };
-    const scratch = this.scratch();
+    on.scratch ??= new PassScratch(on.inst);
     for (;;) {
       const b = Atomics.add(control, NEXT, 1);
       if (b >= nBlocks) break;
       stop.poll();
-      passBlock(this.inst, this.cp, pr, b, mine, scratch);
+      passBlock(on.inst, on.cp, pr, b, mine, on.scratch);
     }
     this.awaitWorkers();
     out.sums.set(sums.subarray(0, out.sums.length));
     for (let t = 0; t < this.threads; t++) {
-      const part = cnt.subarray(t * this.cp.numGroups, (t + 1) * this.cp.numGroups);
-      for (let g = 0; g < part.length; g++) out.cnt[g] += part[g];
+      const part = cnt.subarray(t * numGroups, (t + 1) * numGroups);
+      for (let g = 0; g < numGroups; g++) out.cnt[g] += part[g];
     }
-    if (out.selected) out.selected.set(selected);
-    if (out.margins) out.margins.set(margins);
+    if (out.selected) out.selected.set(selected.subarray(0, out.selected.length));
+    if (out.margins) out.margins.set(margins.subarray(0, out.margins.length));
   }
 
-  private scratchOf: PassScratch | null = null;
-  private scratch(): PassScratch {
-    this.scratchOf ??= new PassScratch(this.inst);
-    return this.scratchOf;
+  /** Hands the workers another problem (posted on their ports) and waits until they hold it. */
+  private load(problem: Problem): void {
+    const control = this.base.control;
+    for (const port of this.ports) port.postMessage(problem);
+    Atomics.store(control, KIND, LOAD);
+    Atomics.store(control, DONE, 0);
+    Atomics.add(control, GEN, 1);
+    Atomics.notify(control, GEN);
+    this.awaitWorkers();
+    Atomics.store(control, KIND, PASS);
+    this.held = problem;
   }
 
   private awaitWorkers(): void {

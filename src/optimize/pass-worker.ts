@@ -1,9 +1,10 @@
 // The worker side of pass-pool.ts: one thread's loop over the jobs of a pool. A job is a full
-// pass at prices the pool wrote to shared memory; the thread takes blocks off the shared counter
-// until none is left, writes each block's sums and its own group counts, and says it is done.
+// pass at prices the pool wrote to shared memory (the thread takes blocks off the shared counter
+// until none is left, writes each block's sums and its own group counts, and says it is done), or
+// a switch to another instance the pool posted on the thread's port (a price search's sample).
 // Loaded by pass-pool's boot script from src/ (through tsx) or dist/, beside pass-pool.
 
-import type { MessagePort } from "node:worker_threads";
+import { receiveMessageOnPort, type MessagePort } from "node:worker_threads";
 import type { Coupling } from "./coupling";
 import type { Instance } from "./instance";
 import { passBlock, PassScratch, type BlockOut, type PassPrices } from "./lagrangian";
@@ -16,12 +17,22 @@ export const FAILED = 3; // 1 once a worker failed
 export const BLOCKS = 4; // blocks of the job
 export const WANT = 5; // bit 0: x(λ), bit 1: margins
 export const QUIT = 6; // 1 = workers leave their loop
+export const KIND = 7; // PASS, or LOAD: take the problem posted on the port
 export const CONTROL_WORDS = 8;
 
-/** Everything a worker needs, all of it shared or small. */
-export interface PoolShared {
+export const PASS = 0;
+export const LOAD = 1;
+
+/** The instance a pass runs over, as a worker holds it. */
+export interface Problem {
   inst: Instance;
   cp: Coupling;
+  /** customers chosen with their household after the blocks (householdFlagOf) */
+  hhFlag: Uint8Array | null;
+}
+
+/** Everything a worker needs, all of it shared or small. */
+export interface PoolShared extends Problem {
   control: Int32Array;
   /** alpha, beta, phi[numGroups], then the custom prices (ls) with a flag before them */
   params: Float64Array;
@@ -30,7 +41,6 @@ export interface PoolShared {
   cnt: Float64Array;
   selected: Uint8Array;
   margins: Float64Array;
-  hhFlag: Uint8Array | null;
   slot: number;
   port: MessagePort;
 }
@@ -56,9 +66,10 @@ export function readParams(params: Float64Array, numGroups: number, nE: number):
 
 /** The worker's loop: wait for a job, take blocks until none is left, say done; until QUIT. */
 export function serve(s: PoolShared): void {
-  const { inst, cp, control } = s;
-  const scratch = new PassScratch(inst);
-  const numGroups = cp.numGroups;
+  const { control } = s;
+  let problem: Problem = s;
+  let scratch = new PassScratch(problem.inst);
+  const numGroups = s.cp.numGroups;
   const cnt = s.cnt.subarray(s.slot * numGroups, (s.slot + 1) * numGroups);
   let gen = 0;
   for (;;) {
@@ -66,26 +77,38 @@ export function serve(s: PoolShared): void {
     gen = Atomics.load(control, GEN);
     if (Atomics.load(control, QUIT) !== 0) return;
     try {
-      const pr = readParams(s.params, numGroups, cp.extraRow.length);
-      const want = Atomics.load(control, WANT);
-      const nBlocks = Atomics.load(control, BLOCKS);
-      const out: BlockOut = {
-        sums: s.sums,
-        cnt,
-        selected: want & 1 ? s.selected : undefined,
-        margins: want & 2 ? s.margins : undefined,
-        hhFlag: s.hhFlag,
-      };
-      for (;;) {
-        const b = Atomics.add(control, NEXT, 1);
-        if (b >= nBlocks) break;
-        passBlock(inst, cp, pr, b, out, scratch);
-      }
+      if (Atomics.load(control, KIND) === LOAD) {
+        const posted = receiveMessageOnPort(s.port);
+        if (posted === undefined) throw new Error("LOAD without a problem on the port");
+        problem = posted.message as Problem;
+        scratch = new PassScratch(problem.inst);
+      } else runBlocks(s, problem, cnt, scratch);
     } catch (err) {
       s.port.postMessage(String((err instanceof Error && err.stack) || err));
       Atomics.store(control, FAILED, 1);
     }
     Atomics.add(control, DONE, 1);
     Atomics.notify(control, DONE);
+  }
+}
+
+/** This thread's share of a pass: blocks off the shared counter until none is left. */
+function runBlocks(s: PoolShared, problem: Problem, cnt: Float64Array, scratch: PassScratch) {
+  const { control } = s;
+  const { inst, cp } = problem;
+  const pr = readParams(s.params, cp.numGroups, cp.extraRow.length);
+  const want = Atomics.load(control, WANT);
+  const nBlocks = Atomics.load(control, BLOCKS);
+  const out: BlockOut = {
+    sums: s.sums,
+    cnt,
+    selected: want & 1 ? s.selected : undefined,
+    margins: want & 2 ? s.margins : undefined,
+    hhFlag: problem.hhFlag,
+  };
+  for (;;) {
+    const b = Atomics.add(control, NEXT, 1);
+    if (b >= nBlocks) break;
+    passBlock(inst, cp, pr, b, out, scratch);
   }
 }

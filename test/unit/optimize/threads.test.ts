@@ -8,12 +8,8 @@ import { promisify } from "node:util";
 import ts from "typescript";
 import { buildCoupling } from "../../../src/optimize/coupling";
 import type { Instance, PlanConstraints } from "../../../src/optimize/instance";
-import {
-  EXPECTED_RETURN,
-  householdFlagOf,
-  lagrangianPass,
-  PassScratch,
-} from "../../../src/optimize/lagrangian";
+import { EXPECTED_RETURN, lagrangianPass, PassScratch } from "../../../src/optimize/lagrangian";
+import { searchPrices } from "../../../src/optimize/exact";
 import { optimize, OptimizeError, OptimizeStoppedError } from "../../../src/optimize/optimize";
 import { PassPool } from "../../../src/optimize/pass-pool";
 import { compilePolicies } from "../../../src/optimize/policies";
@@ -92,7 +88,7 @@ describe("a pass on worker threads", () => {
       expect(cp.local?.classes.length).toBe(M > 1 ? 1 : 0);
       expect(cp.local?.households.length).toBe(1);
       expect(cp.extraRow.length).toBe(1);
-      const pool = new PassPool(compiled.inst, cp, 3, householdFlagOf(cp));
+      const pool = new PassPool(compiled.inst, cp, 3);
       try {
         const withPool = new PassScratch(compiled.inst);
         withPool.runner = pool;
@@ -125,6 +121,44 @@ describe("a pass on worker threads", () => {
       }
     },
   );
+});
+
+describe("a price search on worker threads", () => {
+  test("passes over its samples and all customers as one thread does", async () => {
+    const cons: PlanConstraints = {
+      ...tightConstraints(inst, 13, { ...ALL, M: 2 }),
+      policies: policies(inst),
+    };
+    const compiled = compilePolicies(inst, cons);
+    const cp = buildCoupling(compiled.inst, cons, compiled);
+    const pool = new PassPool(compiled.inst, cp, 2);
+    try {
+      const search = (scratch: PassScratch) =>
+        searchPrices(compiled.inst, cp, EXPECTED_RETURN, {
+          start: new Float64Array(cp.m),
+          fullPasses: 6,
+          samplePasses: 10,
+          largeSamplePasses: 5,
+          // a sample of 1,000 and one of 4,000 customers before the full passes
+          sampleSize: 1000,
+          seed: 3,
+          scratch,
+        });
+      const one = search(new PassScratch(compiled.inst));
+      const withPool = new PassScratch(compiled.inst);
+      withPool.runner = pool;
+      const views = jest.spyOn(pool, "view");
+      const two = search(withPool);
+      expect(views).toHaveBeenCalledTimes(2);
+      expect(one.samplePasses).toBe(15);
+      expect(two.lambda).toEqual(one.lambda);
+      expect(two.value).toBe(one.value);
+      expect(two.best).toEqual(one.best);
+      expect([two.passes, two.samplePasses]).toEqual([one.passes, one.samplePasses]);
+    } finally {
+      await pool.close();
+    }
+  });
 });
 
 describe("optimize with threads", () => {
@@ -244,7 +278,7 @@ describe("compiled to JavaScript", () => {
       const lambda = Float64Array.from([2, 1.5]);
       const w = { wr: 1, wc: 0 };
       const one = lagrangianPass(inst, cp, lambda, w);
-      const pool = new PassPool(inst, cp, 2, null);
+      const pool = new PassPool(inst, cp, 2);
       const scratch = new PassScratch(inst);
       scratch.runner = pool;
       const two = lagrangianPass(inst, cp, lambda, w, {}, scratch);
