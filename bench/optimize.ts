@@ -1,6 +1,6 @@
 // End-to-end optimisation benchmark, reading the instance from PostgreSQL:
 //   npm run bench:optimize -- --customers 100000 [--profile default|hard] [--methods cluster-lp,exact]
-//     [--clusters K] [--keep-db]
+//     [--clusters K] [--keep-db] [--threads N]
 // Generates (cached) and imports a dataset into a fresh database (--keep-db: into a database kept
 // between runs, imported once), then for each method: create a plan, load the instance, optimise,
 // write it in one transaction; then a what-if run with a changed budget that reuses the loaded
@@ -31,6 +31,8 @@ async function main() {
   const methods = argValue(argv, "methods", "cluster-lp,exact").split(",");
   const clusters = Number(argValue(argv, "clusters", "0")) || undefined;
   const keep = argv.includes("--keep-db");
+  // absent = the services' default, every core
+  const threads = Number(argValue(argv, "threads", "0")) || undefined;
   const dir = await benchDataset(customers, 1, profile);
   const url = keep
     ? await importedDatabase(customers, 1, profile)
@@ -53,7 +55,7 @@ async function main() {
       const method = METHODS[m];
       if (!method) throw new Error(`unknown method ${m}`);
       const v = await saveConstraintSetByName(prisma, def);
-      const plan = await createPlan(prisma, v.versionId, { method, clusters, seed: 1 });
+      const plan = await createPlan(prisma, v.versionId, { method, clusters, seed: 1, threads });
       rss.resetPeak();
       t = performance.now();
       const first = await executePlan(pool, prisma, plan.id);
@@ -67,6 +69,7 @@ async function main() {
         clusters,
         seed: 1,
         warmStartFrom: plan.id,
+        threads,
       });
       rss.resetPeak();
       t = performance.now();
@@ -126,6 +129,7 @@ function row(
       .join(", ");
   return [
     name,
+    String(r.effective.threads),
     String(e.loaded.instance.numCustomers),
     String(e.loaded.instance.optOffer.length),
     seconds.toFixed(2),

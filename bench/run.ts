@@ -14,6 +14,7 @@ const benches: Record<string, string> = {
   policies: "policies.ts",
   cancel: "cancel.ts",
   start: "start.ts",
+  threads: "threads.ts",
 };
 
 const [name, ...rest] = process.argv.slice(2);

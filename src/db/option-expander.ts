@@ -72,6 +72,20 @@ function allocStore(size: number): Store {
   };
 }
 
+/**
+ * The instance's own arrays, in shared memory: the optimiser's worker threads (src/optimize/
+ * pass-pool.ts) then read them where they are, where a plain array would be copied, at 1M
+ * customers ~400 MB. A shared buffer is zero pages until written, like a plain one.
+ */
+function allocSharedStore(size: number): Store {
+  return {
+    offer: new Int32Array(new SharedArrayBuffer(4 * size)),
+    channel: new Int32Array(new SharedArrayBuffer(4 * size)),
+    ret: new Float64Array(new SharedArrayBuffer(8 * size)),
+    cost: new Float64Array(new SharedArrayBuffer(8 * size)),
+  };
+}
+
 export class OptionExpander {
   private readonly nO: number;
   private readonly nC: number;
@@ -137,7 +151,7 @@ export class OptionExpander {
     this.runStart = new Int32Array(runs);
     this.runLength = new Int32Array(runs);
     this.runNext = new Int32Array(runs);
-    this.main = allocStore(Math.max(1024, expectedOptions));
+    this.main = allocSharedStore(Math.max(1024, expectedOptions));
   }
 
   /** One score row, offer and channel as catalog indexes (channel −1: every channel), cost NaN = the channel's. */
@@ -297,7 +311,7 @@ export class OptionExpander {
     for (let id = 0; id < segmentOfId.length; id++) if (segmentOfId[id] !== ABSENT) numCustomers++;
     const customerKey = new Int32Array(numCustomers);
     const customerSegment = new Int32Array(numCustomers);
-    const custStart = new Int32Array(numCustomers + 1);
+    const custStart = new Int32Array(new SharedArrayBuffer(4 * (numCustomers + 1)));
     // final position of each in-order run that stays, −1 for the others
     const runFinal = new Int32Array(this.numRuns).fill(-1);
     // customers filled from elsewhere: their final position and their options
@@ -422,7 +436,7 @@ export class OptionExpander {
 }
 
 function grown(s: Store, used: number, size: number): Store {
-  const t = allocStore(size);
+  const t = allocSharedStore(size);
   t.offer.set(s.offer.subarray(0, used));
   t.channel.set(s.channel.subarray(0, used));
   t.ret.set(s.ret.subarray(0, used));

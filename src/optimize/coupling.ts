@@ -358,7 +358,8 @@ function optionGroups(
   const channel = inst.optChannel;
   const r = inst.optReturn;
   const c = inst.optCost;
-  const optGroup = new Uint16Array(offer.length);
+  // shared memory, so that pass-pool's threads read it without a copy (a plain array otherwise)
+  const optGroup = new Uint16Array(new SharedArrayBuffer(2 * offer.length));
   const f = 1 + h;
   let absR = 0;
   let sumC = 0;

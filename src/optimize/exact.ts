@@ -24,6 +24,7 @@ import {
   lagrangianPass,
   PassScratch,
   priceTable,
+  type BlockRunner,
   type ObjectiveWeights,
 } from "./lagrangian";
 import { PlanState } from "./plan-state";
@@ -85,7 +86,10 @@ export function searchPrices(
     const picked = sampleIndexes(n, stage.size, rng);
     opts.stop?.poll();
     const sample = subInstance(inst, cp, picked, opts.stop);
+    const sampleScratch = new PassScratch(sample.inst);
+    sampleScratch.runner = scratch.runner?.view(sample.inst, sample.cp) ?? null;
     const res = minimiseDual(sample.inst, sample.cp, w, {
+      scratch: sampleScratch,
       start,
       maxPasses: stage.passes,
       box,
@@ -176,6 +180,8 @@ export interface ExactOptions {
   fullPasses?: number;
   onProgress?: (fraction: number) => void;
   stop?: StopCheck;
+  /** worker threads for the full passes (pass-pool.ts); absent = this thread */
+  runner?: BlockRunner | null;
 }
 
 export interface ExactOutcome {
@@ -198,6 +204,7 @@ export function solveExact(
 ): ExactOutcome {
   const stop = opts.stop ?? NEVER;
   const scratch = new PassScratch(inst);
+  scratch.runner = opts.runner ?? null;
   const fullPasses =
     opts.fullPasses ?? fullPassBudget(inst.numCustomers, inst.numCustomers > 100000 ? 20 : 40);
   const start = opts.start ?? new Float64Array(cp.m);

@@ -184,6 +184,8 @@ export class PassScratch {
   readonly stamp: Int32Array;
   readonly local: LocalChooser;
   readonly group: GroupChooser;
+  /** runs the full passes over this scratch's instance on worker threads; null = here */
+  runner: BlockRunner | null = null;
   constructor(inst: Instance) {
     let widest = 0;
     for (let i = 0; i < inst.numCustomers; i++) {
@@ -198,19 +200,60 @@ export class PassScratch {
   }
 }
 
-export function lagrangianPass(
+/**
+ * Customers per block of a pass. A pass sums its floating-point totals per block and then the
+ * blocks in order, in-process or across worker threads alike, so the boundaries (and with them
+ * every rounding) are the same for any number of threads; 4,096 customers (a few ms at 1M
+ * customers) also keep polls and the threads' share-out fine-grained.
+ */
+export const PASS_BLOCK = POLL_EVERY_CUSTOMERS_MASK + 1;
+
+/** What a pass needs to price an option: v = alpha·r + beta·c − phi[group] − Σ ls_t·extraCoef_t. */
+export interface PassPrices {
+  alpha: number;
+  beta: number;
+  phi: Float64Array;
+  /** ≤-form prices of the custom-capacity rows (customPrices); null when all are 0 */
+  ls: Float64Array | null;
+}
+
+/** Floats per block in a block-sums array: Σv, Σr, Σc, then one Σ per custom-capacity row. */
+export function blockWidth(cp: Coupling): number {
+  return 3 + cp.extraRow.length;
+}
+
+export function passPrices(cp: Coupling, lambda: Float64Array, w: ObjectiveWeights): PassPrices {
+  const { alpha, beta, phi } = priceTable(cp, lambda, w, false);
+  return { alpha, beta, phi, ls: customPrices(cp, lambda) };
+}
+
+/** Where a block writes: its sums, the group counts it adds to, and x(λ) and margins if wanted. */
+export interface BlockOut {
+  /** block b writes blockWidth(cp) floats at b·width */
+  sums: Float64Array;
+  /** contacts per group, added to (whole numbers: exact in any order) */
+  cnt: Float64Array;
+  selected?: Uint8Array;
+  margins?: Float64Array;
+  /** customers chosen with their household, not here (householdGroups' flag); null = none */
+  hhFlag: Uint8Array | null;
+}
+
+/**
+ * Block b of a pass: customers [b·PASS_BLOCK, (b+1)·PASS_BLOCK) of the pass (of `subset` when
+ * given), each taking its best ≤ M options of distinct offers at the prices. Writes the block's
+ * own sums from zero, so the result depends on the block alone.
+ */
+export function passBlock(
   inst: Instance,
   cp: Coupling,
-  lambda: Float64Array,
-  w: ObjectiveWeights,
-  opts: PassOptions = {},
-  scratch: PassScratch = new PassScratch(inst),
-): PassResult {
-  const pt = priceTable(cp, lambda, w, false);
-  const { alpha, beta, phi } = pt;
-  // custom-capacity prices, added per option visited (a pass over a sample must not pay for a
-  // table over every option); the flag keeps the common case free of it
-  const ls = customPrices(cp, lambda);
+  pr: PassPrices,
+  b: number,
+  out: BlockOut,
+  scratch: PassScratch,
+  subset?: Int32Array,
+): void {
+  const { alpha, beta, phi, ls } = pr;
   const hasAdj = ls !== null;
   const extraCoef = cp.extraCoef;
   const adjOf = (p: number): number => {
@@ -219,45 +262,40 @@ export function lagrangianPass(
     return a;
   };
   const nE = cp.extraRow.length;
-  const sumE = nE > 0 ? new Float64Array(nE) : null;
+  const width = 3 + nE;
+  const o0 = b * width;
+  const sums = out.sums;
+  for (let t = 0; t < width; t++) sums[o0 + t] = 0;
   const addE = (p: number) => {
-    for (let t = 0; t < nE; t++) sumE![t] += cp.extraCoef[t][p];
+    for (let t = 0; t < nE; t++) sums[o0 + 3 + t] += extraCoef[t][p];
   };
   const classes = cp.local?.classes ?? [];
   const r = inst.optReturn;
   const c = inst.optCost;
   const grp = cp.optGroup;
   const start = inst.custStart;
-  const sel = opts.selected;
-  const marg = opts.margins;
-  const subset = opts.customers;
+  const sel = out.selected;
+  const marg = out.margins;
+  const cnt = out.cnt;
+  const hhFlag = out.hhFlag;
   const nCust = subset ? subset.length : inst.numCustomers;
+  const from = b * PASS_BLOCK;
+  const to = Math.min(nCust, from + PASS_BLOCK);
   const M = cp.maxOffersPerCustomer;
-  const stop = opts.stop ?? NEVER;
-  // households a limit can bind are chosen as one (GroupChooser) after the customer loop; passes
-  // over a subset of customers leave them relaxed (their value is still an upper bound)
-  const hhRule = subset === undefined ? (cp.local?.households[0] ?? null) : null;
-  const hh = hhRule === null ? null : householdGroups(hhRule, M);
-  const hhFlag = hh?.flag ?? null;
-  const cnt = new Float64Array(cp.numGroups);
   let sumV = 0;
   let sumR = 0;
   let sumC = 0;
-  let contacts = 0;
 
-  // one chosen option into the pass's sums (the per-customer-rule and household paths)
   const keep = (bp: number, v: number) => {
     sumV += v;
     cnt[grp[bp]]++;
     sumR += r[bp];
     sumC += c[bp];
-    if (sumE) addE(bp);
-    contacts++;
+    if (nE > 0) addE(bp);
     if (sel) sel[bp] = 1;
   };
   if (M === 1) {
-    for (let t = 0; t < nCust; t++) {
-      if ((t & POLL_EVERY_CUSTOMERS_MASK) === 0) stop.poll();
+    for (let t = from; t < to; t++) {
       const i = subset ? subset[t] : t;
       if (hhFlag !== null && hhFlag[i]) continue;
       const s = start[i];
@@ -279,22 +317,15 @@ export function lagrangianPass(
       }
       if (marg) marg[i] = bp >= 0 ? best - Math.max(second, 0) : s < e ? -top : Infinity;
       if (sel) for (let p = s; p < e; p++) sel[p] = 0;
-      if (bp >= 0) {
-        sumV += best;
-        cnt[grp[bp]]++;
-        sumR += r[bp];
-        sumC += c[bp];
-        if (sumE) addE(bp);
-        contacts++;
-        if (sel) sel[bp] = 1;
-      }
+      if (bp >= 0) keep(bp, best);
     }
   } else {
     const { candP, candV, slotOfOffer, stamp } = scratch;
+    // a stamp names the customer whose candidate the offer's slot holds: cleared per block, as
+    // the scratch may have served another pass's block of the same customers
     stamp.fill(-1);
     const offer = inst.optOffer;
-    for (let t = 0; t < nCust; t++) {
-      if ((t & POLL_EVERY_CUSTOMERS_MASK) === 0) stop.poll();
+    for (let t = from; t < to; t++) {
       const i = subset ? subset[t] : t;
       if (hhFlag !== null && hhFlag[i]) continue;
       const s = start[i];
@@ -362,15 +393,93 @@ export function lagrangianPass(
         candV[b] = candV[q];
         candP[q] = bp;
         candV[q] = bv;
-        sumV += bv;
-        cnt[grp[bp]]++;
-        sumR += r[bp];
-        sumC += c[bp];
-        if (sumE) addE(bp);
-        contacts++;
-        if (sel) sel[bp] = 1;
+        keep(bp, bv);
       }
     }
+  }
+  sums[o0] = sumV;
+  sums[o0 + 1] = sumR;
+  sums[o0 + 2] = sumC;
+}
+
+/** Runs a full pass's blocks on worker threads (pass-pool.ts); null = in this thread. */
+export interface BlockRunner {
+  /** serves passes over exactly this instance and coupling */
+  readonly inst: Instance;
+  readonly cp: Coupling;
+  /** every block of the pass at the prices, into out.sums / cnt / selected / margins */
+  run(pr: PassPrices, out: BlockOut, stop: StopCheck): void;
+  /** the same threads for passes over a sample of the instance (sample.ts) */
+  view(inst: Instance, cp: Coupling): BlockRunner;
+}
+
+/** The customers a full pass chooses with their household, after its blocks; null = none. */
+export function householdFlagOf(cp: Coupling): Uint8Array | null {
+  const rule = cp.local?.households[0];
+  return rule === undefined ? null : householdGroups(rule, cp.maxOffersPerCustomer).flag;
+}
+
+export function lagrangianPass(
+  inst: Instance,
+  cp: Coupling,
+  lambda: Float64Array,
+  w: ObjectiveWeights,
+  opts: PassOptions = {},
+  scratch: PassScratch = new PassScratch(inst),
+): PassResult {
+  const pr = passPrices(cp, lambda, w);
+  const { alpha, beta, phi, ls } = pr;
+  const hasAdj = ls !== null;
+  const adjOf = (p: number): number => {
+    let a = 0;
+    for (let t = 0; t < ls!.length; t++) a += ls![t] * cp.extraCoef[t][p];
+    return a;
+  };
+  const nE = cp.extraRow.length;
+  const width = blockWidth(cp);
+  const classes = cp.local?.classes ?? [];
+  const r = inst.optReturn;
+  const c = inst.optCost;
+  const grp = cp.optGroup;
+  const start = inst.custStart;
+  const sel = opts.selected;
+  const marg = opts.margins;
+  const subset = opts.customers;
+  const nCust = subset ? subset.length : inst.numCustomers;
+  const M = cp.maxOffersPerCustomer;
+  const stop = opts.stop ?? NEVER;
+  // households a limit can bind are chosen as one (GroupChooser) after the blocks; passes
+  // over a subset of customers leave them relaxed (their value is still an upper bound)
+  const hhRule = subset === undefined ? (cp.local?.households[0] ?? null) : null;
+  const hh = hhRule === null ? null : householdGroups(hhRule, M);
+  const nBlocks = Math.ceil(nCust / PASS_BLOCK);
+  const out: BlockOut = {
+    sums: new Float64Array(nBlocks * width),
+    cnt: new Float64Array(cp.numGroups),
+    selected: sel,
+    margins: marg,
+    hhFlag: hh?.flag ?? null,
+  };
+  const runner = scratch.runner;
+  if (subset === undefined && runner !== null && runner.inst === inst && runner.cp === cp) {
+    runner.run(pr, out, stop);
+  } else {
+    for (let b = 0; b < nBlocks; b++) {
+      stop.poll();
+      passBlock(inst, cp, pr, b, out, scratch, subset);
+    }
+  }
+  // the blocks' sums in block order: the same additions whichever thread computed a block
+  const cnt = out.cnt;
+  let sumV = 0;
+  let sumR = 0;
+  let sumC = 0;
+  const sumE = nE > 0 ? new Float64Array(nE) : null;
+  for (let b = 0; b < nBlocks; b++) {
+    sumV += out.sums[b * width];
+    sumR += out.sums[b * width + 1];
+    sumC += out.sums[b * width + 2];
+    for (let t = 0; t < nE; t++) sumE![t] += out.sums[b * width + 3 + t];
   }
 
   if (hh !== null) {
@@ -382,11 +491,21 @@ export function lagrangianPass(
       if (sel) for (const i of members) for (let p = start[i]; p < start[i + 1]; p++) sel[p] = 0;
       chooser.choose(members, hhRule!.limit, M, classes, inst, value);
       if (marg) householdMargins(members, chooser.chosen, chooser.n, inst, value, marg);
-      for (let q = 0; q < chooser.n; q++) keep(chooser.chosen[q], chooser.values[q]);
+      for (let q = 0; q < chooser.n; q++) {
+        const bp = chooser.chosen[q];
+        sumV += chooser.values[q];
+        cnt[grp[bp]]++;
+        sumR += r[bp];
+        sumC += c[bp];
+        for (let t = 0; t < nE; t++) sumE![t] += cp.extraCoef[t][bp];
+        if (sel) sel[bp] = 1;
+      }
     }
   }
 
   stop.poll();
+  let contacts = 0;
+  for (let g = 0; g < cp.numGroups; g++) contacts += cnt[g];
   const scale = opts.rhsScale ?? 1;
   const activity = activitiesFromGroups(cp, cnt, sumR, sumC, sumE);
   const subgradient = new Float64Array(cp.m);

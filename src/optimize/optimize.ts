@@ -35,7 +35,9 @@ import {
   solveExact,
 } from "./exact";
 import type { Instance, PlanConstraints } from "./instance";
-import { PassScratch, priceTable, type ObjectiveWeights } from "./lagrangian";
+import { PassScratch, priceTable, type BlockRunner, type ObjectiveWeights } from "./lagrangian";
+import { PassPool } from "./pass-pool";
+import { threadsOf } from "./threads";
 import { createSolver } from "./lp/index";
 import type { LpModel, LpSolver } from "./lp/types";
 import { PlanState } from "./plan-state";
@@ -85,6 +87,8 @@ interface Core {
   options: OptimizeOptions;
   baseline: Kpis | null;
   stop: StopCheck;
+  /** worker threads for the full passes; null = this thread only */
+  runner: BlockRunner | null;
 }
 
 type MethodOutcome = Omit<
@@ -111,6 +115,7 @@ export async function optimize(
   cons: PlanConstraints,
   options: OptimizeOptions,
 ): Promise<PlanResult> {
+  const threads = threadsOf(options);
   const stop = stopCheck(options.shouldStop);
   stop.poll();
   validateInput(inst, cons);
@@ -121,6 +126,29 @@ export async function optimize(
   stop.poll();
   const cp = buildCoupling(compiled.inst, cons, compiled, stop);
   stop.poll();
+  // GREEDY runs no pass; one thread runs them here, with no worker at all
+  const pool =
+    threads > 1 && options.method !== "GREEDY" ? new PassPool(compiled.inst, cp, threads) : null;
+  try {
+    return await optimizeWith(inst, cons, options, { compiled, cp, clock, stop, pool });
+  } finally {
+    await pool?.close();
+  }
+}
+
+async function optimizeWith(
+  inst: Instance,
+  cons: PlanConstraints,
+  options: OptimizeOptions,
+  prepared: {
+    compiled: CompiledPolicies;
+    cp: Coupling;
+    clock: Clock;
+    stop: StopCheck;
+    pool: PassPool | null;
+  },
+): Promise<PlanResult> {
+  const { compiled, cp, clock, stop, pool } = prepared;
   const core: Core = {
     inst: compiled.inst,
     input: inst,
@@ -134,6 +162,7 @@ export async function optimize(
     options,
     baseline: null,
     stop,
+    runner: pool,
   };
   clock.lap("prepare");
   // The ad-hoc plan is GREEDY's plan and every other plan's yardstick; series of runs that
@@ -199,7 +228,11 @@ export async function optimize(
   void _lpDuals;
   const result: PlanResult = {
     ...rest,
-    effective: { ...partial.effective, threads: 1, warmStart: options.reuse !== undefined },
+    effective: {
+      ...partial.effective,
+      threads: pool?.threads ?? 1,
+      warmStart: options.reuse !== undefined,
+    },
     selected,
     method: options.method,
     objective: cons.objective,
@@ -268,6 +301,7 @@ async function runExact(core: Core): Promise<MethodOutcome> {
     seed: core.seed,
     start,
     fullPasses: core.options.dualPasses,
+    runner: core.runner,
     onProgress: (f) => core.progress("exact", 0.05 + 0.9 * f),
   });
   clock.lap("exact");
@@ -379,6 +413,7 @@ async function runClusterLp(core: Core): Promise<MethodOutcome> {
   // would tie with the best one.
   core.progress("reprice", 0.55);
   const scratch = new PassScratch(inst);
+  scratch.runner = core.runner;
   const wr: ObjectiveWeights =
     cons.objective === "ROMI" && clusterPlan.totalC > 0
       ? { wr: 1, wc: -clusterPlan.totalR / clusterPlan.totalC }

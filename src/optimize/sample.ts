@@ -16,17 +16,18 @@ export function subInstance(
 ): { inst: Instance; cp: Coupling } {
   let nOpt = 0;
   for (const i of customers) nOpt += inst.custStart[i + 1] - inst.custStart[i];
-  const custStart = new Int32Array(customers.length + 1);
-  const optOffer = new Int32Array(nOpt);
-  const optChannel = new Int32Array(nOpt);
-  const optReturn = new Float64Array(nOpt);
-  const optCost = new Float64Array(nOpt);
-  const optGroup = new Uint16Array(nOpt);
+  // shared memory, so that pass-pool's threads pass over the sample without a copy
+  const custStart = new Int32Array(new SharedArrayBuffer(4 * (customers.length + 1)));
+  const optOffer = new Int32Array(new SharedArrayBuffer(4 * nOpt));
+  const optChannel = new Int32Array(new SharedArrayBuffer(4 * nOpt));
+  const optReturn = new Float64Array(new SharedArrayBuffer(8 * nOpt));
+  const optCost = new Float64Array(new SharedArrayBuffer(8 * nOpt));
+  const optGroup = new Uint16Array(new SharedArrayBuffer(2 * nOpt));
   const customerSegment = new Int32Array(customers.length);
   const customerKey = new Int32Array(customers.length);
   const { optOffer: srcOffer, optChannel: srcChannel, optReturn: srcR, optCost: srcC } = inst;
   const srcGroup = cp.optGroup;
-  const extraCoef = cp.extraCoef.map(() => new Float64Array(nOpt));
+  const extraCoef = cp.extraCoef.map(() => new Float64Array(new SharedArrayBuffer(8 * nOpt)));
   let w = 0;
   for (let t = 0; t < customers.length; t++) {
     stop.every(t);

@@ -142,6 +142,11 @@ export interface OptimizeOptions {
    * Absent = never stop; a shouldStop that always returns false gives the same plan as none.
    */
   shouldStop?: () => boolean;
+  /**
+   * Threads for the per-customer passes (1 to 64; default 1 = this thread, no worker). Any number
+   * gives the same plan: the passes sum in fixed blocks of customers, in block order.
+   */
+  threads?: number;
 }
 
 export interface PlanResult {

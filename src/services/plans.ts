@@ -36,6 +36,7 @@ import { getVersion } from "./constraint-sets";
 import { checkRunInput } from "./plan-input-checks";
 import { ConflictError, InputError, NotFoundError } from "./errors";
 import { storedRunError } from "./run-errors";
+import { checkThreads, runThreads } from "./threads";
 import {
   calibrationFactors,
   checkResultParameters,
@@ -62,6 +63,11 @@ export interface RunPlanParameters extends ResultRunParameters {
    * ran before it).
    */
   warmStartFrom?: number;
+  /**
+   * Threads for the per-customer work (default: every core of the machine running it, at most
+   * threads.ts's cap). A run detail, not an input: any count gives the same plan.
+   */
+  threads?: number;
 }
 
 export interface CreatedPlan {
@@ -99,6 +105,7 @@ export async function createPlan(
 ): Promise<CreatedPlan> {
   const version = await getVersion(prisma, constraintSetVersionId);
   if (params.overrides) withOverrides(version.definition, params.overrides);
+  checkThreads(params.threads);
   await checkRunInput(prisma, params, version.definition);
   await checkResultParameters(prisma, params);
   if (params.warmStartFrom !== undefined) await checkWarmStart(prisma, params);
@@ -197,7 +204,10 @@ export async function replayPlan(
   const now = await currentRevisions(pool);
   const problem = replayBlocker(plan, now);
   if (problem) throw new ConflictError(`plan ${planId} cannot be replayed: ${problem}`);
-  const params = plan.parameters as unknown as RunPlanParameters;
+  // threads are the replaying machine's: they never change the plan, and the original's count
+  // may be more than this machine has
+  const { threads: _threads, ...params } = plan.parameters as unknown as RunPlanParameters;
+  void _threads;
   return createPlan(prisma, plan.constraintSetVersionId, params, { ...opts, replayOf: planId });
 }
 
@@ -417,6 +427,7 @@ async function computeAndWrite(
     reuse: warm,
     onProgress: (phase, f) => hooks.progress(phase, 0.05 + 0.85 * f),
     shouldStop: hooks.shouldStop,
+    threads: runThreads(params.threads),
   });
   // reading the contact history for the rules is part of the run
   if (constraints.policies?.length || "calendar" in run) result.timings.policies = policySeconds;

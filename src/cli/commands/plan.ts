@@ -17,6 +17,7 @@ import {
   type PlanReport,
 } from "../../services/plan-report";
 import type * as Plans from "../../services/plans";
+import { checkThreads, MAX_THREADS_ENV } from "../../services/threads";
 import type * as PrismaSession from "../../services/prisma-session";
 import { CliError } from "../errors";
 import { count, createOutput, money, pct, table, type Output } from "../output";
@@ -59,6 +60,7 @@ export interface PlanRunOptions {
   campaignDate?: string;
   warmStartFrom?: number;
   basePlan?: number;
+  threads?: number;
   name?: string;
   notes?: string;
   json?: boolean;
@@ -99,6 +101,11 @@ export function registerPlanCommands(program: Command): void {
     .option(
       "--base-plan <planId>",
       "with --overrides: the plan this what-if varies (default: the version's newest SUCCEEDED plain run)",
+      intOption,
+    )
+    .option(
+      "--threads <n>",
+      `threads for the per-customer work (default: this machine's cores, at most ${MAX_THREADS_ENV}); any number gives the same plan`,
       intOption,
     )
     .option("--name <name>", "what the plan's users will call it")
@@ -220,6 +227,8 @@ export function methodOptions(o: { method: string; disaggregation: string }): {
 
 export async function runPlan(out: Output, db: Database, o: PlanRunOptions): Promise<PlanReport> {
   const { method, disaggregation } = methodOptions(o);
+  // before the constraints file is saved as a version: a refused run writes nothing
+  checkThreads(o.threads);
   const { createPlan, executePlan } = plans();
   return session().withPrisma(db.url, async (prisma) => {
     const versionId = await constraintVersion(prisma, o.constraints);
@@ -236,6 +245,7 @@ export async function runPlan(out: Output, db: Database, o: PlanRunOptions): Pro
         calibrationId: o.calibration,
         campaignDate: o.campaignDate,
         warmStartFrom: o.warmStartFrom,
+        threads: o.threads,
       },
       { requestedBy: "cli", name: o.name, notes: o.notes, basePlanId: o.basePlan },
     );

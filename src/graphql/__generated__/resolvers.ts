@@ -1280,6 +1280,8 @@ export type RunPlanInput = {
   /** a what-if: these fields replace the version's for this run only (the plan is a scenario) */
   overrides?: InputMaybe<ConstraintSetOverridesInput>;
   seed?: InputMaybe<Scalars['Int']['input']>;
+  /** Threads for the per-customer work, from 1 to the server's cap (its cores, or OFFERPLAN_MAX_THREADS). Default: the cap. Any number gives the same plan, only sooner or later; the count used is Plan.provenance.threads. */
+  threads?: InputMaybe<Scalars['Int']['input']>;
   /** start from this SUCCEEDED plan's clusters and prices (fewer passes): faster next to a solved plan, and recorded as an input of the run */
   warmStartFrom?: InputMaybe<Scalars['ID']['input']>;
 };

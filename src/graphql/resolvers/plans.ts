@@ -158,6 +158,7 @@ export const planResolvers: Resolvers = {
               : undefined,
           campaignDate: input.campaignDate ?? undefined,
           warmStartFrom: optionalId(input.warmStartFrom, "input.warmStartFrom"),
+          threads: input.threads ?? undefined,
         },
         {
           requestedBy: ctx.caller.name,

@@ -1,9 +1,10 @@
-// A plan is a function of its inputs: one plan asked for four ways — from the CLI, by a cold
-// worker, concurrently with another plan, and by a warm worker right after an unrelated what-if —
-// gives one fingerprint. The fingerprint is checked against the stored rows with SQL, and replay
+// A plan is a function of its inputs: one plan asked for four ways — from the CLI on one thread,
+// by a cold worker on every core, concurrently with another plan, and by a warm worker right
+// after an unrelated what-if — gives one fingerprint. The fingerprint is checked against the stored rows with SQL, and replay
 // reproduces it, or refuses once the data it read has changed.
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { threadCap } from "../../../src/services/threads";
 import { createApiKeyInDatabase, startApiServer, type ApiServer } from "../../support/api-server";
 import { runCli } from "../../support/cli";
 import { createTestDatabase, type TestDatabase } from "../../support/db";
@@ -105,6 +106,8 @@ describe("a plan is a function of its inputs", () => {
         "3",
         "--clusters",
         "30",
+        "--threads",
+        "1",
         "--json",
       );
       expect(viaCli.stderr).not.toMatch(/Error/);
@@ -114,6 +117,7 @@ describe("a plan is a function of its inputs", () => {
         provenance: { fingerprint: string };
       };
       const fingerprint = cliPlan.provenance.fingerprint;
+      expect((await provenance(String(cliPlan.id))).threads).toBe(1);
       expect(fingerprint).toMatch(/^[0-9a-f]{64}$/);
       expect(await sqlFingerprint(cliPlan.id)).toBe(fingerprint);
 
@@ -134,7 +138,9 @@ describe("a plan is a function of its inputs", () => {
         const p = await provenance(id);
         expect({ id, fingerprint: p.fingerprint }).toEqual({ id, fingerprint });
         expect(p.stale).toBe(false);
-        expect(p.threads).toBe(1);
+        // the workers' default: every core (this machine has at least two)
+        expect(p.threads).toBe(threadCap());
+        expect(p.threads).toBeGreaterThan(1);
         expect(p.softwareVersion).toMatch(/^\d+\.\d+\.\d+/);
         expect(p.dualPasses).toBeGreaterThan(0);
         if (method === "CLUSTER_LP") {
@@ -146,6 +152,43 @@ describe("a plan is a function of its inputs", () => {
       expect((await provenance(whatIf)).fingerprint).not.toBe(fingerprint);
     },
   );
+
+  it("threads outside 1 … the cap are refused at their field, and nothing is written", async () => {
+    const plans = async () =>
+      Number((await db.pool.query<{ n: string }>("SELECT count(*) AS n FROM plan")).rows[0]!.n);
+    const versions = async () =>
+      Number(
+        (await db.pool.query<{ n: string }>("SELECT count(*) AS n FROM constraint_set_version"))
+          .rows[0]!.n,
+      );
+    const before = [await plans(), await versions()];
+    const cap = threadCap();
+    for (const threads of [0, cap + 1, 10000]) {
+      const res = failure(
+        await server.gql(
+          RUN,
+          { input: { constraintSetVersionId: versionId, method: "EXACT", threads } },
+          key,
+        ),
+      );
+      expect(res.code).toBe("BAD_USER_INPUT");
+      expect(res.field).toBe("input.threads");
+      expect(res.message).toBe(
+        `input.threads: must be a whole number from 1 to ${cap} (this machine's cores, or ` +
+          `OFFERPLAN_MAX_THREADS); got ${threads}`,
+      );
+    }
+    // the CLI refuses before it saves a constraints file as a version
+    const file = path.join(data.dir, "constraints.json");
+    for (const threads of ["0", "10000"]) {
+      const res = await cli("plan", "run", "--constraints", file, "--threads", threads);
+      expect(res.code).toBe(2);
+      expect(res.stderr).toContain(
+        `--threads: must be a whole number from 1 to ${cap} (this machine's cores, or OFFERPLAN_MAX_THREADS); got ${threads}`,
+      );
+    }
+    expect([await plans(), await versions()]).toEqual(before);
+  });
 
   it("a warm start is an input: named, recorded, and the same every time", async () => {
     const source = await queue({ method: "CLUSTER_LP" });
