@@ -8,6 +8,7 @@ import path from "node:path";
 import { randomUUID } from "node:crypto";
 import { ApolloServer, HeaderMap, type ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
+import { makeExecutableSchema } from "@graphql-tools/schema";
 import { maxAliasesRule } from "@escape.tech/graphql-armor-max-aliases";
 import { maxDepthRule } from "@escape.tech/graphql-armor-max-depth";
 import express from "express";
@@ -22,10 +23,12 @@ import { createLoaders } from "../graphql/loaders";
 import { DEFAULT_ASSUMED_LIST_SIZE } from "../graphql/query-cost";
 import { LimitExceededError, RequestBudget } from "../graphql/request-budget";
 import { resolvers } from "../graphql/resolvers";
+import { RunChangeListener } from "../services/run-updates";
 import { UnauthenticatedError } from "../auth";
 import { Authenticator, KeyRevocationListener } from "./auth";
 import { requestLimitsPlugin } from "./limits";
 import { RateLimiter } from "./rate-limit";
+import { refuseHttpSubscriptions, startSubscriptionServer } from "./subscriptions";
 
 export const SCHEMA_FILE = path.join(__dirname, "..", "..", "schema.graphql");
 
@@ -119,18 +122,35 @@ export async function createApi(opts: AppOptions): Promise<Api> {
     ratePerSecond: limits.rateLimitPerSecond,
     burst: limits.rateBurst,
   });
+  const runChanges = new RunChangeListener(pool.options, log);
   await revocations.start();
+  await runChanges.start();
 
   const introspection = opts.introspection ?? process.env.NODE_ENV !== "production";
+  // one schema for HTTP and for subscriptions over WebSocket, with the same limits
+  const schema = makeExecutableSchema({ typeDefs: readFileSync(SCHEMA_FILE, "utf8"), resolvers });
+  const validationRules = [
+    maxDepthRule({ n: limits.maxDepth, ...reportRejection }),
+    maxAliasesRule({ n: limits.maxAliases, ...reportRejection }),
+  ];
+  const subscriptions = startSubscriptionServer({
+    server,
+    schema,
+    validationRules,
+    auth,
+    rateLimiter,
+    runChanges,
+    pool,
+    prisma,
+    log,
+    limits,
+    showSuggestions: introspection,
+  });
   const apollo = new ApolloServer<GraphQLContext>({
-    typeDefs: readFileSync(SCHEMA_FILE, "utf8"),
-    resolvers,
+    schema,
     introspection,
     includeStacktraceInErrorResponses: false,
-    validationRules: [
-      maxDepthRule({ n: limits.maxDepth, ...reportRejection }),
-      maxAliasesRule({ n: limits.maxAliases, ...reportRejection }),
-    ],
+    validationRules,
     formatError: (formatted, error) =>
       formatError(
         formatted,
@@ -144,6 +164,8 @@ export async function createApi(opts: AppOptions): Promise<Api> {
       ),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
+      { serverWillStart: async () => ({ drainServer: () => subscriptions.dispose() }) },
+      refuseHttpSubscriptions,
       requestLog(log),
       requestLimitsPlugin({ maxCost: limits.maxCost, assumedListSize: DEFAULT_ASSUMED_LIST_SIZE }),
     ],
@@ -191,6 +213,7 @@ export async function createApi(opts: AppOptions): Promise<Api> {
       importRoot: opts.importRoot,
       importRootRequired,
       budget,
+      runChanges,
       invalidateKeys: () => auth.clear(),
     };
   };
@@ -272,6 +295,7 @@ export async function createApi(opts: AppOptions): Promise<Api> {
     close: async () => {
       await apollo.stop();
       await revocations.stop();
+      await runChanges.stop();
     },
   };
 }
