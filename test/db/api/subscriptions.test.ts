@@ -255,15 +255,86 @@ describe("planUpdated", () => {
 });
 
 describe("analysisUpdated", () => {
+  it("follows an analysis until it ends, from changes written by another connection", async () => {
+    const { runBudgetFrontier } = ok(
+      await server.gql<{ runBudgetFrontier: { id: string; status: string } }>(
+        `mutation ($id: ID!) {
+          runBudgetFrontier(input: { constraintSetId: $id, budgets: [1000, 2000] }) { id status }
+        }`,
+        { id: setId },
+        keys.admin,
+      ),
+    );
+    const id = runBudgetFrontier.id;
+    const writes = [
+      "UPDATE analysis SET status = 'RUNNING', phase = 'point 1', progress = 0.5 WHERE id = $1",
+      "UPDATE analysis SET status = 'FAILED', phase = NULL, progress = 0 WHERE id = $1",
+    ];
+    const { results, end } = await subscribe<{ analysisUpdated: Record<string, unknown> }>(
+      connect(`Bearer ${keys.viewer}`),
+      `subscription ($id: ID!) { analysisUpdated(id: $id) { id kind status phase progress } }`,
+      { id },
+      () => {
+        const sql = writes.shift();
+        if (sql) void db.pool.query(sql, [Number(id)]);
+      },
+    );
+    expect(end).toEqual({ completed: true });
+    const kind = "BUDGET_FRONTIER";
+    expect(results.map((r) => r.data!.analysisUpdated)).toEqual([
+      { id, kind, status: "QUEUED", phase: null, progress: 0 },
+      { id, kind, status: "RUNNING", phase: "point 1", progress: 0.5 },
+      { id, kind, status: "FAILED", phase: null, progress: 0 },
+    ]);
+  });
+
   it("answers NOT_FOUND for an unknown analysis", async () => {
     const { results } = await subscribe(
       connect(`Bearer ${keys.viewer}`),
       `subscription { analysisUpdated(id: "424242") { id status } }`,
       {},
     );
-    expect(results[0]!.errors).toEqual([
-      expect.objectContaining({ extensions: { code: "NOT_FOUND" } }),
+    expect(results).toEqual([
+      { errors: [expect.objectContaining({ extensions: { code: "NOT_FOUND" } })] },
     ]);
+  });
+});
+
+describe("the server's listening connection", () => {
+  const LISTENER = `SELECT pid FROM pg_stat_activity
+    WHERE application_name = 'offerplan-run-listener' AND datname = current_database()`;
+
+  async function listenerPid(other: number | null, timeoutMs = 10_000): Promise<number> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const pids = (await db.pool.query<{ pid: number }>(LISTENER)).rows.map((r) => r.pid);
+      const pid = pids.find((p) => p !== other);
+      if (pid !== undefined && pids.length === 1) return pid;
+      if (Date.now() > until) throw new Error(`no new run listener connection: ${pids}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  it("is re-opened when lost, and changes reach subscribers again", async () => {
+    const id = await queuedPlan(4);
+    const lost = await listenerPid(null);
+    const states: string[] = [];
+    const { end } = await subscribe<PlanEvent>(
+      connect(`Bearer ${keys.viewer}`),
+      PLAN_UPDATED,
+      { id },
+      (r) => {
+        states.push(r.data!.planUpdated.status);
+        if (states.length > 1) return;
+        void (async () => {
+          await db.pool.query("SELECT pg_terminate_backend($1)", [lost]);
+          await listenerPid(lost);
+          await db.pool.query("UPDATE plan SET status = 'CANCELLED' WHERE id = $1", [Number(id)]);
+        })();
+      },
+    );
+    expect(end).toEqual({ completed: true });
+    expect(states).toEqual(["QUEUED", "CANCELLED"]);
   });
 });
 
