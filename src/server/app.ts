@@ -7,6 +7,12 @@ import http from "node:http";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
 import { ApolloServer, HeaderMap, type ApolloServerPlugin } from "@apollo/server";
+import {
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+  ApolloServerPluginSchemaReportingDisabled,
+  ApolloServerPluginUsageReportingDisabled,
+} from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { makeExecutableSchema } from "@graphql-tools/schema";
 import { maxAliasesRule } from "@escape.tech/graphql-armor-max-aliases";
@@ -27,6 +33,7 @@ import { RunChangeListener } from "../services/run-updates";
 import { UnauthenticatedError } from "../auth";
 import { Authenticator, KeyRevocationListener } from "./auth";
 import { requestLimitsPlugin } from "./limits";
+import { mountIde } from "./ide";
 import { RateLimiter } from "./rate-limit";
 import { refuseHttpSubscriptions, startSubscriptionServer } from "./subscriptions";
 
@@ -81,6 +88,8 @@ export interface AppOptions {
   prisma: PrismaClient;
   log: Logger;
   introspection?: boolean;
+  /** GraphiQL at GET /graphql for browsers; default: when NODE_ENV is development */
+  ide?: boolean;
   limits?: Partial<ApiLimits>;
   /** imports read only below this directory */
   importRoot?: string;
@@ -164,6 +173,12 @@ export async function createApi(opts: AppOptions): Promise<Api> {
       ),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
+      // No page from a CDN (the IDE is ours, src/server/ide.ts), and nothing sent to Apollo's
+      // cloud even with APOLLO_KEY set: the server makes no outbound calls.
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginUsageReportingDisabled(),
+      ApolloServerPluginSchemaReportingDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
       { serverWillStart: async () => ({ drainServer: () => subscriptions.dispose() }) },
       refuseHttpSubscriptions,
       requestLog(log),
@@ -172,6 +187,7 @@ export async function createApi(opts: AppOptions): Promise<Api> {
   });
   await apollo.start();
 
+  if (opts.ide ?? process.env.NODE_ENV === "development") mountIde(app);
   app.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });
   });
