@@ -22,6 +22,12 @@ export interface RunChanges {
    * have been missed); the returned function stops it.
    */
   watch(kind: RunKind, id: number, onChange: () => void): () => void;
+  /**
+   * `read`'s result for the run, shared by every caller since the run's last change: one query
+   * per change however many subscribers follow the run (a read started after the change's
+   * notification arrived has everything that change committed).
+   */
+  latest<T>(kind: RunKind, id: number, read: () => Promise<T>): Promise<T>;
 }
 
 export class RunChangeListener implements RunChanges {
@@ -30,6 +36,9 @@ export class RunChangeListener implements RunChanges {
   private retryTimer: NodeJS.Timeout | null = null;
   private failures = 0;
   private readonly watchers = new Map<string, Set<() => void>>();
+  /** notifications received per watched run; a read is shared within one generation */
+  private readonly generations = new Map<string, number>();
+  private readonly reads = new Map<string, { generation: number; result: Promise<unknown> }>();
 
   constructor(
     private readonly config: PoolConfig,
@@ -47,8 +56,25 @@ export class RunChangeListener implements RunChanges {
     set.add(onChange);
     return () => {
       set.delete(onChange);
-      if (set.size === 0 && this.watchers.get(key) === set) this.watchers.delete(key);
+      if (set.size > 0 || this.watchers.get(key) !== set) return;
+      this.watchers.delete(key);
+      this.generations.delete(key);
+      this.reads.delete(key);
     };
+  }
+
+  latest<T>(kind: RunKind, id: number, read: () => Promise<T>): Promise<T> {
+    const key = `${kind}:${id}`;
+    const generation = this.generations.get(key) ?? 0;
+    const shared = this.reads.get(key);
+    if (shared?.generation === generation) return shared.result as Promise<T>;
+    const result = read();
+    // only runs someone watches are kept (unwatch drops the last one's)
+    if (this.watchers.has(key)) this.reads.set(key, { generation, result });
+    result.catch(() => {
+      if (this.reads.get(key)?.result === result) this.reads.delete(key);
+    });
+    return result;
   }
 
   /** Subscribers watching now, for the log and tests. */
@@ -59,6 +85,7 @@ export class RunChangeListener implements RunChanges {
   }
 
   private notify(key: string): void {
+    this.generations.set(key, (this.generations.get(key) ?? 0) + 1);
     for (const onChange of [...(this.watchers.get(key) ?? [])]) onChange();
   }
 

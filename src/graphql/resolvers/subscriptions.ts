@@ -25,9 +25,10 @@ async function follow<T extends RunState>(
 ): Promise<AsyncIterable<T>> {
   const id = parseId(rawId, "id");
   if (!ctx.runChanges) throw new Error("subscriptions need the server's run change listener");
-  const states = await runStates(ctx.runChanges, kind, id, () => {
+  const changes = ctx.runChanges;
+  const states = await runStates(changes, kind, id, () => {
     renew(ctx);
-    return read(id);
+    return changes.latest(kind, id, () => read(id));
   });
   if (!states) throw new NotFoundError(`there is no ${kind} with id ${id}`);
   return states;

@@ -8,6 +8,9 @@ class FakeChanges implements RunChanges {
     this.watchers.add(onChange);
     return () => this.watchers.delete(onChange);
   }
+  latest<T>(_kind: "plan" | "analysis", _id: number, read: () => Promise<T>): Promise<T> {
+    return read();
+  }
   change(): void {
     for (const w of [...this.watchers]) w();
   }
