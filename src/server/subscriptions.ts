@@ -69,7 +69,12 @@ export function startSubscriptionServer(opts: SubscriptionServerOptions): {
   dispose(): Promise<void>;
 } {
   const { schema, auth, log, limits } = opts;
-  const wss = new WebSocketServer({ server: opts.server, path: "/graphql" });
+  // a message is at most as large as an HTTP request's body (ws would take 100 MiB)
+  const wss = new WebSocketServer({
+    server: opts.server,
+    path: "/graphql",
+    maxPayload: limits.maxBodyBytes,
+  });
 
   /** The connection's caller; a bad key closes the socket with 4401 and gives null. */
   const authenticate = async (ctx: WsContext): Promise<Caller | null> => {

@@ -403,6 +403,16 @@ describe("the WebSocket", () => {
     });
   });
 
+  it("is closed with 1009 for a message over the request body limit (1 MB)", async () => {
+    const socket = new WebSocket(`ws://127.0.0.1:${server.port}/graphql`, "graphql-transport-ws");
+    await new Promise((resolve, reject) => socket.once("open", resolve).once("error", reject));
+    const closed = new Promise<number>((resolve) => socket.once("close", resolve));
+    socket.send(
+      JSON.stringify({ type: "connection_init", payload: { pad: "x".repeat(1_000_001) } }),
+    );
+    expect(await closed).toBe(1009);
+  });
+
   it("is refused over HTTP: a subscription needs the WebSocket", async () => {
     const res = await server.gql(PLAN_UPDATED, { id: finishedPlanId }, keys.viewer);
     expect(res.status).toBe(400);
