@@ -11,6 +11,7 @@ import { historyResolvers } from "./history";
 import { planResolvers } from "./plans";
 import { resultsResolvers } from "./results";
 import { scalarResolvers } from "./scalars";
+import { subscriptionResolvers } from "./subscriptions";
 
 const parts: Resolvers[] = [
   scalarResolvers,
@@ -24,6 +25,7 @@ const parts: Resolvers[] = [
   analysisResolvers,
   resultsResolvers,
   historyResolvers,
+  subscriptionResolvers,
 ];
 
 export const resolvers: Resolvers = parts.reduce<Resolvers>(
