@@ -3,6 +3,7 @@
 import type { Logger } from "pino";
 import type { Caller } from "../auth";
 import type { Pool, PrismaClient } from "../services/db-handles";
+import type { RunChanges } from "../services/run-updates";
 import type { Loaders } from "./loaders";
 import type { RequestBudget } from "./request-budget";
 
@@ -18,6 +19,8 @@ export interface GraphQLContext {
   importRootRequired?: boolean;
   /** rows and time this request may still spend */
   budget: RequestBudget;
+  /** changes of plans and analyses as they happen (subscriptions) */
+  runChanges?: RunChanges;
   /** drops this process's cached API keys (after a revocation) */
   invalidateKeys?: () => void;
 }

@@ -7,7 +7,14 @@ import http from "node:http";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
 import { ApolloServer, HeaderMap, type ApolloServerPlugin } from "@apollo/server";
+import {
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+  ApolloServerPluginSchemaReportingDisabled,
+  ApolloServerPluginUsageReportingDisabled,
+} from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
+import { makeExecutableSchema } from "@graphql-tools/schema";
 import { maxAliasesRule } from "@escape.tech/graphql-armor-max-aliases";
 import { maxDepthRule } from "@escape.tech/graphql-armor-max-depth";
 import express from "express";
@@ -22,10 +29,13 @@ import { createLoaders } from "../graphql/loaders";
 import { DEFAULT_ASSUMED_LIST_SIZE } from "../graphql/query-cost";
 import { LimitExceededError, RequestBudget } from "../graphql/request-budget";
 import { resolvers } from "../graphql/resolvers";
+import { RunChangeListener } from "../services/run-updates";
 import { UnauthenticatedError } from "../auth";
 import { Authenticator, KeyRevocationListener } from "./auth";
 import { requestLimitsPlugin } from "./limits";
+import { mountIde } from "./ide";
 import { RateLimiter } from "./rate-limit";
+import { refuseHttpSubscriptions, startSubscriptionServer } from "./subscriptions";
 
 export const SCHEMA_FILE = path.join(__dirname, "..", "..", "schema.graphql");
 
@@ -80,6 +90,8 @@ export interface AppOptions {
   prisma: PrismaClient;
   log: Logger;
   introspection?: boolean;
+  /** GraphiQL at GET /graphql for browsers; default: when NODE_ENV is development */
+  ide?: boolean;
   limits?: Partial<ApiLimits>;
   /** imports read only below this directory */
   importRoot?: string;
@@ -121,18 +133,35 @@ export async function createApi(opts: AppOptions): Promise<Api> {
     ratePerSecond: limits.rateLimitPerSecond,
     burst: limits.rateBurst,
   });
+  const runChanges = new RunChangeListener(pool.options, log);
   await revocations.start();
+  await runChanges.start();
 
   const introspection = opts.introspection ?? process.env.NODE_ENV !== "production";
+  // one schema for HTTP and for subscriptions over WebSocket, with the same limits
+  const schema = makeExecutableSchema({ typeDefs: readFileSync(SCHEMA_FILE, "utf8"), resolvers });
+  const validationRules = [
+    maxDepthRule({ n: limits.maxDepth, ...reportRejection }),
+    maxAliasesRule({ n: limits.maxAliases, ...reportRejection }),
+  ];
+  const subscriptions = startSubscriptionServer({
+    server,
+    schema,
+    validationRules,
+    auth,
+    rateLimiter,
+    runChanges,
+    pool,
+    prisma,
+    log,
+    limits,
+    showSuggestions: introspection,
+  });
   const apollo = new ApolloServer<GraphQLContext>({
-    typeDefs: readFileSync(SCHEMA_FILE, "utf8"),
-    resolvers,
+    schema,
     introspection,
     includeStacktraceInErrorResponses: false,
-    validationRules: [
-      maxDepthRule({ n: limits.maxDepth, ...reportRejection }),
-      maxAliasesRule({ n: limits.maxAliases, ...reportRejection }),
-    ],
+    validationRules,
     formatError: (formatted, error) =>
       formatError(
         formatted,
@@ -146,12 +175,21 @@ export async function createApi(opts: AppOptions): Promise<Api> {
       ),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
+      // No page from a CDN (the IDE is ours, src/server/ide.ts), and nothing sent to Apollo's
+      // cloud even with APOLLO_KEY set: the server makes no outbound calls.
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginUsageReportingDisabled(),
+      ApolloServerPluginSchemaReportingDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
+      { serverWillStart: async () => ({ drainServer: () => subscriptions.dispose() }) },
+      refuseHttpSubscriptions,
       requestLog(log),
       requestLimitsPlugin({ maxCost: limits.maxCost, assumedListSize: DEFAULT_ASSUMED_LIST_SIZE }),
     ],
   });
   await apollo.start();
 
+  if (opts.ide ?? process.env.NODE_ENV === "development") mountIde(app);
   app.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });
   });
@@ -193,6 +231,7 @@ export async function createApi(opts: AppOptions): Promise<Api> {
       importRoot: opts.importRoot,
       importRootRequired,
       budget,
+      runChanges,
       invalidateKeys: () => auth.clear(),
     };
   };
@@ -274,6 +313,7 @@ export async function createApi(opts: AppOptions): Promise<Api> {
     close: async () => {
       await apollo.stop();
       await revocations.stop();
+      await runChanges.stop();
     },
   };
 }

@@ -2,7 +2,13 @@
 // before execution, the row budget and the deadline while fields resolve, and the answer a
 // refused request gets.
 import type { ApolloServerPlugin } from "@apollo/server";
-import { Kind, type FragmentDefinitionNode } from "graphql";
+import {
+  Kind,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from "graphql";
 import type { GraphQLContext } from "../graphql/context";
 import { limitHttpStatus, LIMIT_CODES } from "../graphql/errors";
 import { operationCost } from "../graphql/query-cost";
@@ -20,22 +26,7 @@ export function requestLimitsPlugin(opts: {
           // Mutations are not cut off: an import of millions of rows legitimately takes minutes,
           // and stopping it half-way would help nobody (it is ADMIN-only and transactional).
           if (operation.operation !== "query") contextValue.budget.timeCapped = false;
-          const fragments: Record<string, FragmentDefinitionNode> = {};
-          for (const d of document.definitions)
-            if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
-          const cost = operationCost(schema, operation, fragments, request.variables, {
-            assumedListSize: opts.assumedListSize,
-          });
-          if (cost !== null && cost > opts.maxCost)
-            throw new LimitExceededError(
-              "COST_LIMIT_EXCEEDED",
-              `this query could return ${fmt(cost)} objects, over the limit of ` +
-                `${fmt(opts.maxCost)} per request (page sizes multiply: each list's first × ` +
-                `the lists above it); ask for smaller pages (first), nest fewer pages, or ` +
-                `split it into several requests`,
-              opts.maxCost,
-              cost,
-            );
+          checkOperationCost(schema, document, operation, request.variables, opts);
         },
         async executionDidStart() {
           return {
@@ -72,4 +63,30 @@ export function requestLimitsPlugin(opts: {
       };
     },
   };
+}
+
+/** Refuses (COST_LIMIT_EXCEEDED) an operation that could return more objects than maxCost. */
+export function checkOperationCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown> | undefined,
+  opts: { maxCost: number; assumedListSize: number },
+): void {
+  const fragments: Record<string, FragmentDefinitionNode> = {};
+  for (const d of document.definitions)
+    if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
+  const cost = operationCost(schema, operation, fragments, variables, {
+    assumedListSize: opts.assumedListSize,
+  });
+  if (cost !== null && cost > opts.maxCost)
+    throw new LimitExceededError(
+      "COST_LIMIT_EXCEEDED",
+      `this query could return ${fmt(cost)} objects, over the limit of ` +
+        `${fmt(opts.maxCost)} per request (page sizes multiply: each list's first × ` +
+        `the lists above it); ask for smaller pages (first), nest fewer pages, or ` +
+        `split it into several requests`,
+      opts.maxCost,
+      cost,
+    );
 }

@@ -21,6 +21,8 @@ export interface ServeOptions {
   workers: number;
   graceMs: number;
   introspection?: boolean;
+  /** GraphiQL at GET /graphql for browsers (default: when NODE_ENV is development) */
+  ide?: boolean;
   /** imports over the API read only below this directory */
   importRoot?: string;
   limits?: Partial<ApiLimits>;
@@ -44,6 +46,7 @@ export async function serve(opts: ServeOptions): Promise<RunningServer> {
     prisma,
     log,
     introspection: opts.introspection,
+    ide: opts.ide,
     importRoot: opts.importRoot,
     limits: opts.limits,
     isAccepting: () => accepting,

@@ -52,6 +52,10 @@ describe("schema.graphql", () => {
       "runPlan",
       "unarchiveConstraintSet",
     ]);
+    expect(Object.keys(schema.getSubscriptionType()!.getFields()).sort()).toEqual([
+      "analysisUpdated",
+      "planUpdated",
+    ]);
     for (const name of [
       "Customer",
       "Offer",

@@ -47,6 +47,10 @@ export function registerServerCommands(program: Command): void {
     .option("--grace <s>", "on shutdown, seconds a running plan may take to finish", intOption, 30)
     .option("--no-introspection", "turn schema introspection off")
     .option(
+      "--ide",
+      "serve GraphiQL at GET /graphql to browsers, from local files (default: when NODE_ENV=development)",
+    )
+    .option(
       "--import-root <dir>",
       "imports over the API read only below this directory (default $IMPORT_ROOT; unset = anywhere, and no imports when NODE_ENV=production)",
       process.env.IMPORT_ROOT,
@@ -83,6 +87,7 @@ export function registerServerCommands(program: Command): void {
         workers: number;
         grace: number;
         introspection: boolean;
+        ide?: boolean;
         importRoot?: string;
         maxCost?: number;
         maxRows?: number;
@@ -99,6 +104,7 @@ export function registerServerCommands(program: Command): void {
           workers: o.workers,
           graceMs: o.grace * 1000,
           introspection: o.introspection,
+          ide: o.ide,
           importRoot: o.importRoot,
           limits: {
             maxCost:

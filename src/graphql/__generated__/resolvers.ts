@@ -1851,6 +1851,51 @@ export type SequencingRuleInput = {
   reportOnly?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
+/**
+ * Live progress over WebSocket (graphql-transport-ws protocol, at the same /graphql path): the API
+ * key goes in the connection_init payload as `{ "authorization": "Bearer <key>" }`. Each
+ * subscription sends the run's current state at once, then each change of its status, phase or
+ * progress, and completes after the run ends (SUCCEEDED, FAILED or CANCELLED). Queries and
+ * mutations go over HTTP.
+ */
+export type Subscription = {
+  __typename?: 'Subscription';
+  /**
+   * An analysis's state now and at each change (one per point computed) until it ends; any role may
+   * follow any analysis, as with `analysis(id)`. NOT_FOUND for an unknown id.
+   */
+  analysisUpdated: Analysis;
+  /**
+   * A plan's state now and at each change until it ends; any role may follow any plan, as with
+   * `plan(id)`. NOT_FOUND for an unknown id.
+   */
+  planUpdated: Plan;
+};
+
+
+/**
+ * Live progress over WebSocket (graphql-transport-ws protocol, at the same /graphql path): the API
+ * key goes in the connection_init payload as `{ "authorization": "Bearer <key>" }`. Each
+ * subscription sends the run's current state at once, then each change of its status, phase or
+ * progress, and completes after the run ends (SUCCEEDED, FAILED or CANCELLED). Queries and
+ * mutations go over HTTP.
+ */
+export type SubscriptionAnalysisUpdatedArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/**
+ * Live progress over WebSocket (graphql-transport-ws protocol, at the same /graphql path): the API
+ * key goes in the connection_init payload as `{ "authorization": "Bearer <key>" }`. Each
+ * subscription sends the run's current state at once, then each change of its status, phase or
+ * progress, and completes after the run ends (SUCCEEDED, FAILED or CANCELLED). Queries and
+ * mutations go over HTTP.
+ */
+export type SubscriptionPlanUpdatedArgs = {
+  id: Scalars['ID']['input'];
+};
+
 export type Viewer = {
   __typename?: 'Viewer';
   name: Scalars['String']['output'];
@@ -2076,6 +2121,7 @@ export type ResolversTypes = {
   SegmentSummary: ResolverTypeWrapper<SegmentSummary>;
   SequencingRuleInput: SequencingRuleInput;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Viewer: ResolverTypeWrapper<Viewer>;
   WaveInput: WaveInput;
 };
@@ -2187,6 +2233,7 @@ export type ResolversParentTypes = {
   SegmentSummary: SegmentSummary;
   SequencingRuleInput: SequencingRuleInput;
   String: Scalars['String']['output'];
+  Subscription: Record<PropertyKey, never>;
   Viewer: Viewer;
   WaveInput: WaveInput;
 };
@@ -2906,6 +2953,11 @@ export type SegmentSummaryResolvers<ContextType = GraphQLContext, ParentType ext
   segment?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type SubscriptionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
+  analysisUpdated?: SubscriptionResolver<ResolversTypes['Analysis'], "analysisUpdated", ParentType, ContextType, RequireFields<SubscriptionAnalysisUpdatedArgs, 'id'>>;
+  planUpdated?: SubscriptionResolver<ResolversTypes['Plan'], "planUpdated", ParentType, ContextType, RequireFields<SubscriptionPlanUpdatedArgs, 'id'>>;
+};
+
 export type ViewerResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Viewer'] = ResolversParentTypes['Viewer']> = {
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   role?: Resolver<ResolversTypes['Role'], ParentType, ContextType>;
@@ -2991,6 +3043,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   SegmentCount?: SegmentCountResolvers<ContextType>;
   SegmentRule?: SegmentRuleResolvers<ContextType>;
   SegmentSummary?: SegmentSummaryResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   Viewer?: ViewerResolvers<ContextType>;
 };
 

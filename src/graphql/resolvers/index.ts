@@ -12,6 +12,7 @@ import { nodeResolvers } from "./nodes";
 import { planResolvers } from "./plans";
 import { resultsResolvers } from "./results";
 import { scalarResolvers } from "./scalars";
+import { subscriptionResolvers } from "./subscriptions";
 
 const parts: Resolvers[] = [
   scalarResolvers,
@@ -26,6 +27,7 @@ const parts: Resolvers[] = [
   resultsResolvers,
   historyResolvers,
   nodeResolvers,
+  subscriptionResolvers,
 ];
 
 export const resolvers: Resolvers = parts.reduce<Resolvers>(
