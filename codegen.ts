@@ -24,6 +24,7 @@ const config: CodegenConfig = {
           JSONObject: "Record<string, unknown>",
           JSON: "unknown",
           DateTime: "Date",
+          Date: "string",
           ID: "string",
         },
         mappers: {
@@ -45,6 +46,8 @@ const config: CodegenConfig = {
           OfferChannelPair: model("OfferChannelPairModel"),
           ChangedAssignment: model("ChangedAssignmentModel"),
           PlanComparison: model("PlanComparisonModel"),
+          ChannelContacts: model("ChannelContactsModel"),
+          ChannelContactsDelta: model("ChannelContactsDeltaModel"),
           ApiKey: model("ApiKeyModel"),
           Analysis: model("AnalysisModel"),
           AnalysisPoint: model("AnalysisPointModel"),

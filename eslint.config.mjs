@@ -36,6 +36,7 @@ export default tseslint.config(
       "node_modules/",
       "src/generated/",
       "src/graphql/__generated__/",
+      "examples/dashboard-client/src/gql/",
       ".offerplan/",
       "coverage/",
       "bin/",

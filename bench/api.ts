@@ -36,7 +36,7 @@ const REPORTS = `query Reports($id: ID!) {
   plan(id: $id) {
     id status
     kpis { expectedReturn cost roi contacts upperBound gap baselineExpectedReturn baselineCost
-           contactsByChannel { channelId contacts } }
+           contactsByChannel { channel { id } contacts } }
     constraintReport { name kind sense activity bound slack dual binding }
     offerChannelFrequencies { offer { id name } channel { id name } contacts share expectedReturn cost }
     channelProfitability { channel { id name } contacts expectedReturn cost profit roi }
@@ -47,7 +47,7 @@ const PAGE = `query Page($id: ID!, $after: String) {
   plan(id: $id) {
     assignments(first: 100, after: $after) {
       totalCount
-      pageInfo { hasNextPage endCursor }
+      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
       edges { cursor node {
         customer { id segment }
         offer { id }
@@ -196,7 +196,7 @@ async function randomCursors(pool: Pool, planId: number, n: number): Promise<(st
      ORDER BY random() LIMIT $2`,
     [planId, n - 1],
   );
-  return [null, ...rows.map((r) => encodeCursor([r.customer_id, r.offer_id]))];
+  return [null, ...rows.map((r) => encodeCursor("CUSTOMER:ASC", [r.customer_id, r.offer_id]))];
 }
 
 function freePort(): Promise<number> {

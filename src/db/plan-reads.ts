@@ -2,7 +2,9 @@
 // in the plan's transaction (clusters, proportions, summary, constraint report). Assignment pages
 // are keyset reads of the plan's own partition of plan_assignment.
 import type { Pool } from "pg";
-import type { Plan, PlanMethod, PlanStatus, Prisma } from "../generated/prisma/client";
+import type { Plan, PlanMethod, PlanStatus } from "../generated/prisma/client";
+import type { KeysetPage } from "../domain/keyset";
+import { keysetSql } from "./keyset";
 import type { ReportRow } from "./plan-writer";
 import type { PrismaClient } from "./prisma";
 
@@ -59,11 +61,7 @@ export interface PlanListFilter {
   constraintSetId?: number;
 }
 
-// The plan row is read on nearly every request; through the pool it skips Prisma's query
-// compiler (a measurable share of a ~5 ms request).
-export async function plansByIds(pool: Pool, ids: readonly number[]): Promise<Plan[]> {
-  const res = await pool.query<Plan>(
-    `SELECT id, version_number AS "versionNumber",
+const PLAN_COLUMNS = `id, version_number AS "versionNumber",
             constraint_set_version_id AS "constraintSetVersionId", status, method, parameters,
             scenario, progress, phase, kpis, timings, error, created_at AS "createdAt",
             started_at AS "startedAt", finished_at AS "finishedAt", requested_by AS "requestedBy",
@@ -73,56 +71,93 @@ export async function plansByIds(pool: Pool, ids: readonly number[]): Promise<Pl
             history_revision::float8 AS "historyRevision", fingerprint, provenance,
             failed_in_phase AS "failedInPhase", replay_of AS "replayOfId",
             requested_by_key_id AS "requestedByKeyId", name, notes, approved_at AS "approvedAt",
-            approved_by AS "approvedBy", run_by AS "runBy", base_plan_id AS "basePlanId"
-     FROM plan WHERE id = ANY($1::int[])`,
-    [ids],
-  );
+            approved_by AS "approvedBy", run_by AS "runBy", base_plan_id AS "basePlanId"`;
+
+// The plan row is read on nearly every request; through the pool it skips Prisma's query
+// compiler (a measurable share of a ~5 ms request).
+export async function plansByIds(pool: Pool, ids: readonly number[]): Promise<Plan[]> {
+  const res = await pool.query<Plan>(`SELECT ${PLAN_COLUMNS} FROM plan WHERE id = ANY($1::int[])`, [
+    ids,
+  ]);
   return res.rows;
 }
 
-/** Newest first; `before` is the last id of the previous page. */
-export async function listPlans(
-  prisma: PrismaClient,
-  filter: PlanListFilter,
-  before: number | null,
-  take: number,
-): Promise<{ rows: Plan[]; totalCount: number }> {
-  const where: Prisma.PlanWhereInput = {};
-  if (filter.status?.length) where.status = { in: filter.status };
-  if (filter.method) where.method = filter.method;
+/** What plans can be sorted by; each order ends in the plan id, which makes it total. */
+export type PlanOrderField = "CREATED_AT" | "VERSION_NUMBER";
+const PLAN_ORDER: Record<PlanOrderField, string[]> = {
+  CREATED_AT: ["created_at", "id"],
+  VERSION_NUMBER: ["version_number", "id"],
+};
+
+/** The sort key a plan has in an order (what its cursor holds). */
+export function planSortKey(p: Plan, field: PlanOrderField): (number | string)[] {
+  return field === "CREATED_AT" ? [p.createdAt.toISOString(), p.id] : [p.versionNumber, p.id];
+}
+
+function planListWhere(filter: PlanListFilter, params: unknown[]): string {
+  const where: string[] = [];
+  const add = (sql: string, v: unknown) => {
+    params.push(v);
+    where.push(sql.replace("?", `$${params.length}`));
+  };
+  if (filter.status?.length) add("p.status::text = ANY(?::text[])", filter.status);
+  if (filter.method) add("p.method::text = ?", filter.method);
   if (filter.constraintSetVersionId !== undefined)
-    where.constraintSetVersionId = filter.constraintSetVersionId;
+    add("p.constraint_set_version_id = ?", filter.constraintSetVersionId);
   if (filter.constraintSetId !== undefined)
-    where.constraintSetVersion = { constraintSetId: filter.constraintSetId };
-  const [rows, totalCount] = await Promise.all([
-    prisma.plan.findMany({
-      where: before !== null ? { ...where, id: { lt: before } } : where,
-      orderBy: { id: "desc" },
-      take,
-    }),
-    prisma.plan.count({ where }),
+    add(
+      "p.constraint_set_version_id IN (SELECT id FROM constraint_set_version WHERE constraint_set_id = ?)",
+      filter.constraintSetId,
+    );
+  return where.length ? where.join(" AND ") : "TRUE";
+}
+
+/** One keyset page of plans in `order`, and how many match the filter. */
+export async function listPlans(
+  pool: Pool,
+  filter: PlanListFilter,
+  order: { field: PlanOrderField; descending: boolean },
+  page: KeysetPage,
+): Promise<{ rows: Plan[]; totalCount: number }> {
+  const params: unknown[] = [];
+  const where = planListWhere(filter, params);
+  const countParams = [...params];
+  const ks = keysetSql(
+    PLAN_ORDER[order.field].map((c) => `p.${c}`),
+    order.descending,
+    page,
+    params,
+  );
+  const [rows, count] = await Promise.all([
+    pool.query<Plan>(
+      `SELECT ${PLAN_COLUMNS} FROM plan p WHERE ${where} AND ${ks.where}
+       ORDER BY ${ks.orderBy} LIMIT $${params.length}`,
+      params,
+    ),
+    pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM plan p WHERE ${where}`, countParams),
   ]);
-  return { rows, totalCount };
+  return { rows: rows.rows, totalCount: count.rows[0]!.n };
 }
 
 export async function planFingerprint(prisma: PrismaClient, id: number): Promise<string | null> {
   return (await prisma.plan.findUniqueOrThrow({ where: { id } })).fingerprint;
 }
 
-/** Clusters with an index above `after`, at most `limit`, and how many the plan has. */
+/** A keyset page of a plan's clusters in index order, and how many the plan has. */
 export async function planClusters(
   pool: Pool,
   planId: number,
-  after: number,
-  limit: number,
+  page: KeysetPage,
 ): Promise<{ rows: PlanCluster[]; totalCount: number }> {
+  const params: unknown[] = [planId];
+  const ks = keysetSql(["cluster_index"], false, page, params);
   const [rows, count] = await Promise.all([
     pool.query<PlanCluster>(
       `SELECT cluster_index AS index, segment, size, mean_return AS "meanReturn",
               mean_cost AS "meanCost", centroid
-       FROM plan_cluster WHERE plan_id = $1 AND cluster_index > $2
-       ORDER BY cluster_index LIMIT $3`,
-      [planId, after, limit],
+       FROM plan_cluster WHERE plan_id = $1 AND ${ks.where}
+       ORDER BY ${ks.orderBy} LIMIT $${params.length}`,
+      params,
     ),
     pool.query<{ n: number }>("SELECT count(*)::int AS n FROM plan_cluster WHERE plan_id = $1", [
       planId,
@@ -131,29 +166,30 @@ export async function planClusters(
   return { rows: rows.rows, totalCount: count.rows[0]!.n };
 }
 
-/** Proportions after the (cluster, offer, channel) key `after`, of one cluster or all. */
+/** A keyset page of proportions in (cluster, offer, channel) order, of one cluster or all. */
 export async function planProportions(
   pool: Pool,
   planId: number,
-  after: readonly [number, number, number],
-  limit: number,
+  page: KeysetPage,
   cluster: number | null,
-): Promise<Proportion[]> {
-  const params: unknown[] = [planId, after[0], after[1], after[2], limit];
-  let extra = "";
-  if (cluster != null) {
-    params.push(cluster);
-    extra = `AND cluster_index = $${params.length}`;
-  }
-  const rows = await pool.query<Proportion>(
-    `SELECT cluster_index AS cluster, offer_id AS "offerDbId", channel_id AS "channelDbId",
-            proportion, customers
-     FROM plan_proportion
-     WHERE plan_id = $1 AND (cluster_index, offer_id, channel_id) > ($2, $3, $4) ${extra}
-     ORDER BY cluster_index, offer_id, channel_id LIMIT $5`,
-    params,
-  );
-  return rows.rows;
+): Promise<{ rows: Proportion[]; totalCount: number }> {
+  const params: unknown[] = [planId, cluster];
+  const only = "plan_id = $1 AND ($2::int IS NULL OR cluster_index = $2)";
+  const ks = keysetSql(["cluster_index", "offer_id", "channel_id"], false, page, params);
+  const [rows, count] = await Promise.all([
+    pool.query<Proportion>(
+      `SELECT cluster_index AS cluster, offer_id AS "offerDbId", channel_id AS "channelDbId",
+              proportion, customers
+       FROM plan_proportion WHERE ${only} AND ${ks.where}
+       ORDER BY ${ks.orderBy} LIMIT $${params.length}`,
+      params,
+    ),
+    pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM plan_proportion WHERE ${only}`, [
+      planId,
+      cluster,
+    ]),
+  ]);
+  return { rows: rows.rows, totalCount: count.rows[0]!.n };
 }
 
 /** SQL conditions on plan_assignment `a` (and customer `c`), their values appended to params. */
@@ -181,25 +217,44 @@ function assignmentWhere(
   return { where, joinCustomer: c.segment !== undefined };
 }
 
-/** Assignments after the (customer, offer) key `after`, in that order. */
+/**
+ * What assignments can be sorted by: each order ends in (customer, offer), unique in a plan. The
+ * customer order is the partition's primary key; the others sort the plan's matching rows.
+ */
+export type AssignmentOrderField = "CUSTOMER" | "EXPECTED_RETURN" | "COST";
+const ASSIGNMENT_ORDER: Record<AssignmentOrderField, string[]> = {
+  CUSTOMER: ["a.customer_id", "a.offer_id"],
+  EXPECTED_RETURN: ["a.expected_return", "a.customer_id", "a.offer_id"],
+  COST: ["a.cost", "a.customer_id", "a.offer_id"],
+};
+
+export function assignmentSortKey(a: Assignment, field: AssignmentOrderField): number[] {
+  const tail = [a.customerDbId, a.offerDbId];
+  if (field === "EXPECTED_RETURN") return [a.expectedReturn, ...tail];
+  if (field === "COST") return [a.cost, ...tail];
+  return tail;
+}
+
+/** A keyset page of a plan's assignments in `order`. */
 export async function assignmentPage(
   pool: Pool,
   planId: number,
-  after: readonly [number, number],
-  limit: number,
+  order: { field: AssignmentOrderField; descending: boolean },
+  page: KeysetPage,
   conditions: AssignmentConditions,
 ): Promise<Assignment[]> {
-  const params: unknown[] = [planId, after[0], after[1], limit];
+  const params: unknown[] = [planId];
   const { where, joinCustomer } = assignmentWhere(conditions, params);
+  const ks = keysetSql(ASSIGNMENT_ORDER[order.field], order.descending, page, params);
   const res = await pool.query<Assignment>(
     `SELECT a.plan_id AS "planId", a.customer_id AS "customerDbId", a.offer_id AS "offerDbId",
             a.channel_id AS "channelDbId", a.expected_return AS "expectedReturn", a.cost,
             upper(a."group") AS "group", a.wave
      FROM plan_assignment a
      ${joinCustomer ? "JOIN customer c ON c.id = a.customer_id" : ""}
-     WHERE a.plan_id = $1 AND (a.customer_id, a.offer_id) > ($2, $3)
+     WHERE a.plan_id = $1 AND ${ks.where}
            ${where.map((w) => `AND ${w}`).join(" ")}
-     ORDER BY a.customer_id, a.offer_id LIMIT $4`,
+     ORDER BY ${ks.orderBy} LIMIT $${params.length}`,
     params,
   );
   return res.rows;
@@ -222,23 +277,33 @@ export async function countAssignments(
   return res.rows[0]!.n;
 }
 
-/** One customer's assignments, newest plan first; planIds null = every plan. */
+/** A keyset page of one customer's assignments, newest plan first; planIds null = every plan. */
 export async function customerAssignments(
   pool: Pool,
   customerDbId: number,
   planIds: number[] | null,
-  limit: number,
-): Promise<Assignment[]> {
-  const res = await pool.query<Assignment>(
-    `SELECT a.plan_id AS "planId", a.customer_id AS "customerDbId", a.offer_id AS "offerDbId",
-            a.channel_id AS "channelDbId", a.expected_return AS "expectedReturn", a.cost,
-            upper(a."group") AS "group", a.wave
-     FROM plan_assignment a
-     WHERE a.customer_id = $1 AND ($2::int[] IS NULL OR a.plan_id = ANY($2::int[]))
-     ORDER BY a.plan_id DESC, a.offer_id LIMIT $3`,
-    [customerDbId, planIds, limit],
-  );
-  return res.rows;
+  page: KeysetPage,
+): Promise<{ rows: Assignment[]; totalCount: number }> {
+  const only = "a.customer_id = $1 AND ($2::int[] IS NULL OR a.plan_id = ANY($2::int[]))";
+  const params: unknown[] = [customerDbId, planIds];
+  // newest plan first, then the offer: both columns descending keep one row comparison
+  const ks = keysetSql(["a.plan_id", "a.offer_id"], true, page, params);
+  const [rows, count] = await Promise.all([
+    pool.query<Assignment>(
+      `SELECT a.plan_id AS "planId", a.customer_id AS "customerDbId", a.offer_id AS "offerDbId",
+              a.channel_id AS "channelDbId", a.expected_return AS "expectedReturn", a.cost,
+              upper(a."group") AS "group", a.wave
+       FROM plan_assignment a
+       WHERE ${only} AND ${ks.where}
+       ORDER BY ${ks.orderBy} LIMIT $${params.length}`,
+      params,
+    ),
+    pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM plan_assignment a WHERE ${only}`, [
+      customerDbId,
+      planIds,
+    ]),
+  ]);
+  return { rows: rows.rows, totalCount: count.rows[0]!.n };
 }
 
 export async function constraintReports(

@@ -11,6 +11,7 @@ import { OptimizeError } from "../optimize/diagnose";
 import { ConstraintSetInputError } from "../services/constraint-sets";
 import { ConflictError, ImportError, InputError, NotFoundError } from "../services/errors";
 import { ForbiddenError, UnauthenticatedError } from "../auth";
+import { CursorError } from "./pagination";
 import { LimitExceededError, type LimitCode } from "./request-budget";
 
 export type ErrorCode =
@@ -19,6 +20,7 @@ export type ErrorCode =
   | "FORBIDDEN"
   | "UNAUTHENTICATED"
   | "CONFLICT"
+  | "INVALID_CURSOR"
   | LimitCode
   | "INTERNAL_SERVER_ERROR";
 
@@ -70,6 +72,7 @@ export function toClientError(e: unknown, inputPrefix = "input"): GraphQLError |
     return problemsError(e.root ?? inputPrefix, e.problems, e.message);
   if (e instanceof ConstraintResolutionError)
     return problemsError(inputPrefix, e.problems, e.message);
+  if (e instanceof CursorError) return userError("INVALID_CURSOR", e.message, { field: e.field });
   if (e instanceof InputError) return userError("BAD_USER_INPUT", e.message, { field: e.field });
   if (e instanceof ImportError)
     return userError("BAD_USER_INPUT", e.message, {

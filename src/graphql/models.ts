@@ -51,6 +51,19 @@ export interface ChannelProfitabilityModel {
   roi: number | null;
 }
 
+/** A channel by its external id, as the plan's stored KPIs key it. */
+export interface ChannelContactsModel {
+  channelId: string;
+  contacts: number;
+}
+
+export interface ChannelContactsDeltaModel {
+  channelId: string;
+  a: number | null;
+  b: number | null;
+  delta: number | null;
+}
+
 export type DualChargeModel = DualCharge;
 export type PricedOptionModel = ExplainedOption;
 export type ExplanationModel = Explanation;

@@ -22,6 +22,7 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from "graphql";
+import { DEFAULT_PAGE_SIZE } from "./pagination";
 
 export interface CostOptions {
   /** objects assumed in a list that takes no `first` (catalog lists, report rows) */
@@ -96,10 +97,10 @@ export function operationCost(
       const named = getNamedType(def.type);
       if (!isCompositeType(named)) continue;
       let first: number | undefined;
-      const firstArg = def.args.find((a) => a.name === "first");
-      if (firstArg) {
-        // An explicit null means the resolver's fallback, which is the schema default.
-        const v = getArgumentValues(def, sel, variables).first ?? firstArg.defaultValue;
+      if (def.args.some((a) => a.name === "first")) {
+        // A connection returns first or last rows; neither (or null) = its default page.
+        const args = getArgumentValues(def, sel, variables);
+        const v = args.first ?? args.last ?? DEFAULT_PAGE_SIZE[`${type.name}.${def.name}`];
         first = typeof v === "number" && Number.isFinite(v) ? Math.max(0, v) : undefined;
       }
       let count = multiplier;

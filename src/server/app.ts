@@ -58,7 +58,9 @@ export interface ApiLimits {
 
 export const DEFAULT_LIMITS: ApiLimits = {
   maxBodyBytes: 1_000_000,
-  maxDepth: 10,
+  // A connection puts edges and node between a field and its rows: plans → assignments → customer
+  // → its assignments, each a connection, reaches depth 11.
+  maxDepth: 12,
   // The largest documented page (1,000 assignments with customer, offer and channel) costs 4,001:
   // five of those fit, a page of pages (1,000 × 1,000) does not by three orders of magnitude.
   maxCost: 20_000,

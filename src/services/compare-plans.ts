@@ -1,6 +1,7 @@
 // comparePlans: what changed between two SUCCEEDED plans. KPIs come from the plans' own rows,
 // offer × channel contacts from plan_summary and duals from plan_constraint_report (small tables);
 // only the changed customers read the assignment partitions, set-based.
+import type { KeysetPage } from "../domain/keyset";
 import { storedKpis, type StoredKpis } from "../domain/stored-kpis";
 import type { Pool } from "pg";
 import { ConflictError } from "./errors";
@@ -37,7 +38,6 @@ export function requireComparable(a: Plan, b: Plan): void {
 }
 
 export interface KpiDelta {
-  name: string;
   a: number | null;
   b: number | null;
   /** b − a, null when either is unknown */
@@ -45,25 +45,30 @@ export interface KpiDelta {
 }
 
 const KPI_NAMES = ["expectedReturn", "cost", "roi", "contacts", "upperBound", "gap"] as const;
+type KpiName = (typeof KPI_NAMES)[number];
 
-function kpiValue(k: StoredKpis, name: (typeof KPI_NAMES)[number]): number | null {
+/** One field per KPI, then contacts per channel (by external channel id, in id order). */
+export type KpiDeltas = Record<KpiName, KpiDelta> & {
+  contactsByChannel: (KpiDelta & { channelId: string })[];
+};
+
+function kpiValue(k: StoredKpis, name: KpiName): number | null {
   // As Plan.kpis reports it: no ROI when nothing was spent.
   if (name === "roi") return k.cost ? (k.roi ?? null) : null;
   const v = k[name];
   return typeof v === "number" && Number.isFinite(v) ? v : null;
 }
 
-/** The plans' KPIs side by side, then contacts per channel as "contacts:<channel>". */
-export function kpiDeltas(a: Plan, b: Plan): KpiDelta[] {
+const delta = (a: number | null, b: number | null): KpiDelta => ({
+  a,
+  b,
+  delta: a === null || b === null ? null : b - a,
+});
+
+/** The plans' KPIs side by side. */
+export function kpiDeltas(a: Plan, b: Plan): KpiDeltas {
   const ka = storedKpis(a.kpis);
   const kb = storedKpis(b.kpis);
-  const row = (name: string, va: number | null, vb: number | null): KpiDelta => ({
-    name,
-    a: va,
-    b: vb,
-    delta: va === null || vb === null ? null : vb - va,
-  });
-  const out = KPI_NAMES.map((n) => row(n, kpiValue(ka, n), kpiValue(kb, n)));
   const channels = [
     ...new Set([
       ...Object.keys(ka.contactsByChannel ?? {}),
@@ -73,8 +78,16 @@ export function kpiDeltas(a: Plan, b: Plan): KpiDelta[] {
   // A channel a plan did not use has 0 contacts in it, not an unknown number.
   const contacts = (k: StoredKpis, ch: string) =>
     k.contactsByChannel ? (k.contactsByChannel[ch] ?? 0) : null;
-  for (const ch of channels) out.push(row(`contacts:${ch}`, contacts(ka, ch), contacts(kb, ch)));
-  return out;
+  const byKpi = Object.fromEntries(
+    KPI_NAMES.map((n) => [n, delta(kpiValue(ka, n), kpiValue(kb, n))]),
+  ) as Record<KpiName, KpiDelta>;
+  return {
+    ...byKpi,
+    contactsByChannel: channels.map((ch) => ({
+      channelId: ch,
+      ...delta(contacts(ka, ch), contacts(kb, ch)),
+    })),
+  };
 }
 
 /** Every offer × channel either plan contacts (treatment contacts, from plan_summary). */
@@ -137,7 +150,7 @@ const PAIRS_B =
   "array_agg(ARRAY[offer_id, channel_id] ORDER BY offer_id) FILTER (WHERE plan_id = $2)";
 const CHANGED = `
   FROM plan_assignment
-  WHERE plan_id IN ($1, $2) AND customer_id > $3
+  WHERE plan_id IN ($1, $2) AND customer_id > $3 AND customer_id < $4
   GROUP BY customer_id
   HAVING ${PAIRS_A} IS DISTINCT FROM ${PAIRS_B}`;
 
@@ -153,7 +166,7 @@ export async function changedCustomerCount(pool: Pool, a: number, b: number): Pr
   const started = performance.now();
   const res = await pool.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM (SELECT customer_id ${CHANGED}) t`,
-    [lo, hi, 0],
+    [lo, hi, 0, INT4_MAX],
   );
   const n = res.rows[0]!.n;
   // Only finished plans are immutable; a concurrent first request may have stored it already.
@@ -173,15 +186,19 @@ const pairs = (v: number[][] | null): OfferChannelPair[] =>
     channelDbId: channelDbId!,
   }));
 
-/** Changed customers with a database id above `after`, in id order; at most `limit` rows. */
+const INT4_MAX = 2147483647;
+
+/** A keyset page of the changed customers in database-id order. */
 export async function changedCustomers(
   pool: Pool,
   a: number,
   b: number,
-  after: number,
-  limit: number,
+  page: KeysetPage,
 ): Promise<ChangedAssignment[]> {
-  if (a === b || limit <= 0) return [];
+  if (a === b || page.limit <= 0) return [];
+  const at = (page.key?.[0] as number | undefined) ?? null;
+  // the row to start after bounds the range on the side the page travels from
+  const [above, below] = page.backward ? [0, at ?? INT4_MAX] : [at ?? 0, INT4_MAX];
   const res = await pool.query<{
     customerDbId: number;
     a: number[][] | null;
@@ -189,8 +206,8 @@ export async function changedCustomers(
   }>(
     `SELECT customer_id AS "customerDbId", ${PAIRS_A} AS a, ${PAIRS_B} AS b
      ${CHANGED}
-     ORDER BY customer_id LIMIT $4`,
-    [a, b, after, limit],
+     ORDER BY customer_id ${page.backward ? "DESC" : "ASC"} LIMIT $5`,
+    [a, b, above, below, page.limit],
   );
   return res.rows.map((r) => ({ customerDbId: r.customerDbId, a: pairs(r.a), b: pairs(r.b) }));
 }

@@ -6,6 +6,7 @@ import { InputError } from "./errors";
 
 export {
   assignmentPage,
+  assignmentSortKey,
   constraintReports,
   countAssignments,
   customerAssignments,
@@ -14,6 +15,7 @@ export {
   planFingerprint,
   planProportions,
   plansByIds,
+  planSortKey,
   planSummaries,
 } from "../db/plan-reads";
 export type {

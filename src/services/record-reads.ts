@@ -2,11 +2,13 @@
 // queries); the services that write them live beside this file.
 export {
   constraintSetsByIds,
+  constraintSetSortKey,
   listConstraintSets,
   versionsByIds,
+  versionsOfSet,
   versionsOfSets,
 } from "../db/constraint-set-reads";
-export { analysisById, analysisPoints, listAnalyses } from "../db/analysis-reads";
+export { analysisById, analysisPoints, analysisSortKey, listAnalyses } from "../db/analysis-reads";
 export {
   calibrationById,
   calibrationByIdOrThrow,

@@ -18,6 +18,7 @@ import { saveConstraintSetByName } from "../../src/services/constraint-sets";
 import { InputError } from "../../src/services/errors";
 import { createPlan, executePlan } from "../../src/services/plans";
 import { readFileSync } from "node:fs";
+import { dbId } from "../support/api-server";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 
 let db: TestDatabase;
@@ -123,7 +124,7 @@ describe("budget frontier", () => {
     const [job] = (
       await db.pool.query<{ n: number }>(
         "SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE key = $1",
-        [`analysis:${data.runBudgetFrontier.id}`],
+        [`analysis:${dbId(data.runBudgetFrontier.id)}`],
       )
     ).rows;
     expect(job!.n).toBe(1);
@@ -199,5 +200,40 @@ describe("what-if plans", () => {
       { id: String(whatIf.id) },
     );
     expect(data.plan).toEqual({ scenario: true, overrides: { budget: 2000 } });
+  });
+
+  it("lists analyses as a connection, newest first, paged both ways", async () => {
+    const { rows } = await db.pool.query<{ id: number }>(
+      "SELECT id FROM analysis ORDER BY created_at DESC, id DESC",
+    );
+    expect(rows.length).toBeGreaterThanOrEqual(3);
+    const expected = rows.map((r) => `Analysis:${r.id}`);
+    interface Conn {
+      totalCount: number;
+      edges: { node: { id: string } }[];
+      pageInfo: {
+        hasNextPage: boolean;
+        hasPreviousPage: boolean;
+        startCursor: string;
+        endCursor: string;
+      };
+    }
+    const page = async (args: string) =>
+      (
+        await gql<{ analyses: Conn }>(`{ analyses(${args}) {
+          totalCount edges { node { id } }
+          pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }`)
+      ).analyses;
+    const first = await page("first: 2");
+    expect(first.totalCount).toBe(rows.length);
+    expect(first.edges.map((e) => e.node.id)).toEqual(expected.slice(0, 2));
+    expect(first.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false });
+    const rest = await page(`first: 1000, after: "${first.pageInfo.endCursor}"`);
+    expect(rest.edges.map((e) => e.node.id)).toEqual(expected.slice(2));
+    const back = await page(`last: 1, before: "${rest.pageInfo.startCursor}"`);
+    expect(back.edges.map((e) => e.node.id)).toEqual([expected[1]]);
+    expect(back.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: true });
+    const oldest = await page("last: 1, orderBy: { field: CREATED_AT, direction: ASC }");
+    expect(oldest.edges.map((e) => e.node.id)).toEqual([expected[0]]);
   });
 });

@@ -9,7 +9,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { Pool } from "pg";
 import { adminQuery, databaseUrl } from "../../src/db/admin";
-import { createApiKeyInDatabase, startApiServer } from "../support/api-server";
+import { createApiKeyInDatabase, startApiServer, dbId } from "../support/api-server";
 import { runCli } from "../support/cli";
 import {
   generatedDataset,
@@ -130,7 +130,7 @@ it("imports, queues and writes a plan as the application role", async () => {
     // the plan's own partition was attached by the application role
     const { rows } = await app.query<{ n: number }>(
       "SELECT count(*)::int AS n FROM plan_assignment WHERE plan_id = $1",
-      [Number(runPlan.id)],
+      [dbId(runPlan.id)],
     );
     expect(rows[0]!.n).toBeGreaterThan(0);
   } finally {

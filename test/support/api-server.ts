@@ -13,6 +13,9 @@ const ROOT = path.resolve(__dirname, "..", "..");
 const BIN = path.join(ROOT, "bin", "offerplan.js");
 
 /** One line of the server's stdout: the parsed pino object, or `{ text }` when not JSON. */
+/** The database id in a global id ("Plan:42" → 42), for SQL, logs and the CLI. */
+export const dbId = (globalId: string): number => Number(globalId.slice(globalId.indexOf(":") + 1));
+
 export type LogLine = Record<string, unknown> & { msg?: string; text?: string };
 
 export interface GqlError {

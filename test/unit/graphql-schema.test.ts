@@ -22,6 +22,8 @@ describe("schema.graphql", () => {
       "contactHistorySummary",
       "customer",
       "datasetSummary",
+      "node",
+      "nodes",
       "offers",
       "plan",
       "plans",

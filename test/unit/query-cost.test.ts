@@ -30,7 +30,7 @@ const DOCUMENTED_PAGE = `{ plan(id: "1") { assignments(first: 1000) { edges { no
 
 const NESTED = `query ($n: Int, $m: Int, $k: Int) {
   plans(first: $n) { edges { node { assignments(first: $m) { edges { node {
-    customer { assignments(first: $k) { expectedReturn } } } } } } } }
+    customer { assignments(first: $k) { edges { node { expectedReturn } } } } } } } } } }
 }`;
 
 describe("operationCost", () => {
@@ -49,8 +49,14 @@ describe("operationCost", () => {
     // plans 1,000 + assignments 10^6 + customers 10^6 + their assignments 10^9
     expect(withVars).toBe(1000 + 1e6 + 1e6 + 1e9);
     expect(withVars).toBeGreaterThan(DEFAULT_LIMITS.maxCost);
-    // absent variables fall back to the schema defaults (20, 100, 20)
+    // absent variables fall back to each connection's default page (20, 100, 20)
     expect(cost(NESTED, {})).toBe(20 + 2000 + 2000 + 40_000);
+  });
+
+  it("prices a page asked with last as one asked with first", () => {
+    const backward = NESTED.replace(/first:/g, "last:");
+    expect(cost(backward, { n: 3, m: 5, k: 7 })).toBe(cost(NESTED, { n: 3, m: 5, k: 7 }));
+    expect(cost(backward, { n: 3, m: 5, k: 7 })).toBe(3 + 15 + 15 + 105);
   });
 
   it("adds aliases and fragments, leaves out @skip and @include(if: false)", () => {

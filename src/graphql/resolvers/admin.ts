@@ -6,7 +6,25 @@ import { requireRole } from "../../auth";
 import type { Resolvers } from "../__generated__/resolvers";
 import { importTarget } from "../import-root";
 import type { GraphQLContext } from "../context";
-import { parseId } from "../pagination";
+import {
+  globalId,
+  NODE_TYPES,
+  parseDbId,
+  parseGlobalId,
+  parseId,
+  type NodeType,
+} from "../global-id";
+
+/** The audit trail's subject types that are Nodes: their subjectId is given as a global id. */
+const SUBJECT_TYPES: Readonly<Record<string, NodeType>> = {
+  plan: "Plan",
+  constraint_set: "ConstraintSet",
+  api_key: "ApiKey",
+};
+
+/** The stored subject id of a filter given as a global id or a bare id. */
+const subjectKey = (value: string) =>
+  NODE_TYPES.some((t) => value.startsWith(`${t}:`)) ? parseGlobalId(value, "subjectId").key : value;
 
 const actorOf = (ctx: GraphQLContext): Actor => ({
   name: ctx.caller.name,
@@ -24,14 +42,21 @@ export const adminResolvers: Resolvers = {
       requireRole(ctx.caller, "ADMIN");
       return auditEvents(ctx.pool, {
         subjectType: subjectType ?? undefined,
-        subjectId: subjectId ?? undefined,
+        subjectId: subjectId != null ? subjectKey(subjectId) : undefined,
         first: first ?? undefined,
-        before: before != null ? parseId(before, "before") : undefined,
+        before: before != null ? parseDbId(before, "before") : undefined,
       });
     },
   },
+  ApiKey: {
+    id: (k) => globalId("ApiKey", k.id),
+  },
   AuditEvent: {
     id: (e) => String(e.id),
+    subjectId: (e) => {
+      const type = SUBJECT_TYPES[e.subjectType];
+      return type ? globalId(type, e.subjectId) : e.subjectId;
+    },
   },
   Mutation: {
     createApiKey: (_p, { name, role }, ctx) => {
@@ -40,7 +65,7 @@ export const adminResolvers: Resolvers = {
     },
     revokeApiKey: async (_p, { id }, ctx) => {
       requireRole(ctx.caller, "ADMIN");
-      const key = await revokeApiKey(ctx.prisma, parseId(id, "id"), actorOf(ctx));
+      const key = await revokeApiKey(ctx.prisma, parseId(id, "id", "ApiKey"), actorOf(ctx));
       // The NOTIFY reaches this process too, a moment later; the next request may come sooner.
       ctx.invalidateKeys?.();
       ctx.log.info({ keyId: key.id }, "API key revoked");

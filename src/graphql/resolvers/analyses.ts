@@ -1,13 +1,19 @@
 // Strategic analyses: start one (a job, like a plan), read its points.
 import type { Disaggregation, Method } from "../../optimize/types";
 import { budgetSeries, createAnalysis, type AnalysisParameters } from "../../services/analyses";
-import { analysisById, analysisPoints, listAnalyses } from "../../services/record-reads";
+import {
+  analysisById,
+  analysisPoints,
+  analysisSortKey,
+  listAnalyses,
+} from "../../services/record-reads";
 import type { AnalysisKind } from "../../services/records";
 import { requireRole } from "../../auth";
 import type { Resolvers } from "../__generated__/resolvers";
 import type { GraphQLContext } from "../context";
 import type { ConstraintReportRow } from "../../optimize/types";
-import { pageSize, parseId } from "../pagination";
+import { globalId, parseId } from "../global-id";
+import { orderName, pageRequest, toPage, type CursorPart } from "../pagination";
 import { versionToRun } from "./plans";
 
 interface RunInput {
@@ -46,17 +52,25 @@ async function start(
 
 export const analysisResolvers: Resolvers = {
   Query: {
-    analysis: (_p, { id }, ctx) => analysisById(ctx.prisma, parseId(id, "id")),
-    analyses: (_p, { constraintSetId, kind, first }, ctx) =>
-      listAnalyses(
-        ctx.prisma,
+    analysis: (_p, { id }, ctx) => analysisById(ctx.prisma, parseId(id, "id", "Analysis")),
+    analyses: async (_p, { constraintSetId, kind, orderBy, ...args }, ctx) => {
+      const order = orderBy ?? { field: "CREATED_AT", direction: "DESC" };
+      const listOrder = { name: orderName(order), key: ["date", "int"] as CursorPart[] };
+      const req = pageRequest(args, listOrder, ctx.budget, "Query.analyses");
+      const { rows, totalCount } = await listAnalyses(
+        ctx.pool,
         {
           kind: kind ?? undefined,
           constraintSetId:
-            constraintSetId != null ? parseId(constraintSetId, "constraintSetId") : undefined,
+            constraintSetId != null
+              ? parseId(constraintSetId, "constraintSetId", "ConstraintSet")
+              : undefined,
         },
-        pageSize(first, 20, ctx.budget, "analyses"),
-      ),
+        { field: order.field, descending: order.direction === "DESC" },
+        req,
+      );
+      return { ...toPage(rows, req, analysisSortKey), totalCount };
+    },
   },
   Mutation: {
     runBudgetFrontier: (_p, { input }, ctx) =>
@@ -66,7 +80,7 @@ export const analysisResolvers: Resolvers = {
     runOfferMinimumCost: (_p, { input }, ctx) => start(ctx, "OFFER_MINIMUMS", input, {}),
   },
   Analysis: {
-    id: (a) => String(a.id),
+    id: (a) => globalId("Analysis", a.id),
     parameters: (a) => a.parameters as Record<string, unknown>,
     constraintSetVersion: async (a, _args, ctx) =>
       (await ctx.loaders.version.load(a.constraintSetVersionId))!,

@@ -10,14 +10,19 @@ import {
 } from "../../services/compare-plans";
 import { NotFoundError } from "../../services/errors";
 import type { Resolvers } from "../__generated__/resolvers";
-import { decodeCursor, pageSize, parseId, toPage } from "../pagination";
+import { channelByExternalId } from "../catalog-lookup";
+import { constraintKind } from "../enums";
+import { parseId } from "../global-id";
+import { pageRequest, toPage, type ListOrder } from "../pagination";
+
+const CHANGED_ORDER: ListOrder = { name: "CUSTOMER:ASC", key: ["int"] };
 
 export const comparisonResolvers: Resolvers = {
   Query: {
     comparePlans: async (_p, { a, b }, ctx) => {
       const [pa, pb] = await Promise.all([
-        ctx.loaders.plan.load(parseId(a, "a")),
-        ctx.loaders.plan.load(parseId(b, "b")),
+        ctx.loaders.plan.load(parseId(a, "a", "Plan")),
+        ctx.loaders.plan.load(parseId(b, "b", "Plan")),
       ]);
       if (!pa) throw new NotFoundError(`plan ${a} does not exist`);
       if (!pb) throw new NotFoundError(`plan ${b} does not exist`);
@@ -29,19 +34,22 @@ export const comparisonResolvers: Resolvers = {
     kpiDeltas: (c) => kpiDeltas(c.a, c.b),
     offerChannelDeltas: (c, _a, ctx) => offerChannelDeltas(ctx.pool, c.a.id, c.b.id),
     changedCustomerCount: (c, _a, ctx) => changedCustomerCount(ctx.pool, c.a.id, c.b.id),
-    changedCustomers: async (c, { first, after }, ctx) => {
-      const size = pageSize(first, 100, ctx.budget, "PlanComparison.changedCustomers");
-      const cursor = decodeCursor(after, ["int"]);
-      const rows = await changedCustomers(
-        ctx.pool,
-        c.a.id,
-        c.b.id,
-        cursor ? (cursor[0] as number) : 0,
-        size + 1,
-      );
-      return toPage(rows, size, (r) => [r.customerDbId]);
+    changedCustomers: async (c, args, ctx) => {
+      const req = pageRequest(args, CHANGED_ORDER, ctx.budget, "PlanComparison.changedCustomers");
+      const [rows, totalCount] = await Promise.all([
+        changedCustomers(ctx.pool, c.a.id, c.b.id, req),
+        changedCustomerCount(ctx.pool, c.a.id, c.b.id),
+      ]);
+      return { ...toPage(rows, req, (r) => [r.customerDbId]), totalCount };
     },
-    dualChanges: (c, _a, ctx) => dualChanges(ctx.pool, c.a.id, c.b.id),
+    dualChanges: async (c, _a, ctx) =>
+      (await dualChanges(ctx.pool, c.a.id, c.b.id)).map((d) => ({
+        ...d,
+        kind: constraintKind(d.kind),
+      })),
+  },
+  ChannelContactsDelta: {
+    channel: (d, _a, ctx) => channelByExternalId(ctx, d.channelId),
   },
   ChangedAssignment: {
     customer: async (r, _a, ctx) => (await ctx.loaders.customer.load(r.customerDbId))!,

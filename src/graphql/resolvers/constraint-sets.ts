@@ -14,17 +14,35 @@ import {
   type SaveOptions,
 } from "../../services/constraint-sets";
 import { NotFoundError } from "../../services/errors";
-import { listConstraintSets } from "../../services/record-reads";
+import {
+  constraintSetSortKey,
+  listConstraintSets,
+  versionsOfSet,
+} from "../../services/record-reads";
 import { requireRole } from "../../auth";
-import type { Resolvers } from "../__generated__/resolvers";
+import type { CustomCapacityField, Resolvers } from "../__generated__/resolvers";
+import { customCapacityField } from "../enums";
 import type { GraphQLContext } from "../context";
-import { parseId } from "../pagination";
+import { globalId, parseId } from "../global-id";
+import { orderName, pageRequest, toPage, type CursorPart, type ListOrder } from "../pagination";
+
+const VERSION_ORDER: ListOrder = { name: "VERSION:DESC", key: ["int"] };
 
 const definitionOf = (v: { definition: unknown }) => v.definition as ConstraintSetDefinition;
 
-/** GraphQL gives absent list inputs as null; the contract's JSON leaves them out. */
+/**
+ * GraphQL gives absent list inputs as null; the contract's JSON leaves them out, and names a
+ * custom capacity's field as the CLI's JSON does (expectedReturn, not EXPECTED_RETURN).
+ */
 export function contractJson(input: object): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== null && v !== undefined));
+  const out = Object.fromEntries(
+    Object.entries(input).filter(([, v]) => v !== null && v !== undefined),
+  );
+  if (Array.isArray(out.customCapacities))
+    out.customCapacities = (out.customCapacities as { field?: CustomCapacityField | null }[]).map(
+      (c) => (c.field != null ? { ...c, field: customCapacityField(c.field) } : c),
+    );
+  return out;
 }
 
 async function payload(
@@ -60,14 +78,36 @@ const adminSave = (ctx: GraphQLContext, note: string | null | undefined): SaveOp
 
 export const constraintSetResolvers: Resolvers = {
   Query: {
-    constraintSets: (_p, { includeArchived }, ctx) =>
-      listConstraintSets(ctx.prisma, includeArchived ?? false),
-    constraintSet: (_p, { id }, ctx) => ctx.loaders.constraintSet.load(parseId(id, "id")),
-    constraintSetVersion: (_p, { id }, ctx) => ctx.loaders.version.load(parseId(id, "id")),
+    constraintSets: async (_p, { includeArchived, orderBy, ...args }, ctx) => {
+      const order = orderBy ?? { field: "CREATED_AT", direction: "ASC" };
+      const key: CursorPart[] = [order.field === "NAME" ? "string" : "date", "int"];
+      const req = pageRequest(
+        args,
+        { name: orderName(order), key },
+        ctx.budget,
+        "Query.constraintSets",
+      );
+      const { rows, totalCount } = await listConstraintSets(
+        ctx.pool,
+        includeArchived ?? false,
+        { field: order.field, descending: order.direction === "DESC" },
+        req,
+      );
+      for (const s of rows) ctx.loaders.constraintSet.prime(s.id, s);
+      return { ...toPage(rows, req, (s) => constraintSetSortKey(s, order.field)), totalCount };
+    },
+    constraintSet: (_p, { id }, ctx) =>
+      ctx.loaders.constraintSet.load(parseId(id, "id", "ConstraintSet")),
+    constraintSetVersion: (_p, { id }, ctx) =>
+      ctx.loaders.version.load(parseId(id, "id", "ConstraintSetVersion")),
     constraintSetDiff: async (_p, { from, to }, ctx) =>
-      (await diffConstraintSetVersions(ctx.prisma, parseId(from, "from"), parseId(to, "to"))).map(
-        changeOut,
-      ),
+      (
+        await diffConstraintSetVersions(
+          ctx.prisma,
+          parseId(from, "from", "ConstraintSetVersion"),
+          parseId(to, "to", "ConstraintSetVersion"),
+        )
+      ).map(changeOut),
   },
   Mutation: {
     createConstraintSet: async (_p, { input, note }, ctx) => {
@@ -79,7 +119,7 @@ export const constraintSetResolvers: Resolvers = {
     },
     reviseConstraintSet: async (_p, { id, input, note }, ctx) => {
       requireRole(ctx.caller, "ADMIN");
-      const setId = parseId(id, "id");
+      const setId = parseId(id, "id", "ConstraintSet");
       return payload(
         ctx,
         await reviseConstraintSet(ctx.prisma, setId, contractJson(input), adminSave(ctx, note)),
@@ -87,12 +127,15 @@ export const constraintSetResolvers: Resolvers = {
     },
     patchConstraintSet: async (_p, { id, patch, note }, ctx) => {
       requireRole(ctx.caller, "ADMIN");
-      const setId = parseId(id, "id");
+      const setId = parseId(id, "id", "ConstraintSet");
       return payload(ctx, await patchConstraintSet(ctx.prisma, setId, patch, adminSave(ctx, note)));
     },
     restoreConstraintSetVersion: async (_p, { id, versionId, note }, ctx) => {
       requireRole(ctx.caller, "ADMIN");
-      const [setId, vId] = [parseId(id, "id"), parseId(versionId, "versionId")];
+      const [setId, vId] = [
+        parseId(id, "id", "ConstraintSet"),
+        parseId(versionId, "versionId", "ConstraintSetVersion"),
+      ];
       return payload(
         ctx,
         await restoreConstraintSetVersion(ctx.prisma, setId, vId, adminSave(ctx, note)),
@@ -100,31 +143,35 @@ export const constraintSetResolvers: Resolvers = {
     },
     archiveConstraintSet: async (_p, { id }, ctx) => {
       requireRole(ctx.caller, "ADMIN");
-      return archiveConstraintSet(ctx.prisma, parseId(id, "id"), {
+      return archiveConstraintSet(ctx.prisma, parseId(id, "id", "ConstraintSet"), {
         name: ctx.caller.name,
         keyId: ctx.caller.keyId,
       });
     },
     unarchiveConstraintSet: async (_p, { id }, ctx) => {
       requireRole(ctx.caller, "ADMIN");
-      return unarchiveConstraintSet(ctx.prisma, parseId(id, "id"), {
+      return unarchiveConstraintSet(ctx.prisma, parseId(id, "id", "ConstraintSet"), {
         name: ctx.caller.name,
         keyId: ctx.caller.keyId,
       });
     },
   },
   ConstraintSet: {
-    id: (s) => String(s.id),
+    id: (s) => globalId("ConstraintSet", s.id),
     archived: (s) => s.archivedAt !== null,
     latestVersion: async (s, _a, ctx) => {
       const versions = await ctx.loaders.versionsBySet.load(s.id);
       if (!versions[0]) throw new NotFoundError(`constraint set ${s.id} has no version`);
       return versions[0];
     },
-    versions: (s, _a, ctx) => ctx.loaders.versionsBySet.load(s.id),
+    versions: async (s, args, ctx) => {
+      const req = pageRequest(args, VERSION_ORDER, ctx.budget, "ConstraintSet.versions");
+      const { rows, totalCount } = await versionsOfSet(ctx.pool, s.id, req);
+      return { ...toPage(rows, req, (v) => [v.version]), totalCount };
+    },
   },
   ConstraintSetVersion: {
-    id: (v) => String(v.id),
+    id: (v) => globalId("ConstraintSetVersion", v.id),
     constraintSet: async (v, _a, ctx) => (await ctx.loaders.constraintSet.load(v.constraintSetId))!,
     name: (v) => definitionOf(v).name,
     objective: (v) => definitionOf(v).objective,

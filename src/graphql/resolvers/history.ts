@@ -5,7 +5,7 @@ import { requireRole } from "../../auth";
 import { NotFoundError } from "../../services/errors";
 import { commitPlan, contactHistorySummary, planCommit } from "../../services/history";
 import type { PlanResolvers, Resolvers } from "../__generated__/resolvers";
-import { parseId } from "../pagination";
+import { parseId } from "../global-id";
 
 /** Spread into the Plan resolvers (src/graphql/resolvers/plans.ts): one map per type. */
 export const planHistoryResolvers: Pick<PlanResolvers, "committedAt" | "campaignDate"> = {
@@ -20,7 +20,7 @@ export const historyResolvers: Resolvers = {
   Mutation: {
     commitPlan: async (_p, args, ctx) => {
       requireRole(ctx.caller, "ANALYST");
-      const planId = parseId(args.id, "id");
+      const planId = parseId(args.id, "id", "Plan");
       const r = await commitPlan(ctx.pool, planId, args.campaignDate, {
         committedBy: ctx.caller.name,
         actor: { name: ctx.caller.name, keyId: ctx.caller.keyId },

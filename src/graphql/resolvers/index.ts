@@ -8,6 +8,7 @@ import { constraintSetResolvers } from "./constraint-sets";
 import { customerResolvers } from "./customers";
 import { explanationResolvers } from "./explanation";
 import { historyResolvers } from "./history";
+import { nodeResolvers } from "./nodes";
 import { planResolvers } from "./plans";
 import { resultsResolvers } from "./results";
 import { scalarResolvers } from "./scalars";
@@ -25,6 +26,7 @@ const parts: Resolvers[] = [
   analysisResolvers,
   resultsResolvers,
   historyResolvers,
+  nodeResolvers,
   subscriptionResolvers,
 ];
 

@@ -14,22 +14,34 @@ import {
 import {
   assignmentConditions,
   assignmentPage,
+  assignmentSortKey,
   countAssignments,
   listPlans,
   type AssignmentConditions,
   planClusters,
   planProportions,
+  planSortKey,
 } from "../../services/plan-reads";
 import { storedProvenance } from "../../domain/stored-provenance";
 import { requireRole } from "../../auth";
 import { approvalRequired, approvePlan, deletePlan } from "../../services/plan-admin";
 import type { PlanKpis, PlanTimings, Resolvers } from "../__generated__/resolvers";
+import { channelByExternalId } from "../catalog-lookup";
+import { constraintKind, planPhase } from "../enums";
 import type { GraphQLContext } from "../context";
-import type { PlanModel } from "../models";
+import type { ChannelContactsModel, PlanModel } from "../models";
+
+type PlanKpisModel = Omit<PlanKpis, "contactsByChannel"> & {
+  contactsByChannel: ChannelContactsModel[];
+};
 import { contractJson } from "./constraint-sets";
 import { planResultsResolvers } from "./results";
 import { planHistoryResolvers } from "./history";
-import { decodeCursor, pageSize, parseId, toPage } from "../pagination";
+import { globalId, keyOf, parseId, type NodeType } from "../global-id";
+import { orderName, pageRequest, toPage, type CursorPart, type ListOrder } from "../pagination";
+
+const CLUSTER_ORDER: ListOrder = { name: "INDEX:ASC", key: ["int"] };
+const PROPORTION_ORDER: ListOrder = { name: "CLUSTER:ASC", key: ["int", "int", "int"] };
 import { MAX_CLUSTERS } from "../../domain/limits";
 
 // One read of the revisions per request, however many plans it lists.
@@ -40,10 +52,10 @@ function revisions(ctx: GraphQLContext): ReturnType<typeof dataRevisions> {
   return r;
 }
 
-const optionalId = (value: string | null | undefined, field: string) =>
-  value != null ? parseId(value, field) : undefined;
+const optionalId = (value: string | null | undefined, field: string, type: NodeType) =>
+  value != null ? parseId(value, field, type) : undefined;
 
-function kpisOf(plan: PlanModel): PlanKpis | null {
+function kpisOf(plan: PlanModel): PlanKpisModel | null {
   if (plan.status !== "SUCCEEDED" || !plan.kpis) return null;
   const k = storedKpis(plan.kpis);
   return {
@@ -114,27 +126,33 @@ export const actorOf = (ctx: GraphQLContext) => ({
 
 export const planResolvers: Resolvers = {
   Query: {
-    plans: async (_p, { filter, first, after }, ctx) => {
-      const size = pageSize(first, 20, ctx.budget, "plans");
-      const cursor = decodeCursor(after, ["int"]);
+    plans: async (_p, { filter, orderBy, ...args }, ctx) => {
+      const order = orderBy ?? { field: "CREATED_AT", direction: "DESC" };
+      const key: CursorPart[] = [order.field === "CREATED_AT" ? "date" : "int", "int"];
+      const req = pageRequest(args, { name: orderName(order), key }, ctx.budget, "Query.plans");
       const { rows, totalCount } = await listPlans(
-        ctx.prisma,
+        ctx.pool,
         {
           status: filter?.status?.length ? filter.status : undefined,
           method: filter?.method ?? undefined,
           constraintSetVersionId: optionalId(
             filter?.constraintSetVersionId,
             "filter.constraintSetVersionId",
+            "ConstraintSetVersion",
           ),
-          constraintSetId: optionalId(filter?.constraintSetId, "filter.constraintSetId"),
+          constraintSetId: optionalId(
+            filter?.constraintSetId,
+            "filter.constraintSetId",
+            "ConstraintSet",
+          ),
         },
-        cursor ? (cursor[0] as number) : null,
-        size + 1,
+        { field: order.field, descending: order.direction === "DESC" },
+        req,
       );
       for (const p of rows) ctx.loaders.plan.prime(p.id, p);
-      return { ...toPage(rows, size, (p) => [p.id]), totalCount };
+      return { ...toPage(rows, req, (p) => planSortKey(p, order.field)), totalCount };
     },
-    plan: (_p, { id }, ctx) => ctx.loaders.plan.load(parseId(id, "id")),
+    plan: (_p, { id }, ctx) => ctx.loaders.plan.load(parseId(id, "id", "Plan")),
   },
   Mutation: {
     runPlan: async (_p, { input }, ctx) => {
@@ -154,10 +172,10 @@ export const planResolvers: Resolvers = {
           controlShare: input.controlShare ?? undefined,
           calibrationId:
             input.calibrationId != null
-              ? parseId(input.calibrationId, "input.calibrationId")
+              ? parseId(input.calibrationId, "input.calibrationId", "ScoreCalibration")
               : undefined,
           campaignDate: input.campaignDate ?? undefined,
-          warmStartFrom: optionalId(input.warmStartFrom, "input.warmStartFrom"),
+          warmStartFrom: optionalId(input.warmStartFrom, "input.warmStartFrom", "Plan"),
           threads: input.threads ?? undefined,
         },
         {
@@ -165,7 +183,7 @@ export const planResolvers: Resolvers = {
           actor: actorOf(ctx),
           name: input.name ?? undefined,
           notes: input.notes ?? undefined,
-          basePlanId: optionalId(input.basePlanId, "input.basePlanId"),
+          basePlanId: optionalId(input.basePlanId, "input.basePlanId", "Plan"),
           enqueue: true,
         },
       );
@@ -174,7 +192,7 @@ export const planResolvers: Resolvers = {
     },
     replayPlan: async (_p, { id }, ctx) => {
       requireRole(ctx.caller, "ANALYST");
-      const created = await replayPlan(ctx.prisma, ctx.pool, parseId(id, "id"), {
+      const created = await replayPlan(ctx.prisma, ctx.pool, parseId(id, "id", "Plan"), {
         requestedBy: ctx.caller.name,
         actor: actorOf(ctx),
         enqueue: true,
@@ -184,29 +202,29 @@ export const planResolvers: Resolvers = {
     },
     cancelPlan: async (_p, { id }, ctx) => {
       requireRole(ctx.caller, "ANALYST");
-      const plan = await cancelPlan(ctx.prisma, parseId(id, "id"), actorOf(ctx));
+      const plan = await cancelPlan(ctx.prisma, parseId(id, "id", "Plan"), actorOf(ctx));
       ctx.log.info({ planId: plan.id }, "plan cancelled");
       return plan;
     },
     approvePlan: async (_p, { id }, ctx) => {
       requireRole(ctx.caller, "ADMIN");
-      const plan = await approvePlan(ctx.prisma, parseId(id, "id"), actorOf(ctx));
+      const plan = await approvePlan(ctx.prisma, parseId(id, "id", "Plan"), actorOf(ctx));
       ctx.log.info({ planId: plan.id }, "plan approved");
       return plan;
     },
     deletePlan: async (_p, { id }, ctx) => {
       requireRole(ctx.caller, "ADMIN");
-      const planId = parseId(id, "id");
+      const planId = parseId(id, "id", "Plan");
       await deletePlan(ctx.pool, planId, actorOf(ctx));
       ctx.loaders.plan.clear(planId);
       ctx.log.info({ planId }, "plan deleted");
-      return String(planId);
+      return globalId("Plan", planId);
     },
   },
   Plan: {
     ...planResultsResolvers,
     ...planHistoryResolvers,
-    id: (p) => String(p.id),
+    id: (p) => globalId("Plan", p.id),
     approvalRequired: () => approvalRequired(),
     overrides: (p) => (p.parameters as { overrides?: Record<string, unknown> }).overrides ?? null,
     parameters: (p) => {
@@ -221,10 +239,12 @@ export const planResolvers: Resolvers = {
         seed: typeof params.seed === "number" ? params.seed : null,
         controlShare: typeof params.controlShare === "number" ? params.controlShare : null,
         calibrationId:
-          typeof params.calibrationId === "number" ? String(params.calibrationId) : null,
+          typeof params.calibrationId === "number"
+            ? globalId("ScoreCalibration", params.calibrationId)
+            : null,
         campaignDate: typeof params.campaignDate === "string" ? params.campaignDate : null,
         warmStartFrom:
-          typeof params.warmStartFrom === "number" ? String(params.warmStartFrom) : null,
+          typeof params.warmStartFrom === "number" ? globalId("Plan", params.warmStartFrom) : null,
       };
     },
     provenance: async (p, _a, ctx) => {
@@ -245,7 +265,8 @@ export const planResolvers: Resolvers = {
         warmStartFrom: warm !== undefined ? await ctx.loaders.plan.load(warm) : null,
       };
     },
-    failedInPhase: (p) => p.failedInPhase,
+    phase: (p) => planPhase(p.phase),
+    failedInPhase: (p) => planPhase(p.failedInPhase),
     replayOf: (p, _a, ctx) => (p.replayOfId === null ? null : ctx.loaders.plan.load(p.replayOfId)),
     basePlan: (p, _a, ctx) => (p.basePlanId === null ? null : ctx.loaders.plan.load(p.basePlanId)),
     replayMatches: async (p, _a, ctx) => {
@@ -257,47 +278,51 @@ export const planResolvers: Resolvers = {
       (await ctx.loaders.version.load(p.constraintSetVersionId))!,
     kpis: (p) => kpisOf(p),
     timings: (p) => timingsOf(p),
-    clusters: async (p, { first, after }, ctx) => {
-      const size = pageSize(first, 100, ctx.budget, "Plan.clusters");
-      const cursor = decodeCursor(after, ["int"]);
-      const { rows, totalCount } = await planClusters(
-        ctx.pool,
-        p.id,
-        cursor ? (cursor[0] as number) : -1,
-        size + 1,
-      );
-      return { ...toPage(rows, size, (c) => [c.index]), totalCount };
+    clusters: async (p, args, ctx) => {
+      const req = pageRequest(args, CLUSTER_ORDER, ctx.budget, "Plan.clusters");
+      const { rows, totalCount } = await planClusters(ctx.pool, p.id, req);
+      return { ...toPage(rows, req, (c) => [c.index]), totalCount };
     },
-    proportions: async (p, { cluster, first, after }, ctx) => {
-      const size = pageSize(first, 100, ctx.budget, "Plan.proportions");
-      const cursor = decodeCursor(after, ["int", "int", "int"]) ?? [-1, -1, -1];
-      const rows = await planProportions(
-        ctx.pool,
-        p.id,
-        [cursor[0] as number, cursor[1] as number, cursor[2] as number],
-        size + 1,
-        cluster ?? null,
-      );
-      return toPage(rows, size, (r) => [r.cluster, r.offerDbId, r.channelDbId]);
+    proportions: async (p, { cluster, ...args }, ctx) => {
+      const req = pageRequest(args, PROPORTION_ORDER, ctx.budget, "Plan.proportions");
+      const { rows, totalCount } = await planProportions(ctx.pool, p.id, req, cluster ?? null);
+      return {
+        ...toPage(rows, req, (r) => [r.cluster, r.offerDbId, r.channelDbId]),
+        totalCount,
+      };
     },
-    assignments: async (p, { first, after, filter }, ctx) => {
-      const size = pageSize(first, 100, ctx.budget, "Plan.assignments");
-      const cursor = decodeCursor(after, ["int", "int"]) ?? [-1, -1];
-      const conditions = await assignmentConditions(filter, ctx.loaders.catalog);
+    assignments: async (p, { filter, orderBy, ...args }, ctx) => {
+      const order = orderBy ?? { field: "CUSTOMER", direction: "ASC" };
+      const key: CursorPart[] =
+        order.field === "CUSTOMER" ? ["int", "int"] : ["float", "int", "int"];
+      const req = pageRequest(
+        args,
+        { name: orderName(order), key },
+        ctx.budget,
+        "Plan.assignments",
+      );
+      const conditions = await assignmentConditions(
+        filter && {
+          ...filter,
+          offerId: filter.offerId != null ? keyOf(filter.offerId, "filter.offerId", "Offer") : null,
+          channelId:
+            filter.channelId != null
+              ? keyOf(filter.channelId, "filter.channelId", "Channel")
+              : null,
+        },
+        ctx.loaders.catalog,
+      );
       const [rows, totalCount] = await Promise.all([
         assignmentPage(
           ctx.pool,
           p.id,
-          [cursor[0] as number, cursor[1] as number],
-          size + 1,
+          { field: order.field, descending: order.direction === "DESC" },
+          req,
           conditions,
         ),
         assignmentTotal(ctx, p.id, conditions),
       ]);
-      return {
-        ...toPage(rows, size, (a) => [a.customerDbId, a.offerDbId]),
-        totalCount,
-      };
+      return { ...toPage(rows, req, (a) => assignmentSortKey(a, order.field)), totalCount };
     },
     constraintReport: (p, _a, ctx) => ctx.loaders.constraintReport.load(p.id),
     offerChannelFrequencies: async (p, _a, ctx) => {
@@ -401,6 +426,12 @@ export const planResolvers: Resolvers = {
     offer: async (r, _a, ctx) => (await ctx.loaders.catalog()).offers.get(r.offerDbId)!,
     channel: async (r, _a, ctx) => (await ctx.loaders.catalog()).channels.get(r.channelDbId)!,
   },
+  ChannelContacts: {
+    channel: (c, _a, ctx) => channelByExternalId(ctx, c.channelId),
+  },
+  ConstraintReportRow: {
+    kind: (r) => constraintKind(r.kind),
+  },
   ChannelProfitability: {
     channel: async (r, _a, ctx) => (await ctx.loaders.catalog()).channels.get(r.channelDbId)!,
   },
@@ -417,12 +448,16 @@ export async function versionToRun(
       "give exactly one of constraintSetId or constraintSetVersionId",
     );
   if (input.constraintSetVersionId != null) {
-    const id = parseId(input.constraintSetVersionId, "input.constraintSetVersionId");
+    const id = parseId(
+      input.constraintSetVersionId,
+      "input.constraintSetVersionId",
+      "ConstraintSetVersion",
+    );
     const v = await ctx.loaders.version.load(id);
     if (!v) throw new NotFoundError(`constraint-set version ${id} does not exist`);
     return id;
   }
-  const setId = parseId(input.constraintSetId!, "input.constraintSetId");
+  const setId = parseId(input.constraintSetId!, "input.constraintSetId", "ConstraintSet");
   const set = await ctx.loaders.constraintSet.load(setId);
   if (!set) throw new NotFoundError(`constraint set ${setId} does not exist`);
   if (set.archivedAt) throw new ConflictError(`constraint set ${setId} is archived`);

@@ -13,7 +13,7 @@ import { importPlanResponses, planResults, recalibrateFromPlan } from "../../ser
 import type { PlanResolvers, ResultLevel, Resolvers } from "../__generated__/resolvers";
 import { userError } from "../errors";
 import { importTarget } from "../import-root";
-import { parseId } from "../pagination";
+import { globalId, parseId } from "../global-id";
 
 const LEVELS: Record<Level, ResultLevel> = {
   total: "TOTAL",
@@ -30,12 +30,13 @@ export const planResultsResolvers: Pick<PlanResolvers, "results"> = {
 
 export const resultsResolvers: Resolvers = {
   Query: {
-    scoreCalibration: (_p, { id }, ctx) => calibrationById(ctx.prisma, parseId(id, "id")),
+    scoreCalibration: (_p, { id }, ctx) =>
+      calibrationById(ctx.prisma, parseId(id, "id", "ScoreCalibration")),
   },
   Mutation: {
     importResponses: async (_p, args, ctx) => {
       requireRole(ctx.caller, "ADMIN");
-      const planId = parseId(args.planId, "planId");
+      const planId = parseId(args.planId, "planId", "Plan");
       const target = await importTarget(ctx, args.path, "path", [RESPONSES_FILE]);
       try {
         const r = await importPlanResponses(ctx.pool, planId, target.path, {
@@ -46,7 +47,7 @@ export const resultsResolvers: Resolvers = {
           ...r,
           file: target.shown(r.file),
           importId: String(r.importId),
-          planId: String(r.planId),
+          planId: globalId("Plan", r.planId),
           changed: r.inserted > 0 || r.updated > 0,
         };
       } catch (caught) {
@@ -63,7 +64,7 @@ export const resultsResolvers: Resolvers = {
     },
     recalibrateScores: async (_p, args, ctx) => {
       requireRole(ctx.caller, "ADMIN");
-      const planId = parseId(args.planId, "planId");
+      const planId = parseId(args.planId, "planId", "Plan");
       const r = await recalibrateFromPlan(ctx.pool, planId, {
         priorStrength: args.priorStrength ?? undefined,
         createdBy: ctx.caller.name,
@@ -73,7 +74,8 @@ export const resultsResolvers: Resolvers = {
     },
   },
   PlanResults: {
-    calibrationId: (r) => (r.calibrationId === null ? null : String(r.calibrationId)),
+    calibrationId: (r) =>
+      r.calibrationId === null ? null : globalId("ScoreCalibration", r.calibrationId),
   },
   ResultRow: {
     level: (r) => LEVELS[r.level],
@@ -87,13 +89,14 @@ export const resultsResolvers: Resolvers = {
         : ((await ctx.loaders.catalog()).channelByExternalId.get(r.channel) ?? null),
   },
   ScoreCalibration: {
-    id: (c) => String(c.id),
+    id: (c) => globalId("ScoreCalibration", c.id),
     sourcePlan: async (c, _a, ctx) => {
       const plan = await ctx.loaders.plan.load(c.sourcePlanId);
       if (!plan) throw new NotFoundError(`plan ${c.sourcePlanId} does not exist`);
       return plan;
     },
-    baseCalibrationId: (c) => (c.baseCalibrationId === null ? null : String(c.baseCalibrationId)),
+    baseCalibrationId: (c) =>
+      c.baseCalibrationId === null ? null : globalId("ScoreCalibration", c.baseCalibrationId),
     factors: (c, _a, ctx) => calibrationFactors(ctx.prisma, c.id),
   },
   CalibrationFactor: {

@@ -1,5 +1,6 @@
-// JSON, JSONObject and DateTime, the custom scalars of schema.graphql.
+// JSON, JSONObject, DateTime and Date, the custom scalars of schema.graphql.
 import { GraphQLScalarType, Kind, type ValueNode } from "graphql";
+import { isCampaignDate } from "../../domain/dates";
 import type { Resolvers } from "../__generated__/resolvers";
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -23,6 +24,19 @@ function literal(node: ValueNode): unknown {
     default:
       return null;
   }
+}
+
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T/;
+
+/** yyyy-mm-dd from a calendar day, or the UTC day of an ISO-8601 date-time. */
+function calendarDay(v: unknown): string {
+  const s = String(v);
+  if (isCampaignDate(s)) return s;
+  // Date() rolls 2026-02-30 over into March: the day part must be a real day of its own
+  const d = DATE_TIME.test(s) && isCampaignDate(s.slice(0, 10)) ? new Date(s) : null;
+  if (!d || Number.isNaN(d.getTime()))
+    throw new TypeError(`Date must be yyyy-mm-dd or an ISO-8601 date-time, got "${s}"`);
+  return d.toISOString().slice(0, 10);
 }
 
 export const scalarResolvers: Resolvers = {
@@ -65,6 +79,15 @@ export const scalarResolvers: Resolvers = {
       const d = new Date(node.value);
       if (Number.isNaN(d.getTime())) throw new TypeError("DateTime must be an ISO-8601 date-time");
       return d;
+    },
+  }),
+  Date: new GraphQLScalarType({
+    name: "Date",
+    serialize: (v) => calendarDay(v instanceof Date ? v.toISOString() : v),
+    parseValue: (v) => calendarDay(v),
+    parseLiteral: (node) => {
+      if (node.kind !== Kind.STRING) throw new TypeError("Date must be a string");
+      return calendarDay(node.value);
     },
   }),
 };

@@ -8,7 +8,7 @@ import type { Resolvers } from "../__generated__/resolvers";
 import type { GraphQLContext } from "../context";
 import { createLoaders } from "../loaders";
 import type { AnalysisModel, PlanModel } from "../models";
-import { parseId } from "../pagination";
+import { parseId, type NodeType } from "../global-id";
 import { RequestBudget } from "../request-budget";
 
 /** A new per-execution state for the next event: nothing cached, nothing spent. */
@@ -17,13 +17,15 @@ function renew(ctx: GraphQLContext): void {
   ctx.budget = new RequestBudget(ctx.budget.maxRows, ctx.budget.timeoutMs);
 }
 
+const NODE_TYPE: Record<RunKind, NodeType> = { plan: "Plan", analysis: "Analysis" };
+
 async function follow<T extends RunState>(
   ctx: GraphQLContext,
   kind: RunKind,
   rawId: string,
   read: (id: number) => Promise<T | null>,
 ): Promise<AsyncIterable<T>> {
-  const id = parseId(rawId, "id");
+  const id = parseId(rawId, "id", NODE_TYPE[kind]);
   if (!ctx.runChanges) throw new Error("subscriptions need the server's run change listener");
   const changes = ctx.runChanges;
   const states = await runStates(changes, kind, id, () => {

@@ -318,16 +318,68 @@ describe("bad input: a code, the field at fault, and nothing written", () => {
     expect(plan.status).toBe("SUCCEEDED");
   });
 
-  it("a cursor that is not from the list is BAD_USER_INPUT on `after`", async () => {
+  it("a cursor that is not from the list is INVALID_CURSOR on its argument", async () => {
     for (const after of ["garbage", Buffer.from('["x",1]').toString("base64url")]) {
       const res = await call(
         `query ($id: ID!, $after: String) { plan(id: $id) { assignments(first: 5, after: $after) { totalCount } } }`,
         { id: finishedPlanId, after },
       );
-      expect(failure(res)).toMatchObject({ code: "BAD_USER_INPUT", field: "after" });
+      expect(failure(res)).toMatchObject({ code: "INVALID_CURSOR", field: "after" });
     }
-    const plans = await call(`{ plans(after: "garbage") { totalCount } }`);
-    expect(failure(plans)).toMatchObject({ code: "BAD_USER_INPUT", field: "after" });
+    const plans = await call(`{ plans(last: 1, before: "garbage") { totalCount } }`);
+    expect(failure(plans)).toMatchObject({ code: "INVALID_CURSOR", field: "before" });
+  });
+
+  it("a cursor of another orderBy is INVALID_CURSOR, saying which order it came from", async () => {
+    const page = (orderBy: string, after: string | null) =>
+      call<{ plan: { assignments: { pageInfo: { endCursor: string } } } }>(
+        `query ($id: ID!, $after: String) { plan(id: $id) {
+          assignments(first: 2, after: $after, orderBy: ${orderBy}) { pageInfo { endCursor } } } }`,
+        { id: finishedPlanId, after },
+      );
+    const byReturn = "{ field: EXPECTED_RETURN, direction: DESC }";
+    const cursor = ok(await page(byReturn, null)).plan.assignments.pageInfo.endCursor;
+    expect(ok(await page(byReturn, cursor)).plan.assignments.pageInfo.endCursor).not.toBe(cursor);
+    const refused = failure(await page("{ field: CUSTOMER, direction: ASC }", cursor));
+    expect(refused).toMatchObject({ code: "INVALID_CURSOR", field: "after" });
+    expect(refused.message).toBe(
+      "after: is a cursor of the order EXPECTED_RETURN:DESC, not of CUSTOMER:ASC: page from the start again",
+    );
+  });
+
+  it.each([
+    ["first: -1", "first", "first: must be a whole number from 0 to 1000"],
+    ["first: 2, last: 2", "last", "last: give first or last, not both"],
+    [
+      'first: 2, before: "x"',
+      "before",
+      "before: pages backward: give it with last (after goes with first)",
+    ],
+  ])("plans(%s) is BAD_USER_INPUT on %s", async (args, field, message) => {
+    const res = failure(await call(`{ plans(${args}) { totalCount } }`));
+    expect(res).toMatchObject({ code: "BAD_USER_INPUT", field, message });
+  });
+
+  it("a malformed global id is BAD_USER_INPUT naming the id; another type's id too", async () => {
+    const bad = failure(await call(`{ node(id: "Plan42") { id } }`));
+    expect(bad).toMatchObject({ code: "BAD_USER_INPUT", field: "id" });
+    expect(bad.message).toContain('id: "Plan42" is not a global id: expected <type>:<key>');
+    const many = failure(await call(`{ nodes(ids: ["Plan:1", "Nope:1"]) { id } }`));
+    expect(many).toMatchObject({ code: "BAD_USER_INPUT", field: "ids.1" });
+    const wrongType = failure(await call(`{ plan(id: "Analysis:1") { id } }`));
+    expect(wrongType).toMatchObject({
+      code: "BAD_USER_INPUT",
+      field: "id",
+      message: 'id: "Analysis:1" is the id of an object of type Analysis, not Plan',
+    });
+  });
+
+  it("an unknown orderBy field is a validation error", async () => {
+    const res = failure(
+      await call(`{ plans(orderBy: { field: NAME, direction: ASC }) { totalCount } }`),
+    );
+    expect(res.code).toBe("GRAPHQL_VALIDATION_FAILED");
+    expect(res.message).toContain('Value "NAME" does not exist in "PlanOrderField" enum');
   });
 
   it("importDataset of a directory with a bad CSV lists file:line problems and imports nothing", async () => {

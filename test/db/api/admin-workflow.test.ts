@@ -3,7 +3,12 @@
 // record; named plans run, approved by another ADMIN before they are committed (this server
 // requires approval), deleted unless committed; the audit trail read back. Bad changes are
 // refused at their field with nothing written.
-import { createApiKeyInDatabase, startApiServer, type ApiServer } from "../../support/api-server";
+import {
+  createApiKeyInDatabase,
+  dbId,
+  startApiServer,
+  type ApiServer,
+} from "../../support/api-server";
 import { createTestDatabase, type TestDatabase } from "../../support/db";
 import { runCli } from "../../support/cli";
 import {
@@ -253,7 +258,7 @@ describe("constraint-set workflow", () => {
     const { rows } = await db.pool.query<{ actor: string; action: string; after: unknown }>(
       `SELECT actor, action, after FROM audit_event WHERE subject_type = 'constraint_set'
          AND subject_id = $1 ORDER BY id`,
-      [setId],
+      [String(dbId(setId))],
     );
     expect(rows.map((r) => r.action)).toEqual([
       "constraint_set.create",
@@ -273,13 +278,13 @@ describe("constraint-set workflow", () => {
     const list = await cli("list", "--json");
     expect(list.code).toBe(0);
     const sets = JSON.parse(list.stdout) as { id: number; name: string; latestVersion: number }[];
-    expect(sets.find((s) => String(s.id) === setId)).toMatchObject({
+    expect(sets.find((s) => s.id === dbId(setId))).toMatchObject({
       name: "Q1 retention",
       latestVersion: 5,
     });
     const patched = await cli(
       "patch",
-      setId,
+      String(dbId(setId)),
       "--patch",
       '{"hurdleRate": null}',
       "--note",
@@ -294,22 +299,22 @@ describe("constraint-set workflow", () => {
     const latest = (
       await db.pool.query<{ id: number }>(
         "SELECT max(id) AS id FROM constraint_set_version WHERE constraint_set_id = $1",
-        [setId],
+        [dbId(setId)],
       )
     ).rows[0]!.id;
-    const diff = await cli("diff", String(v1.id), String(latest), "--json");
+    const diff = await cli("diff", String(dbId(v1.id)), String(latest), "--json");
     expect(diff.code).toBe(0);
     expect(JSON.parse(diff.stdout).map((c: { path: string }) => c.path)).toEqual([
       "budget",
       "hurdleRate",
     ]);
-    const show = await cli("show", setId);
+    const show = await cli("show", String(dbId(setId)));
     expect(show.code).toBe(0);
     expect(show.stdout).toContain("version 6");
     expect(show.stdout).toContain("no hurdle");
     const bad = await cli(
       "patch",
-      setId,
+      String(dbId(setId)),
       "--patch",
       '{"channelCapacities": {"pigeon": {"capacity": 1}}}',
     );
@@ -430,7 +435,7 @@ describe("plans", () => {
     const list = await runCli(db.url, "plan", "list", "--json");
     expect(list.code).toBe(0);
     const plans = JSON.parse(list.stdout) as { id: number; name: string; run: string }[];
-    expect(plans.find((p) => String(p.id) === first.id)).toMatchObject({
+    expect(plans.find((p) => p.id === dbId(first.id))).toMatchObject({
       name: "December pilot",
       run: expect.stringMatching(/^run \d+ of Q1 retention v\d+$/),
     });
@@ -444,9 +449,9 @@ describe("plans", () => {
       ),
     );
     await pollPlan(server, key, whatIf.id, undefined, { timeoutMs: 60_000 });
-    const show = await runCli(db.url, "plan", "show", "--plan", whatIf.id);
+    const show = await runCli(db.url, "plan", "show", "--plan", String(dbId(whatIf.id)));
     expect(show.stdout).toContain("what-if on that version: budget 30000 → 12345");
-    const refused = await runCli(db.url, "plan", "delete", "--plan", first.id);
+    const refused = await runCli(db.url, "plan", "delete", "--plan", String(dbId(first.id)));
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain("committed");
   });

@@ -6,6 +6,7 @@ import {
   startApiServer,
   type ApiServer,
   type LogLine,
+  dbId,
 } from "../../support/api-server";
 import { createTestDatabase, type TestDatabase } from "../../support/db";
 import {
@@ -55,10 +56,10 @@ afterAll(async () => {
 });
 
 const workerLog = (msg: string, planId: string) => (l: LogLine) =>
-  l.name === "offerplan-worker" && l.msg === msg && l.planId === Number(planId);
+  l.name === "offerplan-worker" && l.msg === msg && l.planId === dbId(planId);
 
 /** Phases of optimize() (src/optimize/optimize.ts) as the plan reports them. */
-const OPTIMISE_PHASES = ["baseline", "cluster", "cluster_lp", "disaggregate", "repair", "reprice"];
+const OPTIMISE_PHASES = ["BASELINE", "CLUSTER", "CLUSTER_LP", "DISAGGREGATE", "REPAIR", "REPRICE"];
 
 describe("cancelling a plan while it optimises", () => {
   it("stops the worker within seconds, mid-phase, and leaves nothing behind", async () => {

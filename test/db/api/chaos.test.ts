@@ -7,6 +7,7 @@ import {
   startApiServer,
   type ApiServer,
   type LogLine,
+  dbId,
 } from "../../support/api-server";
 import { createTestDatabase, type TestDatabase } from "../../support/db";
 import {
@@ -38,14 +39,16 @@ const alive = (pid: number) => {
   }
 };
 
+/** The plan's bare key: the API takes it, and the job key, SQL and logs use it. */
 async function runPlan(server: ApiServer): Promise<string> {
-  return ok(
+  const { runPlan: plan } = ok(
     await server.gql<{ runPlan: { id: string } }>(
       `mutation ($input: RunPlanInput!) { runPlan(input: $input) { id } }`,
       { input: { constraintSetVersionId: versionId, method: "CLUSTER_LP", clusters: 20, seed: 4 } },
       key,
     ),
-  ).runPlan.id;
+  );
+  return String(dbId(plan.id));
 }
 
 async function fingerprint(id: string): Promise<string | null> {
@@ -73,7 +76,7 @@ async function jobGone(id: string): Promise<boolean> {
 }
 
 const paused = (id: string, phase: string) => (l: LogLine) =>
-  l.msg === "test pause" && l.planId === Number(id) && l.phase === phase;
+  l.msg === "test pause" && l.planId === dbId(id) && l.phase === phase;
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -158,7 +161,7 @@ describe("crash recovery", () => {
       `INSERT INTO plan (version_number, constraint_set_version_id, status, method, phase, progress,
                          started_at, run_by)
        VALUES (999, $1, 'RUNNING', 'EXACT', 'exact', 0.4, now(), 'gone:1:x') RETURNING id`,
-      [versionId],
+      [dbId(versionId)],
     );
     const id = String(rows[0]!.id);
     const server = await startApiServer({ databaseUrl: db.url, workers: 1 });
@@ -169,7 +172,7 @@ describe("crash recovery", () => {
       });
       const last = states.at(-1)!;
       expect(last.error).toMatch(/the process running it \(gone:1:x\) stopped before it finished/);
-      expect(last.failedInPhase).toBe("exact");
+      expect(last.failedInPhase).toBe("EXACT");
       expect({ phase: last.phase, progress: last.progress }).toEqual({ phase: null, progress: 0 });
     } finally {
       await server.stop();

@@ -168,9 +168,13 @@ function changedInJs(rows: AssignmentRow[], a: number, b: number) {
 const COMPARE = `query ($a: ID!, $b: ID!) {
   comparePlans(a: $a, b: $b) {
     a { id } b { id }
-    kpiDeltas { name a b delta }
+    kpiDeltas {
+      expectedReturn { a b delta } cost { a b delta } roi { a b delta }
+      contacts { a b delta } upperBound { a b delta } gap { a b delta }
+      contactsByChannel { channel { id: externalId } a b delta }
+    }
     offerChannelDeltas {
-      offer { id } channel { id }
+      offer { id: externalId } channel { id: externalId }
       contactsA contactsB contactsDelta expectedReturnA expectedReturnB expectedReturnDelta
     }
     changedCustomerCount
@@ -178,11 +182,20 @@ const COMPARE = `query ($a: ID!, $b: ID!) {
   }
 }`;
 
+interface KpiDelta {
+  a: number | null;
+  b: number | null;
+  delta: number | null;
+}
+
 interface Comparison {
   comparePlans: {
     a: { id: string };
     b: { id: string };
-    kpiDeltas: { name: string; a: number | null; b: number | null; delta: number | null }[];
+    kpiDeltas: Record<
+      "expectedReturn" | "cost" | "roi" | "contacts" | "upperBound" | "gap",
+      KpiDelta
+    > & { contactsByChannel: (KpiDelta & { channel: { id: string } })[] };
     offerChannelDeltas: {
       offer: { id: string };
       channel: { id: string };
@@ -219,7 +232,7 @@ describe("comparePlans", () => {
       a: String(planA),
       b: String(planB),
     });
-    expect([c.a.id, c.b.id]).toEqual([String(planA), String(planB)]);
+    expect([c.a.id, c.b.id]).toEqual([`Plan:${planA}`, `Plan:${planB}`]);
     expect(c.changedCustomerCount).toBe(changed.length);
 
     // KPIs: totals of each plan's rows
@@ -233,9 +246,9 @@ describe("comparePlans", () => {
     };
     const ta = totals(planA);
     const tb = totals(planB);
-    const kpi = new Map(c.kpiDeltas.map((k) => [k.name, k]));
-    const close = (name: string, a: number, b: number) => {
-      const k = kpi.get(name)!;
+    const kpi = c.kpiDeltas;
+    const close = (name: "expectedReturn" | "cost" | "roi", a: number, b: number) => {
+      const k = kpi[name];
       expect(k.a).toBeCloseTo(a, 6);
       expect(k.b).toBeCloseTo(b, 6);
       expect(k.delta).toBeCloseTo(b - a, 6);
@@ -243,19 +256,20 @@ describe("comparePlans", () => {
     close("expectedReturn", ta.ret, tb.ret);
     close("cost", ta.cost, tb.cost);
     close("roi", ta.roi, tb.roi);
-    expect(kpi.get("contacts")).toEqual({
-      name: "contacts",
+    expect(kpi.contacts).toEqual({
       a: ta.contacts,
       b: tb.contacts,
       delta: tb.contacts - ta.contacts,
     });
-    for (const ch of ["branch", "call_centre", "mail"]) {
-      const a = ta.byChannel.get(ch) ?? 0;
-      const b = tb.byChannel.get(ch) ?? 0;
-      expect(kpi.get(`contacts:${ch}`)).toEqual({ name: `contacts:${ch}`, a, b, delta: b - a });
-    }
-    expect(kpi.get("upperBound")!.a).toBeGreaterThanOrEqual(ta.ret - 1e-6);
-    expect(kpi.has("gap")).toBe(true);
+    expect(kpi.contactsByChannel).toEqual(
+      ["branch", "call_centre", "mail"].map((ch) => {
+        const a = ta.byChannel.get(ch) ?? 0;
+        const b = tb.byChannel.get(ch) ?? 0;
+        return { channel: { id: ch }, a, b, delta: b - a };
+      }),
+    );
+    expect(kpi.upperBound.a).toBeGreaterThanOrEqual(ta.ret - 1e-6);
+    expect(Object.keys(kpi.gap).sort()).toEqual(["a", "b", "delta"]);
 
     // offer × channel: every pair used by either plan, contacts exact
     const cells = new Map<string, { ca: number; cb: number; ra: number; rb: number }>();
@@ -306,7 +320,7 @@ describe("comparePlans", () => {
     for (const d of c.dualChanges) {
       const ra = report.find((r) => r.plan_id === planA && r.name === d.constraint);
       const rb = report.find((r) => r.plan_id === planB && r.name === d.constraint);
-      expect(d.kind).toBe((ra ?? rb)!.kind);
+      expect(d.kind).toBe((ra ?? rb)!.kind.toUpperCase());
       expect([d.dualA, d.dualB, d.bindingA, d.bindingB]).toEqual([
         ra?.dual ?? null,
         rb?.dual ?? null,
@@ -357,8 +371,8 @@ describe("comparePlans", () => {
     const PAGE = `query ($a: ID!, $b: ID!, $first: Int, $after: String) {
       comparePlans(a: $a, b: $b) {
         changedCustomers(first: $first, after: $after) {
-          edges { cursor node { customer { id }
-            a { offer { id } channel { id } } b { offer { id } channel { id } } } }
+          edges { cursor node { customer { id: externalId }
+            a { offer { id: externalId } channel { id: externalId } } b { offer { id: externalId } channel { id: externalId } } } }
           pageInfo { hasNextPage endCursor }
         }
       }
@@ -404,13 +418,45 @@ describe("comparePlans", () => {
     expect(new Set(seen).size).toBe(seen.length);
     expect(seen).toEqual(changed);
 
+    // backward from the end with last/before: the same customers, and the count of them all
+    const BACK = `query ($a: ID!, $b: ID!, $last: Int, $before: String) {
+      comparePlans(a: $a, b: $b) {
+        changedCustomers(last: $last, before: $before) {
+          totalCount edges { node { customer { id: externalId } } }
+          pageInfo { hasPreviousPage hasNextPage startCursor }
+        }
+      }
+    }`;
+    interface Back {
+      comparePlans: {
+        changedCustomers: {
+          totalCount: number;
+          edges: { node: { customer: { id: string } } }[];
+          pageInfo: { hasPreviousPage: boolean; hasNextPage: boolean; startCursor: string | null };
+        };
+      };
+    }
+    const backward: string[] = [];
+    let before: string | null = null;
+    for (;;) {
+      const conn: Back["comparePlans"]["changedCustomers"] = (
+        await ok<Back>(BACK, { a: String(planA), b: String(planB), last: 37, before })
+      ).comparePlans.changedCustomers;
+      expect(conn.totalCount).toBe(changed.length);
+      expect(conn.pageInfo.hasNextPage).toBe(before !== null);
+      backward.unshift(...conn.edges.map((e) => e.node.customer.id));
+      if (!conn.pageInfo.hasPreviousPage) break;
+      before = conn.pageInfo.startCursor;
+    }
+    expect(backward).toEqual(changed);
+
     const tooBig = await gql(PAGE, { a: String(planA), b: String(planB), first: 1001 });
     expect(tooBig.errors?.[0]?.extensions).toMatchObject({
       code: "BAD_USER_INPUT",
       field: "first",
     });
     const badCursor = await gql(PAGE, { a: String(planA), b: String(planB), after: "nonsense" });
-    expect(badCursor.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    expect(badCursor.errors?.[0]?.extensions?.code).toBe("INVALID_CURSOR");
   });
 
   it("refuses plans that have not succeeded (CONFLICT) and unknown plans (NOT_FOUND)", async () => {
@@ -422,13 +468,13 @@ describe("comparePlans", () => {
   });
 });
 
-const PRICED = `offer { id } channel { id } expectedReturn cost reducedValue
+const PRICED = `offer { id: externalId } channel { id: externalId } expectedReturn cost reducedValue
   charges { constraint dual coefficient amount }`;
 const EXPLAIN = `query ($id: ID!, $plan: ID!) {
   customer(id: $id) {
     id
     explanation(planId: $plan) {
-      plan { id } customer { id }
+      plan { id } customer { id: externalId }
       chosen { ${PRICED} } runnerUp { ${PRICED} } reason options { ${PRICED} }
     }
   }
@@ -487,7 +533,7 @@ describe("Customer.explanation", () => {
     );
     const res = await ok<Explained>(EXPLAIN, { id: cust!.external_id, plan: String(planId) });
     const e = res.customer.explanation!;
-    expect(e.plan.id).toBe(String(planId));
+    expect(e.plan.id).toBe(`Plan:${planId}`);
     expect(e.customer.id).toBe(cust!.external_id);
     // chosen = the plan's assignments of this customer
     const assigned = (await assignmentsOf([planId])).filter((r) => r.customer_db === customerDb);

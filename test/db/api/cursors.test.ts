@@ -1,5 +1,5 @@
-// A forged `after` cursor through the API: a client error on the argument, not an internal error
-// from a number the database cannot take.
+// A forged cursor through the API: a client error on the argument (INVALID_CURSOR), not an
+// internal error from a number or a timestamp the database cannot take.
 import { readFile } from "node:fs/promises";
 import { RequestBudget } from "../../../src/graphql/request-budget";
 import path from "node:path";
@@ -34,29 +34,35 @@ afterAll(async () => {
 
 const forge = (key: unknown) => Buffer.from(JSON.stringify(key)).toString("base64url");
 
-it.each([[[1e30]], [[1.5]], [[2 ** 31]], [[-1e300]]])(
-  "plans(after: %j) is BAD_USER_INPUT on `after`",
-  async (key) => {
-    const res = await apollo.executeOperation(
-      {
-        query: `query ($after: String) { plans(after: $after) { totalCount } }`,
-        variables: { after: forge(key) },
+const AT = "2026-01-01T00:00:00.000Z";
+
+it.each([
+  [[AT, 1e30]],
+  [[AT, 1.5]],
+  [[AT, 2 ** 31]],
+  [[AT, -1e300]],
+  [["2026-13-45", 1]],
+  [[1, 1]],
+])("plans(after: %j) is INVALID_CURSOR on `after`", async (key) => {
+  const res = await apollo.executeOperation(
+    {
+      query: `query ($after: String) { plans(after: $after) { totalCount } }`,
+      variables: { after: forge(["CREATED_AT:DESC", ...key]) },
+    },
+    {
+      contextValue: {
+        caller: { keyId: 1, name: "test", role: "VIEWER" },
+        pool: db.pool,
+        prisma,
+        loaders: createLoaders(db.pool, prisma),
+        log: pino({ level: "silent" }),
+        budget: new RequestBudget(20_000, 60_000),
       },
-      {
-        contextValue: {
-          caller: { keyId: 1, name: "test", role: "VIEWER" },
-          pool: db.pool,
-          prisma,
-          loaders: createLoaders(db.pool, prisma),
-          log: pino({ level: "silent" }),
-          budget: new RequestBudget(20_000, 60_000),
-        },
-      },
-    );
-    if (res.body.kind !== "single") throw new Error("unexpected incremental response");
-    expect(res.body.singleResult.errors?.[0]?.extensions).toMatchObject({
-      code: "BAD_USER_INPUT",
-      field: "after",
-    });
-  },
-);
+    },
+  );
+  if (res.body.kind !== "single") throw new Error("unexpected incremental response");
+  expect(res.body.singleResult.errors?.[0]?.extensions).toMatchObject({
+    code: "INVALID_CURSOR",
+    field: "after",
+  });
+});

@@ -1,7 +1,12 @@
 // The API end to end over HTTP against the real server process (`offerplan serve`, two plan
 // workers): import → constraint set → queued plan → reports and pages → revision → second plan →
 // comparison.
-import { createApiKeyWithCli, startApiServer, type ApiServer } from "../../support/api-server";
+import {
+  createApiKeyWithCli,
+  dbId,
+  startApiServer,
+  type ApiServer,
+} from "../../support/api-server";
 import { createTestDatabase, type TestDatabase } from "../../support/db";
 import {
   failure,
@@ -40,7 +45,7 @@ const gql = <T>(query: string, variables?: Record<string, unknown>) =>
   server.gql<T>(query, variables, admin);
 
 const CONSTRAINT_SET_PAYLOAD = `created
-  constraintSet { id name versions { version } latestVersion { id version } }
+  constraintSet { id name versions { totalCount edges { node { version } } } latestVersion { id version } }
   version { id version budget definition }`;
 
 interface ConstraintSetPayload {
@@ -48,7 +53,7 @@ interface ConstraintSetPayload {
   constraintSet: {
     id: string;
     name: string;
-    versions: { version: number }[];
+    versions: { totalCount: number; edges: { node: { version: number } }[] };
     latestVersion: { id: string; version: number };
   };
   version: { id: string; version: number; budget: number; definition: Record<string, unknown> };
@@ -95,8 +100,8 @@ const REPORTS = `query ($id: ID!) {
     id status progress phase versionNumber
     ${KPIS}
     constraintReport { name kind sense activity bound slack dual binding }
-    offerChannelFrequencies { offer { id } channel { id } contacts share expectedReturn cost }
-    channelProfitability { channel { id } contacts expectedReturn cost profit roi }
+    offerChannelFrequencies { offer { id: externalId } channel { id: externalId } contacts share expectedReturn cost }
+    channelProfitability { channel { id: externalId } contacts expectedReturn cost profit roi }
     segmentSummary { segment contacts expectedReturn cost }
   }
 }`;
@@ -128,7 +133,9 @@ describe("the API over HTTP", () => {
         datasetSummary: { customers: number; eligibleOptions: number };
         channels: { id: string }[];
         offers: { id: string }[];
-      }>(`{ datasetSummary { customers eligibleOptions } channels { id } offers { id } }`),
+      }>(
+        `{ datasetSummary { customers eligibleOptions } channels { id: externalId } offers { id: externalId } }`,
+      ),
     );
     expect(datasetSummary.customers).toBe(4000);
     expect(datasetSummary.eligibleOptions).toBeGreaterThan(4000);
@@ -180,7 +187,7 @@ describe("the API over HTTP", () => {
     const progress = states.map((s) => s.progress);
     expect(progress.every((v, i) => i === 0 || v >= progress[i - 1]! - 1e-12)).toBe(true);
     const last = states[states.length - 1]!;
-    expect(last).toMatchObject({ status: "SUCCEEDED", progress: 1, phase: "done", error: null });
+    expect(last).toMatchObject({ status: "SUCCEEDED", progress: 1, phase: "DONE", error: null });
     expect(last.startedAt).not.toBeNull();
     expect(Date.parse(last.finishedAt!)).toBeGreaterThanOrEqual(Date.parse(last.startedAt!));
 
@@ -194,7 +201,7 @@ describe("the API over HTTP", () => {
     expect(kpis.expectedReturn).toBeGreaterThan(kpis.baselineExpectedReturn!);
     expect(kpis.upperBound).toBeGreaterThanOrEqual(kpis.expectedReturn - 1e-6);
 
-    const budget = plan1.constraintReport.find((r) => r.kind === "budget")!;
+    const budget = plan1.constraintReport.find((r) => r.kind === "BUDGET")!;
     expect(budget).toMatchObject({ name: "budget", sense: "LE", binding: true });
     expect(budget.bound).toBe(data.constraints.budget);
     expect(budget.activity).toBeCloseTo(kpis.cost, 6);
@@ -204,7 +211,7 @@ describe("the API over HTTP", () => {
       if (r.sense === "GE") expect(r.activity).toBeGreaterThanOrEqual(r.bound - 1e-6);
     }
     expect(plan1.constraintReport.map((r) => r.kind)).toEqual(
-      expect.arrayContaining(["budget", "hurdle", "offers_per_customer"]),
+      expect.arrayContaining(["BUDGET", "HURDLE", "OFFERS_PER_CUSTOMER"]),
     );
 
     const freq = plan1.offerChannelFrequencies;
@@ -219,7 +226,7 @@ describe("the API over HTTP", () => {
     expect(sum(ch, (c) => c.cost)).toBeCloseTo(kpis.cost, 4);
     for (const c of ch) {
       expect(c.profit).toBeCloseTo(c.expectedReturn - c.cost, 6);
-      const byKpi = kpis.contactsByChannel.find((k) => k.channelId === c.channel.id);
+      const byKpi = kpis.contactsByChannel.find((k) => k.channel.id === c.channel.id);
       expect(c.contacts).toBe(byKpi?.contacts ?? 0);
     }
 
@@ -252,7 +259,7 @@ describe("the API over HTTP", () => {
     const query = `query ($id: ID!, $first: Int, $after: String) {
       plan(id: $id) { assignments(first: $first, after: $after) {
         totalCount pageInfo { hasNextPage endCursor }
-        edges { cursor node { customer { id segment } offer { id } channel { id } expectedReturn cost group } }
+        edges { cursor node { customer { id: externalId segment } offer { id: externalId } channel { id: externalId } expectedReturn cost group } }
       } }
     }`;
     const size = Math.ceil(plan1.kpis.contacts / 3.5); // four pages, the last one partial
@@ -289,6 +296,55 @@ describe("the API over HTTP", () => {
     expect(negative).toMatchObject({ code: "BAD_USER_INPUT", field: "first" });
   });
 
+  it("sorts assignments by expected return and pages that order both ways, as SQL orders it", async () => {
+    const { rows } = await db.pool.query<{ customer: string }>(
+      `SELECT c.external_id AS customer FROM plan_assignment a JOIN customer c ON c.id = a.customer_id
+       WHERE a.plan_id = $1 ORDER BY a.expected_return DESC, a.customer_id DESC, a.offer_id DESC`,
+      [dbId(plan1.id)],
+    );
+    interface Conn {
+      totalCount: number;
+      edges: { node: { customer: { id: string }; expectedReturn: number } }[];
+      pageInfo: {
+        hasNextPage: boolean;
+        hasPreviousPage: boolean;
+        startCursor: string | null;
+        endCursor: string | null;
+      };
+    }
+    const query = `query ($id: ID!, $first: Int, $after: String, $last: Int, $before: String) {
+      plan(id: $id) { assignments(first: $first, after: $after, last: $last, before: $before,
+                                  orderBy: { field: EXPECTED_RETURN, direction: DESC }) {
+        totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+        edges { node { customer { id: externalId } expectedReturn } }
+      } }
+    }`;
+    const page = async (v: Record<string, unknown>) =>
+      ok(await gql<{ plan: { assignments: Conn } }>(query, { id: plan1.id, ...v })).plan
+        .assignments;
+    const size = Math.ceil(rows.length / 3.5);
+    const forward: string[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const a = await page({ first: size, after });
+      expect(a.pageInfo.hasPreviousPage).toBe(after !== null);
+      forward.push(...a.edges.map((e) => e.node.customer.id));
+      if (!a.pageInfo.hasNextPage) break;
+      after = a.pageInfo.endCursor;
+    }
+    expect(forward).toEqual(rows.map((r) => r.customer));
+    const backward: string[] = [];
+    let before: string | null = null;
+    for (;;) {
+      const a = await page({ last: size, before });
+      expect(a.totalCount).toBe(rows.length);
+      backward.unshift(...a.edges.map((e) => e.node.customer.id));
+      if (!a.pageInfo.hasPreviousPage) break;
+      before = a.pageInfo.startCursor;
+    }
+    expect(backward).toEqual(forward);
+  });
+
   it("revises the set: a changed definition is version 2, an identical one creates nothing", async () => {
     const revise = `mutation ($id: ID!, $input: ConstraintSetInput!) {
       reviseConstraintSet(id: $id, input: $input) { ${CONSTRAINT_SET_PAYLOAD} }
@@ -300,14 +356,15 @@ describe("the API over HTTP", () => {
     expect(first.created).toBe(true);
     expect(first.version.version).toBe(2);
     expect(first.version.budget).toBe(input.budget);
-    expect(first.constraintSet.versions.map((v) => v.version)).toEqual([2, 1]);
+    expect(first.constraintSet.versions.edges.map((e) => e.node.version)).toEqual([2, 1]);
+    expect(first.constraintSet.versions.totalCount).toBe(2);
 
     const again = ok(
       await gql<{ reviseConstraintSet: ConstraintSetPayload }>(revise, { id: setId, input }),
     ).reviseConstraintSet;
     expect(again.created).toBe(false);
     expect(again.version.id).toBe(first.version.id);
-    expect(again.constraintSet.versions.map((v) => v.version)).toEqual([2, 1]);
+    expect(again.constraintSet.versions.edges.map((e) => e.node.version)).toEqual([2, 1]);
   });
 
   it("runs the revised set as plan version 2 within its larger budget", async () => {
@@ -342,17 +399,58 @@ describe("the API over HTTP", () => {
     expect(plans.edges.map((e) => e.node.id)).toEqual([plan2Id, plan1.id]); // newest first
   });
 
+  it("refetches objects by global id with node and nodes, each as its own type", async () => {
+    const { node, nodes } = ok(
+      await gql<{
+        node: { __typename: string; id: string; status: string };
+        nodes: ({ __typename: string; id: string; name?: string; externalId?: string } | null)[];
+      }>(
+        `query ($plan: ID!, $ids: [ID!]!) {
+          node(id: $plan) { __typename id ... on Plan { status } }
+          nodes(ids: $ids) { __typename id ... on ConstraintSet { name } ... on Channel { externalId } }
+        }`,
+        { plan: plan1.id, ids: [setId, "Channel:mail", "Plan:999999"] },
+      ),
+    );
+    expect(plan1.id).toBe(`Plan:${dbId(plan1.id)}`);
+    expect(node).toEqual({ __typename: "Plan", id: plan1.id, status: "SUCCEEDED" });
+    expect(nodes).toEqual([
+      { __typename: "ConstraintSet", id: setId, name: data.constraints.name },
+      { __typename: "Channel", id: "Channel:mail", externalId: "mail" },
+      null,
+    ]);
+  });
+
+  it("lists constraint sets as a connection, sorted by name either way", async () => {
+    const list = async (direction: string) =>
+      ok(
+        await gql<{
+          constraintSets: { totalCount: number; edges: { node: { name: string } }[] };
+        }>(`{ constraintSets(orderBy: { field: NAME, direction: ${direction} }) {
+          totalCount edges { node { name } } } }`),
+      ).constraintSets;
+    const asc = await list("ASC");
+    const names = asc.edges.map((e) => e.node.name);
+    expect(asc.totalCount).toBe(names.length);
+    expect(names).toEqual(
+      [...names].sort((x, y) => x.toLowerCase().localeCompare(y.toLowerCase())),
+    );
+    expect((await list("DESC")).edges.map((e) => e.node.name)).toEqual([...names].reverse());
+  });
+
   it("compares the two plans: the expected-return delta is b − a", async () => {
     const { comparePlans } = ok(
       await gql<{
         comparePlans: {
           a: { id: string; status: string };
           b: { id: string; status: string };
-          kpiDeltas: { name: string; a: number | null; b: number | null; delta: number | null }[];
+          kpiDeltas: {
+            expectedReturn: { a: number | null; b: number | null; delta: number | null };
+          };
         };
       }>(
         `query ($a: ID!, $b: ID!) { comparePlans(a: $a, b: $b) {
-          a { id status } b { id status } kpiDeltas { name a b delta } } }`,
+          a { id status } b { id status } kpiDeltas { expectedReturn { a b delta } } } }`,
         { a: plan1.id, b: plan2Id },
       ),
     );
@@ -364,10 +462,9 @@ describe("the API over HTTP", () => {
         id: plan2Id,
       }),
     ).plan.kpis;
-    const er = comparePlans.kpiDeltas.find((d) => d.name === "expectedReturn");
-    expect(er).toBeDefined();
-    expect(er!.a).toBeCloseTo(plan1.kpis.expectedReturn, 6);
-    expect(er!.b).toBeCloseTo(b.expectedReturn, 6);
-    expect(er!.delta).toBeCloseTo(b.expectedReturn - plan1.kpis.expectedReturn, 6);
+    const er = comparePlans.kpiDeltas.expectedReturn;
+    expect(er.a).toBeCloseTo(plan1.kpis.expectedReturn, 6);
+    expect(er.b).toBeCloseTo(b.expectedReturn, 6);
+    expect(er.delta).toBeCloseTo(b.expectedReturn - plan1.kpis.expectedReturn, 6);
   });
 });

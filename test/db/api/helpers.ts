@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import type { Pool } from "pg";
-import type { ApiServer, GqlResponse } from "../../support/api-server";
+import { dbId, type ApiServer, type GqlResponse } from "../../support/api-server";
 
 export interface ConstraintsJson {
   name: string;
@@ -129,14 +129,14 @@ export async function planFootprint(pool: Pool, planId: number | string) {
   for (const t of PLAN_TABLES) {
     const r = await pool.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM ${t} WHERE plan_id = $1`,
-      [Number(planId)],
+      [dbId(String(planId))],
     );
     rows[t] = r.rows[0]!.n;
   }
   // The writer names partitions <parent>_p<planId> (src/db/plan-writer.ts).
   const tables = await pool.query<{ name: string }>(
     `SELECT relname AS name FROM pg_class WHERE relname = ANY($1::text[]) ORDER BY 1`,
-    [PLAN_TABLES.map((t) => `${t}_p${planId}`)],
+    [PLAN_TABLES.map((t) => `${t}_p${dbId(String(planId))}`)],
   );
   const attached = await pool.query<{ name: string }>(
     `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
@@ -175,7 +175,7 @@ export async function mutationCounts(pool: Pool): Promise<Record<string, number>
 
 export const KPIS = `kpis {
   expectedReturn cost roi contacts upperBound gap baselineExpectedReturn baselineCost
-  contactsByChannel { channelId contacts }
+  contactsByChannel { channel { id: externalId } contacts }
 }`;
 
 export interface Kpis {
@@ -187,7 +187,7 @@ export interface Kpis {
   gap: number | null;
   baselineExpectedReturn: number | null;
   baselineCost: number | null;
-  contactsByChannel: { channelId: string; contacts: number }[];
+  contactsByChannel: { channel: { id: string }; contacts: number }[];
 }
 
 export async function planKpis(server: ApiServer, key: string, id: string): Promise<Kpis> {

@@ -8,6 +8,7 @@ import {
   createApiKeyWithCli,
   startApiServer,
   type ApiServer,
+  dbId,
 } from "../../support/api-server";
 import { createTestDatabase, type TestDatabase } from "../../support/db";
 import { failure, ok } from "./helpers";
@@ -87,7 +88,7 @@ describe("revocation", () => {
     expectRevoked(await a.gql(VIEWER, {}, createApiKey.secret));
     expectRevoked(await b.gql(VIEWER, {}, createApiKey.secret));
 
-    const id = Number(createApiKey.apiKey.id);
+    const id = dbId(createApiKey.apiKey.id);
     const audit = await auditOf(id);
     expect(audit).toEqual([
       expect.objectContaining({

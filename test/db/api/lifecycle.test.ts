@@ -7,6 +7,7 @@ import {
   startApiServer,
   type ApiServer,
   type LogLine,
+  dbId,
 } from "../../support/api-server";
 import { createTestDatabase, type TestDatabase } from "../../support/db";
 import {
@@ -73,7 +74,8 @@ async function runPlan(seed: number): Promise<string> {
     ),
   );
   expect(runPlan.status).toBe("QUEUED");
-  return runPlan.id;
+  // the bare key: the API takes it, and the job key, partitions and logs use it
+  return String(dbId(runPlan.id));
 }
 
 const cancel = (id: string) =>
@@ -85,11 +87,11 @@ const cancel = (id: string) =>
 
 /** A worker process's log line about a plan (the API logs some of the same messages). */
 const workerLog = (msg: string, planId: string) => (l: LogLine) =>
-  l.name === "offerplan-worker" && l.msg === msg && l.planId === Number(planId);
+  l.name === "offerplan-worker" && l.msg === msg && l.planId === dbId(planId);
 
 /** The plan's rows as sets, for comparing two runs of the same inputs. */
 async function planRows(planId: string) {
-  const q = async (sql: string) => (await db.pool.query(sql, [Number(planId)])).rows;
+  const q = async (sql: string) => (await db.pool.query(sql, [dbId(planId)])).rows;
   return {
     summary: await q(
       `SELECT segment, offer_id, channel_id, contacts, expected_return, cost FROM plan_summary
@@ -121,7 +123,7 @@ describe("plans under way", () => {
       progress: number;
       phase: string | null;
       started_at: Date | null;
-    }>("SELECT status, progress, phase, started_at FROM plan WHERE id = $1", [Number(id)]);
+    }>("SELECT status, progress, phase, started_at FROM plan WHERE id = $1", [dbId(id)]);
     // Never RUNNING or half-written: back in the queue with nothing of it stored. (With a grace
     // period it could also have finished; a SUCCEEDED plan here means the grace was not kept.)
     expect(rows[0]).toEqual({ status: "QUEUED", progress: 0, phase: null, started_at: null });
@@ -195,7 +197,7 @@ describe("plans under way", () => {
 
     // one cancelled as soon as it runs, the other once it is optimising
     expect(ok(await cancel(early)).cancelPlan.status).toBe("CANCELLED");
-    await pollPlan(server, key, late, (p) => p.status === "RUNNING" && p.phase !== "load", {
+    await pollPlan(server, key, late, (p) => p.status === "RUNNING" && p.phase !== "LOAD", {
       intervalMs: 20,
     });
     expect(ok(await cancel(late)).cancelPlan.status).toBe("CANCELLED");

@@ -5,7 +5,12 @@
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { threadCap } from "../../../src/services/threads";
-import { createApiKeyInDatabase, startApiServer, type ApiServer } from "../../support/api-server";
+import {
+  createApiKeyInDatabase,
+  startApiServer,
+  type ApiServer,
+  dbId,
+} from "../../support/api-server";
 import { runCli } from "../../support/cli";
 import { createTestDatabase, type TestDatabase } from "../../support/db";
 import {
@@ -81,7 +86,8 @@ beforeAll(async () => {
     startApiServer({ databaseUrl: db.url, workers: 2 }),
     createApiKeyInDatabase(db.url, "ADMIN", "reproducible"),
   ]);
-  versionId = await importWithConstraints(server, key, data);
+  // the bare key: the API takes it, and so do the CLI and SQL
+  versionId = String(dbId(await importWithConstraints(server, key, data)));
 });
 
 afterAll(async () => {
@@ -248,9 +254,9 @@ describe("replay", () => {
     );
     expect(res.plan).toEqual({ replayOf: { id }, replayMatches: true });
     // the CLI's replay of the same plan matches too
-    const viaCli = await cli("plan", "replay", "--plan", id, "--json");
+    const viaCli = await cli("plan", "replay", "--plan", String(dbId(id)), "--json");
     expect(viaCli.code).toBe(0);
-    expect(JSON.parse(viaCli.stdout)).toMatchObject({ plan: Number(id), matches: true });
+    expect(JSON.parse(viaCli.stdout)).toMatchObject({ plan: dbId(id), matches: true });
   });
 
   it("refuses bad input with its code and writes nothing", async () => {
@@ -305,7 +311,7 @@ describe("replay", () => {
         `dataset revision ${rows[0]!.revision} and the data is now at revision ${Number(rows[0]!.revision) + 1}`,
       ),
     );
-    const viaCli = await cli("plan", "replay", "--plan", id);
+    const viaCli = await cli("plan", "replay", "--plan", String(dbId(id)));
     expect(viaCli.code).toBe(1);
     expect(viaCli.stderr).toMatch(/cannot be replayed: it read dataset revision/);
   });

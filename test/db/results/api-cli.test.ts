@@ -92,15 +92,15 @@ const RESULTS = `query ($id: ID!) {
     results {
       ciMethod imports responses calibrationId
       total {
-        level segment offer { id } channel { id }
+        level segment offer { id: externalId } channel { id: externalId }
         treatment { customers responders responseRate revenue revenuePerCustomer }
         control { customers responders responseRate }
         uplift upliftCiLow upliftCiHigh predictedResponseRate actualToPredicted
       }
-      byOffer { level offer { id } uplift }
-      byChannel { level channel { id } }
+      byOffer { level offer { id: externalId } uplift }
+      byChannel { level channel { id: externalId } }
       bySegment { level segment }
-      cells { level segment offer { id } channel { id } treatment { customers } }
+      cells { level segment offer { id: externalId } channel { id: externalId } treatment { customers } }
     }
   }
 }`;
@@ -156,7 +156,11 @@ describe("GraphQL", () => {
       plan: String(held),
       path: ".", // a directory: its responses.csv
     });
-    expect(done.importResponses).toMatchObject({ planId: String(held), updated: 0, changed: true });
+    expect(done.importResponses).toMatchObject({
+      planId: `Plan:${held}`,
+      updated: 0,
+      changed: true,
+    });
     const again = await ok<{ importResponses: Record<string, unknown> }>("ADMIN", IMPORT, {
       plan: String(held),
       path: "responses.csv",
@@ -224,7 +228,7 @@ describe("GraphQL", () => {
     const RECAL = `mutation ($plan: ID!) {
       recalibrateScores(planId: $plan, priorStrength: 10) {
         id priorStrength sourcePlan { id } baseCalibrationId
-        factors { segment offer { id } channel { id } customers responders factor previousFactor rawFactor }
+        factors { segment offer { id: externalId } channel { id: externalId } customers responders factor previousFactor rawFactor }
       }
     }`;
     expect(
@@ -243,7 +247,7 @@ describe("GraphQL", () => {
         }[];
       };
     }>("ADMIN", RECAL, { plan: String(held) });
-    expect(cal).toMatchObject({ priorStrength: 10, sourcePlan: { id: String(held) } });
+    expect(cal).toMatchObject({ priorStrength: 10, sourcePlan: { id: `Plan:${held}` } });
     expect(cal.factors.length).toBeGreaterThan(5);
     expect(cal.factors.every((x) => x.previousFactor === 1 && x.customers > 0)).toBe(true);
     const read = await ok<{ scoreCalibration: { id: string; factors: unknown[] } }>(
