@@ -248,12 +248,32 @@ export type AuditEvent = {
   at: Scalars['DateTime']['output'];
   /** the object before the action, in short (null when it did not exist) */
   before?: Maybe<Scalars['JSONObject']['output']>;
-  /** its row number, for auditEvents(before:) */
+  /** its row number in audit_event */
   id: Scalars['ID']['output'];
   /** the global id (Plan:42) when the subject is a Node (plan, constraint_set, api_key), else as stored */
   subjectId: Scalars['ID']['output'];
   /** the kind of object: plan, constraint_set, api_key … */
   subjectType: Scalars['String']['output'];
+};
+
+/** A page of audit events, a Relay connection */
+export type AuditEventConnection = {
+  __typename?: 'AuditEventConnection';
+  /** the page's events, newest first */
+  edges: Array<AuditEventEdge>;
+  /** where the page sits in the trail */
+  pageInfo: PageInfo;
+  /** events matching the filter */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** One audit event of a page, with its cursor */
+export type AuditEventEdge = {
+  __typename?: 'AuditEventEdge';
+  /** this event's place in the trail: pass it as after or before */
+  cursor: Scalars['String']['output'];
+  /** the event */
+  node: AuditEvent;
 };
 
 /** A budget frontier: the plan at each of a series of budgets */
@@ -1918,8 +1938,8 @@ export type Query = {
   analysis?: Maybe<Analysis>;
   /** Every API key, revoked ones included (never a secret or its hash). ADMIN, else FORBIDDEN. */
   apiKeys: Array<ApiKey>;
-  /** The audit trail, newest first; page with before = the last id seen. ADMIN, else FORBIDDEN. BAD_USER_INPUT for a first above 500 or a malformed before. */
-  auditEvents: Array<AuditEvent>;
+  /** The audit trail, newest first, a connection (default 50 a page). ADMIN, else FORBIDDEN. BAD_USER_INPUT, INVALID_CURSOR. */
+  auditEvents: AuditEventConnection;
   /** Every channel of the imported dataset, in id order. VIEWER. */
   channels: Array<Channel>;
   /** Two SUCCEEDED plans side by side. VIEWER. NOT_FOUND for an unknown plan, CONFLICT for one that has not succeeded. */
@@ -1996,8 +2016,10 @@ export type QueryAnalysisArgs = {
  * COST_LIMIT_EXCEEDED, ROW_LIMIT_EXCEEDED, REQUEST_TIMEOUT and RATE_LIMITED (docs/api.md).
  */
 export type QueryAuditEventsArgs = {
-  before?: InputMaybe<Scalars['ID']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
   subjectId?: InputMaybe<Scalars['ID']['input']>;
   subjectType?: InputMaybe<Scalars['String']['input']>;
 };
@@ -2466,6 +2488,8 @@ export type ResolversTypes = {
   AssignmentOrder: AssignmentOrder;
   AssignmentOrderField: AssignmentOrderField;
   AuditEvent: ResolverTypeWrapper<AuditEventModel>;
+  AuditEventConnection: ResolverTypeWrapper<Omit<AuditEventConnection, 'edges'> & { edges: Array<ResolversTypes['AuditEventEdge']> }>;
+  AuditEventEdge: ResolverTypeWrapper<Omit<AuditEventEdge, 'node'> & { node: ResolversTypes['AuditEvent'] }>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   BudgetFrontierInput: BudgetFrontierInput;
   CalibrationFactor: ResolverTypeWrapper<CalibrationFactorModel>;
@@ -2592,6 +2616,8 @@ export type ResolversParentTypes = {
   AssignmentFilter: AssignmentFilter;
   AssignmentOrder: AssignmentOrder;
   AuditEvent: AuditEventModel;
+  AuditEventConnection: Omit<AuditEventConnection, 'edges'> & { edges: Array<ResolversParentTypes['AuditEventEdge']> };
+  AuditEventEdge: Omit<AuditEventEdge, 'node'> & { node: ResolversParentTypes['AuditEvent'] };
   Boolean: Scalars['Boolean']['output'];
   BudgetFrontierInput: BudgetFrontierInput;
   CalibrationFactor: CalibrationFactorModel;
@@ -2777,6 +2803,17 @@ export type AuditEventResolvers<ContextType = GraphQLContext, ParentType extends
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   subjectId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   subjectType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type AuditEventConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AuditEventConnection'] = ResolversParentTypes['AuditEventConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['AuditEventEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type AuditEventEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AuditEventEdge'] = ResolversParentTypes['AuditEventEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['AuditEvent'], ParentType, ContextType>;
 };
 
 export type CalibrationFactorResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CalibrationFactor'] = ResolversParentTypes['CalibrationFactor']> = {
@@ -3316,7 +3353,7 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   analyses?: Resolver<ResolversTypes['AnalysisConnection'], ParentType, ContextType, RequireFields<QueryAnalysesArgs, 'orderBy'>>;
   analysis?: Resolver<Maybe<ResolversTypes['Analysis']>, ParentType, ContextType, RequireFields<QueryAnalysisArgs, 'id'>>;
   apiKeys?: Resolver<Array<ResolversTypes['ApiKey']>, ParentType, ContextType>;
-  auditEvents?: Resolver<Array<ResolversTypes['AuditEvent']>, ParentType, ContextType, RequireFields<QueryAuditEventsArgs, 'first'>>;
+  auditEvents?: Resolver<ResolversTypes['AuditEventConnection'], ParentType, ContextType, Partial<QueryAuditEventsArgs>>;
   channels?: Resolver<Array<ResolversTypes['Channel']>, ParentType, ContextType>;
   comparePlans?: Resolver<ResolversTypes['PlanComparison'], ParentType, ContextType, RequireFields<QueryComparePlansArgs, 'a' | 'b'>>;
   constraintSet?: Resolver<Maybe<ResolversTypes['ConstraintSet']>, ParentType, ContextType, RequireFields<QueryConstraintSetArgs, 'id'>>;
@@ -3418,6 +3455,8 @@ export type Resolvers<ContextType = GraphQLContext> = {
   AssignmentConnection?: AssignmentConnectionResolvers<ContextType>;
   AssignmentEdge?: AssignmentEdgeResolvers<ContextType>;
   AuditEvent?: AuditEventResolvers<ContextType>;
+  AuditEventConnection?: AuditEventConnectionResolvers<ContextType>;
+  AuditEventEdge?: AuditEventEdgeResolvers<ContextType>;
   CalibrationFactor?: CalibrationFactorResolvers<ContextType>;
   ChangedAssignment?: ChangedAssignmentResolvers<ContextType>;
   ChangedAssignmentConnection?: ChangedAssignmentConnectionResolvers<ContextType>;
