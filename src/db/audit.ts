@@ -3,7 +3,9 @@
 // Both kinds of transaction the code uses are accepted: a Prisma interactive transaction and a pg
 // client inside BEGIN … COMMIT.
 import type { ClientBase } from "pg";
+import type { KeysetPage } from "../domain/keyset";
 import type { Prisma } from "../generated/prisma/client";
+import { keysetSql } from "./keyset";
 
 /** Who acted: an API key (its name and id) or the command line. */
 export interface Actor {
@@ -69,4 +71,30 @@ export async function listAuditEvents(
     [filter.subjectType ?? null, filter.subjectId ?? null, filter.before ?? null, filter.first],
   );
   return rows.map((r) => ({ ...r, id: Number(r.id) }));
+}
+
+/** A keyset page of the trail, newest first, and how many events match the filter. */
+export async function auditEventPage(
+  pool: { query: ClientBase["query"] },
+  filter: { subjectType?: string; subjectId?: string },
+  page: KeysetPage,
+): Promise<{ rows: StoredAuditEvent[]; totalCount: number }> {
+  const only = "($1::text IS NULL OR subject_type = $1) AND ($2::text IS NULL OR subject_id = $2)";
+  const filterParams = [filter.subjectType ?? null, filter.subjectId ?? null];
+  const params: unknown[] = [...filterParams];
+  const ks = keysetSql(["id"], true, page, params);
+  const [rows, count] = await Promise.all([
+    pool.query<StoredAuditEvent>(
+      `SELECT id, at, actor, action, subject_type AS "subjectType", subject_id AS "subjectId",
+              before, after
+       FROM audit_event WHERE ${only} AND ${ks.where}
+       ORDER BY ${ks.orderBy} LIMIT $${params.length}`,
+      params,
+    ),
+    pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM audit_event WHERE ${only}`,
+      filterParams,
+    ),
+  ]);
+  return { rows: rows.rows.map((r) => ({ ...r, id: Number(r.id) })), totalCount: count.rows[0]!.n };
 }

@@ -51,9 +51,6 @@ export function parseId(value: string, field: string, type: NodeType): number {
   return databaseId(keyOf(value, field, type), value, field, `a ${type} id`);
 }
 
-/** A bare database id of an object that is not a Node (an audit event). */
-export const parseDbId = (value: string, field: string) => databaseId(value, value, field, "an id");
-
 function databaseId(key: string, value: string, field: string, what: string): number {
   const n = Number(key);
   if (!/^\d+$/.test(key) || !Number.isSafeInteger(n) || n > INT4_MAX)

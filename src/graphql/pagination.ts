@@ -22,6 +22,7 @@ export const DEFAULT_PAGE_SIZE: Readonly<Record<string, number>> = {
   "Plan.assignments": 100,
   "PlanComparison.changedCustomers": 100,
   "Customer.assignments": 20,
+  "Query.auditEvents": 50,
 };
 
 /** A cursor the list did not hand out, or handed out under another order (INVALID_CURSOR). */
@@ -32,7 +33,7 @@ export class CursorError extends InputError {
 export type CursorKey = SortKey;
 
 /** What a key part holds: an integer column (ids, indexes), a float, a text or a timestamp. */
-export type CursorPart = "int" | "float" | "string" | "date";
+export type CursorPart = "int" | "bigint" | "float" | "string" | "date";
 
 // Keys are int4 columns and short external ids; anything else was not handed out by a list, and
 // would otherwise reach SQL as a number the database cannot take (an internal error).
@@ -44,6 +45,7 @@ const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 function fits(v: unknown, part: CursorPart): boolean {
   if (part === "int")
     return typeof v === "number" && Number.isInteger(v) && v >= INT4_MIN && v <= INT4_MAX;
+  if (part === "bigint") return typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
   if (part === "float") return typeof v === "number" && Number.isFinite(v);
   if (part === "date") return typeof v === "string" && ISO_INSTANT.test(v);
   return typeof v === "string" && v.length <= MAX_KEY_TEXT;

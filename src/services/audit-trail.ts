@@ -1,6 +1,7 @@
 // The audit trail as admins read it (GraphQL auditEvents, CLI `audit list`, BI bi.audit_events).
 import type { Pool } from "pg";
 import { listAuditEvents, type StoredAuditEvent } from "../db/audit";
+export { auditEventPage } from "../db/audit";
 import { InputError } from "./errors";
 
 /** A page of the trail is at most this long: enough for a screen, never the whole history. */

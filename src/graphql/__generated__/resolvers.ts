@@ -31,16 +31,24 @@ export type Scalars = {
   JSONObject: { input: Record<string, unknown>; output: Record<string, unknown>; }
 };
 
+/** Many optimisations of one constraint-set version, run as one job */
 export type Analysis = Node & {
   __typename?: 'Analysis';
+  /** the version analysed */
   constraintSetVersion: ConstraintSetVersion;
+  /** when it was asked for */
   createdAt: Scalars['DateTime']['output'];
+  /** why it failed; null otherwise */
   error?: Maybe<Scalars['String']['output']>;
   /** the phase a FAILED or CANCELLED analysis stopped in */
   failedInPhase?: Maybe<Scalars['String']['output']>;
+  /** when it ended */
   finishedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** the global id, Analysis:<n> */
   id: Scalars['ID']['output'];
+  /** what it varies */
   kind: AnalysisKind;
+  /** the method of each point's optimisation */
   method: PlanMethod;
   /** budgets or channelId and capacities, clusters, disaggregation, seed */
   parameters: Scalars['JSONObject']['output'];
@@ -50,7 +58,9 @@ export type Analysis = Node & {
   points: Array<AnalysisPoint>;
   /** 0–1, moved on as each point is done */
   progress: Scalars['Float']['output'];
+  /** when a worker started it */
   startedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** where the job is */
   status: PlanStatus;
 };
 
@@ -74,6 +84,7 @@ export type AnalysisEdge = {
   node: Analysis;
 };
 
+/** What a strategic analysis varies */
 export type AnalysisKind =
   /** the plan at each of a series of budgets */
   | 'BUDGET_FRONTIER'
@@ -90,20 +101,29 @@ export type AnalysisOrder = {
   field: AnalysisOrderField;
 };
 
+/** What analyses can be sorted by */
 export type AnalysisOrderField =
+  /** when the analysis was asked for */
   | 'CREATED_AT';
 
+/** One optimisation of an analysis */
 export type AnalysisPoint = {
   __typename?: 'AnalysisPoint';
   /** budget frontier: the next dollar returns less than 1 + hurdle rate (1 without a hurdle) */
   belowHurdle?: Maybe<Scalars['Boolean']['output']>;
+  /** every constraint at this point */
   constraintReport: Array<ConstraintReportRow>;
+  /** its contacts */
   contacts: Scalars['Int']['output'];
+  /** its cost */
   cost: Scalars['Float']['output'];
   /** the varied constraint's dual here (budget: return of the next dollar; capacity: of the next contact; minimum: its price, ≤ 0 when binding) */
   dual?: Maybe<Scalars['Float']['output']>;
+  /** the plan's expected return */
   expectedReturn: Scalars['Float']['output'];
+  /** 1 − value / upperBound */
   gap?: Maybe<Scalars['Float']['output']>;
+  /** its place in the series, from 0 */
   index: Scalars['Int']['output'];
   /** e.g. budget 400000, capacity:branch 2000, without offer_min:inv_resp */
   label: Scalars['String']['output'];
@@ -111,33 +131,49 @@ export type AnalysisPoint = {
   marginalReturn?: Maybe<Scalars['Float']['output']>;
   /** the budget or capacity of this point; for a dropped minimum its volume */
   parameter?: Maybe<Scalars['Float']['output']>;
+  /** its ROI */
   roi: Scalars['Float']['output'];
+  /** the certified bound; null for GREEDY */
   upperBound?: Maybe<Scalars['Float']['output']>;
   /** the objective (expected return, or ROMI) */
   value: Scalars['Float']['output'];
 };
 
+/** An API key (never its secret) */
 export type ApiKey = Node & {
   __typename?: 'ApiKey';
+  /** when it was made */
   createdAt: Scalars['DateTime']['output'];
   /** the id of the key that created it, or "cli"; null for keys made before this was recorded */
   createdBy?: Maybe<Scalars['String']['output']>;
+  /** the global id, ApiKey:<n> */
   id: Scalars['ID']['output'];
+  /** its last request, to the minute; null when never used */
   lastUsedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** what it is for */
   name: Scalars['String']['output'];
   /** the first characters of the key, to recognise it */
   prefix: Scalars['String']['output'];
+  /** when it was revoked; null while valid */
   revokedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** what it may do */
   role: Role;
 };
 
+/** One offer through one channel to one customer in a plan */
 export type Assignment = {
   __typename?: 'Assignment';
+  /** the channel */
   channel: Channel;
+  /** the option's cost */
   cost: Scalars['Float']['output'];
+  /** the customer */
   customer: Customer;
+  /** the option's expected return */
   expectedReturn: Scalars['Float']['output'];
+  /** contacted, or held out */
   group: AssignmentGroup;
+  /** the offer */
   offer: Offer;
   /** the wave of a campaign calendar; null for a single-wave plan */
   wave?: Maybe<Scalars['String']['output']>;
@@ -163,15 +199,23 @@ export type AssignmentEdge = {
   node: Assignment;
 };
 
+/** Conditions on a plan's assignments (all must hold) */
 export type AssignmentFilter = {
+  /** this channel: Channel:<id> or the id in channels.csv */
   channelId?: InputMaybe<Scalars['ID']['input']>;
+  /** contacted or held out */
   group?: InputMaybe<AssignmentGroup>;
+  /** this offer: Offer:<id> or the id in offers.csv */
   offerId?: InputMaybe<Scalars['ID']['input']>;
+  /** customers of this segment */
   segment?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** Whether an assignment is contacted */
 export type AssignmentGroup =
+  /** held out: chosen, not contacted */
   | 'CONTROL'
+  /** contacted */
   | 'TREATMENT';
 
 /** How Assignment rows are sorted: a field, then the id in the same direction to break ties */
@@ -182,9 +226,13 @@ export type AssignmentOrder = {
   field: AssignmentOrderField;
 };
 
+/** What a plan's assignments can be sorted by */
 export type AssignmentOrderField =
+  /** the cost (sorted per page) */
   | 'COST'
+  /** the customer (in import order), then the offer: the partition's own order */
   | 'CUSTOMER'
+  /** the expected return (sorted per page) */
   | 'EXPECTED_RETURN';
 
 /** One administrative action: who did what to which object, when */
@@ -196,68 +244,122 @@ export type AuditEvent = {
   actor: Scalars['String']['output'];
   /** the object after the action, in short (null when it is gone) */
   after?: Maybe<Scalars['JSONObject']['output']>;
+  /** when it happened */
   at: Scalars['DateTime']['output'];
   /** the object before the action, in short (null when it did not exist) */
   before?: Maybe<Scalars['JSONObject']['output']>;
+  /** its row number in audit_event */
   id: Scalars['ID']['output'];
   /** the global id (Plan:42) when the subject is a Node (plan, constraint_set, api_key), else as stored */
   subjectId: Scalars['ID']['output'];
+  /** the kind of object: plan, constraint_set, api_key … */
   subjectType: Scalars['String']['output'];
 };
 
+/** A page of audit events, a Relay connection */
+export type AuditEventConnection = {
+  __typename?: 'AuditEventConnection';
+  /** the page's events, newest first */
+  edges: Array<AuditEventEdge>;
+  /** where the page sits in the trail */
+  pageInfo: PageInfo;
+  /** events matching the filter */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** One audit event of a page, with its cursor */
+export type AuditEventEdge = {
+  __typename?: 'AuditEventEdge';
+  /** this event's place in the trail: pass it as after or before */
+  cursor: Scalars['String']['output'];
+  /** the event */
+  node: AuditEvent;
+};
+
+/** A budget frontier: the plan at each of a series of budgets */
 export type BudgetFrontierInput = {
   /** the budgets; or give from, to and points */
   budgets?: InputMaybe<Array<Scalars['Float']['input']>>;
+  /** clusters for CLUSTER_LP; null = chosen from the data */
   clusters?: InputMaybe<Scalars['Int']['input']>;
+  /** the latest version of this set: ConstraintSet:<n> or n (give this or constraintSetVersionId) */
   constraintSetId?: InputMaybe<Scalars['ID']['input']>;
+  /** this version: ConstraintSetVersion:<n> or n */
   constraintSetVersionId?: InputMaybe<Scalars['ID']['input']>;
+  /** how CLUSTER_LP picks customers */
   disaggregation?: InputMaybe<Disaggregation>;
+  /** the smallest budget (with to and points) */
   from?: InputMaybe<Scalars['Float']['input']>;
+  /** the optimisation method */
   method?: InputMaybe<PlanMethod>;
+  /** budgets from from to to, evenly spaced */
   points?: InputMaybe<Scalars['Int']['input']>;
+  /** the random seed */
   seed?: InputMaybe<Scalars['Int']['input']>;
+  /** the largest budget */
   to?: InputMaybe<Scalars['Float']['input']>;
 };
 
+/** The factor on one segment × offer × channel's probabilities */
 export type CalibrationFactor = {
   __typename?: 'CalibrationFactor';
+  /** the channel */
   channel: Channel;
   /** treatment assignments measured; 0 = carried over unmeasured from the base calibration */
   customers: Scalars['Int']['output'];
   /** shrunk toward previousFactor: previousFactor × (a + responders) / (a + predictedResponders) */
   factor: Scalars['Float']['output'];
+  /** the offer */
   offer: Offer;
+  /** responders the calibrated scores predicted */
   predictedResponders: Scalars['Float']['output'];
   /** the base calibration's factor (1 when none) */
   previousFactor: Scalars['Float']['output'];
   /** what the data alone say: previousFactor × responders / predictedResponders */
   rawFactor?: Maybe<Scalars['Float']['output']>;
+  /** of those, responders */
   responders: Scalars['Int']['output'];
   /** null = customers without a segment */
   segment?: Maybe<Scalars['String']['output']>;
 };
 
+/** The plan at each of a series of capacities for one channel */
 export type CapacityPlanningInput = {
+  /** the capacities to try */
   capacities: Array<Scalars['Int']['input']>;
+  /** the channel (id in channels.csv) */
   channelId: Scalars['ID']['input'];
+  /** clusters for CLUSTER_LP; null = chosen from the data */
   clusters?: InputMaybe<Scalars['Int']['input']>;
+  /** the latest version of this set: ConstraintSet:<n> or n (give this or constraintSetVersionId) */
   constraintSetId?: InputMaybe<Scalars['ID']['input']>;
+  /** this version: ConstraintSetVersion:<n> or n */
   constraintSetVersionId?: InputMaybe<Scalars['ID']['input']>;
+  /** how CLUSTER_LP picks customers */
   disaggregation?: InputMaybe<Disaggregation>;
+  /** the optimisation method */
   method?: InputMaybe<PlanMethod>;
+  /** the random seed */
   seed?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** How a field changed between two versions */
 export type ChangeKind =
+  /** absent before, present after */
   | 'ADDED'
+  /** present in both, with another value */
   | 'CHANGED'
+  /** present before, absent after */
   | 'REMOVED';
 
+/** A customer whose (offer, channel) pairs differ between two plans */
 export type ChangedAssignment = {
   __typename?: 'ChangedAssignment';
   /** what plan A gives (empty = nothing) */
   a: Array<OfferChannelPair>;
+  /** what plan B gives (empty = nothing) */
   b: Array<OfferChannelPair>;
+  /** the customer */
   customer: Customer;
 };
 
@@ -286,47 +388,67 @@ export type Channel = Node & {
   __typename?: 'Channel';
   /** most contacts in one plan; null = unlimited */
   capacity?: Maybe<Scalars['Int']['output']>;
+  /** what one contact through it costs */
   costPerContact: Scalars['Float']['output'];
   /** the id in channels.csv */
   externalId: Scalars['String']['output'];
   /** global id, Channel:<external id> */
   id: Scalars['ID']['output'];
+  /** its name in channels.csv */
   name?: Maybe<Scalars['String']['output']>;
+  /** multiplies the response probability of contacts through it */
   responseFactor: Scalars['Float']['output'];
 };
 
+/** The most contacts one channel may take in a plan */
 export type ChannelCapacity = {
   __typename?: 'ChannelCapacity';
+  /** the most contacts */
   capacity: Scalars['Int']['output'];
+  /** the channel's id in channels.csv */
   channelId: Scalars['ID']['output'];
 };
 
+/** The most contacts one channel may take */
 export type ChannelCapacityInput = {
+  /** the most contacts */
   capacity: Scalars['Int']['input'];
+  /** the channel (id in channels.csv) */
   channelId: Scalars['ID']['input'];
 };
 
+/** A plan's contacts through one channel */
 export type ChannelContacts = {
   __typename?: 'ChannelContacts';
+  /** the channel */
   channel: Channel;
+  /** treatment contacts through it */
   contacts: Scalars['Int']['output'];
 };
 
 /** Contacts through one channel in two plans (0 for a plan that did not use it) */
 export type ChannelContactsDelta = {
   __typename?: 'ChannelContactsDelta';
+  /** plan A's contacts through it */
   a?: Maybe<Scalars['Int']['output']>;
+  /** plan B's */
   b?: Maybe<Scalars['Int']['output']>;
+  /** the channel */
   channel: Channel;
   /** b − a */
   delta?: Maybe<Scalars['Int']['output']>;
 };
 
+/** A plan's return and cost through one channel */
 export type ChannelProfitability = {
   __typename?: 'ChannelProfitability';
+  /** the channel */
   channel: Channel;
+  /** contacts through it */
   contacts: Scalars['Int']['output'];
+  /** their cost */
   cost: Scalars['Float']['output'];
+  /** their expected return */
   expectedReturn: Scalars['Float']['output'];
   /** expected return − cost */
   profit: Scalars['Float']['output'];
@@ -334,13 +456,20 @@ export type ChannelProfitability = {
   roi?: Maybe<Scalars['Float']['output']>;
 };
 
+/** A cluster of customers in a CLUSTER_LP plan */
 export type Cluster = {
   __typename?: 'Cluster';
+  /** its centre in the clustering's feature space */
   centroid?: Maybe<Array<Scalars['Float']['output']>>;
+  /** its index in the plan */
   index: Scalars['Int']['output'];
+  /** their mean cost */
   meanCost: Scalars['Float']['output'];
+  /** its customers' mean expected return */
   meanReturn: Scalars['Float']['output'];
+  /** the segment it was split by; null when not split */
   segment?: Maybe<Scalars['String']['output']>;
+  /** customers in it */
   size: Scalars['Int']['output'];
 };
 
@@ -366,50 +495,81 @@ export type ClusterEdge = {
 
 /** What a constraint-report row constrains */
 export type ConstraintKind =
+  /** the budget */
   | 'BUDGET'
+  /** a channel capacity */
   | 'CAPACITY'
+  /** a cool-off rule */
   | 'COOL_OFF'
+  /** a custom capacity */
   | 'CUSTOM_CAPACITY'
+  /** a fatigue rule */
   | 'FATIGUE'
+  /** a household rule */
   | 'HOUSEHOLD'
+  /** the hurdle rate */
   | 'HURDLE'
+  /** an exclusion rule */
   | 'MUTUAL_EXCLUSION'
+  /** offers per customer */
   | 'OFFERS_PER_CUSTOMER'
+  /** an offer maximum */
   | 'OFFER_MAX'
+  /** an offer minimum */
   | 'OFFER_MIN'
+  /** a segment rule's maximum */
   | 'SEGMENT_MAX'
+  /** a segment rule's minimum share */
   | 'SEGMENT_MIN_SHARE'
+  /** a sequencing rule */
   | 'SEQUENCING';
 
+/** One constraint of a plan: how close it came and what it was worth */
 export type ConstraintReportRow = {
   __typename?: 'ConstraintReportRow';
+  /** the plan's value of the constrained quantity */
   activity: Scalars['Float']['output'];
+  /** the activity is at the bound */
   binding: Scalars['Boolean']['output'];
+  /** the constraint's limit */
   bound: Scalars['Float']['output'];
   /** CLUSTER_LP only: the cluster LP's own dual, priced on cluster means */
   clusterLpDual?: Maybe<Scalars['Float']['output']>;
   /** the price that supports the plan: change of the objective per unit more of the bound (for a per-customer contact policy: of one exception to it); 0 when the row does not bind; null for GREEDY plans (docs/optimize.md) */
   dual?: Maybe<Scalars['Float']['output']>;
+  /** what it constrains */
   kind: ConstraintKind;
   /** e.g. budget, capacity:branch, offer_min:resp */
   name: Scalars['String']['output'];
   /** a report-only contact policy: computed and shown, never enforced */
   reportOnly: Scalars['Boolean']['output'];
+  /** ≤, ≥ or = */
   sense: ConstraintSense;
+  /** how far the activity is from the bound */
   slack: Scalars['Float']['output'];
 };
 
+/** How activity relates to bound */
 export type ConstraintSense =
+  /** activity = bound */
   | 'EQ'
+  /** activity ≥ bound */
   | 'GE'
+  /** activity ≤ bound */
   | 'LE';
 
+/** A named, versioned set of constraints; a plan is a run of one of its versions */
 export type ConstraintSet = Node & {
   __typename?: 'ConstraintSet';
+  /** archived: hidden from lists and read-only */
   archived: Scalars['Boolean']['output'];
+  /** when it was archived; null when it is not */
   archivedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** when it was created */
   createdAt: Scalars['DateTime']['output'];
+  /** the global id, ConstraintSet:<n> */
   id: Scalars['ID']['output'];
+  /** its newest version */
   latestVersion: ConstraintSetVersion;
   /** the latest version's name */
   name: Scalars['String']['output'];
@@ -418,6 +578,7 @@ export type ConstraintSet = Node & {
 };
 
 
+/** A named, versioned set of constraints; a plan is a run of one of its versions */
 export type ConstraintSetVersionsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   before?: InputMaybe<Scalars['String']['input']>;
@@ -428,6 +589,7 @@ export type ConstraintSetVersionsArgs = {
 /** One change between two versions of a constraint set */
 export type ConstraintSetChange = {
   __typename?: 'ConstraintSetChange';
+  /** added, removed or changed */
   kind: ChangeKind;
   /** the value after; null when it was removed */
   new?: Maybe<Scalars['JSON']['output']>;
@@ -459,19 +621,33 @@ export type ConstraintSetEdge = {
 
 /** Exactly the constraint-set JSON of the data contract (the CLI reads the same JSON). */
 export type ConstraintSetInput = {
+  /** the most a plan may spend; null = no budget */
   budget?: InputMaybe<Scalars['Float']['input']>;
+  /** the most contacts per channel */
   channelCapacities?: InputMaybe<Array<ChannelCapacityInput>>;
+  /** pauses after a contact with an offer */
   coolOffRules?: InputMaybe<Array<CoolOffRuleInput>>;
+  /** bounds on sums or averages of attributes or option fields */
   customCapacities?: InputMaybe<Array<CustomCapacityInput>>;
+  /** offers never given together */
   exclusionRules?: InputMaybe<Array<ExclusionRuleInput>>;
+  /** contact-frequency limits over the history */
   fatigueRules?: InputMaybe<Array<FatigueRuleInput>>;
+  /** limits per household */
   householdRules?: InputMaybe<Array<HouseholdRuleInput>>;
+  /** the least return per unit of cost a contact must bring */
   hurdleRate?: InputMaybe<Scalars['Float']['input']>;
+  /** the most offers one customer gets */
   maxOffersPerCustomer?: InputMaybe<Scalars['Int']['input']>;
+  /** the set's name, unique ignoring case */
   name: Scalars['String']['input'];
+  /** what plans maximise */
   objective?: InputMaybe<Objective>;
+  /** offer minimums and maximums */
   offerVolumes?: InputMaybe<Array<OfferVolumeInput>>;
+  /** rules on segments */
   segmentRules?: InputMaybe<Array<SegmentRuleInput>>;
+  /** offers only after others */
   sequencingRules?: InputMaybe<Array<SequencingRuleInput>>;
   /** a campaign calendar of several waves planned at once (multi-period planning) */
   waves?: InputMaybe<Array<WaveInput>>;
@@ -485,56 +661,88 @@ export type ConstraintSetOrder = {
   field: ConstraintSetOrderField;
 };
 
+/** What constraint sets can be sorted by */
 export type ConstraintSetOrderField =
+  /** when the set was created */
   | 'CREATED_AT'
+  /** the name, ignoring case */
   | 'NAME';
 
 /** Any fields of ConstraintSetInput, merged into the version as patchConstraintSet merges: a field given replaces the version's, and each list entry replaces or adds the entry of its key (the other entries stay). */
 export type ConstraintSetOverridesInput = {
+  /** replaces (or, for a list, merges into) the version's budget */
   budget?: InputMaybe<Scalars['Float']['input']>;
+  /** replaces (or, for a list, merges into) the version's channelCapacities */
   channelCapacities?: InputMaybe<Array<ChannelCapacityInput>>;
+  /** replaces (or, for a list, merges into) the version's coolOffRules */
   coolOffRules?: InputMaybe<Array<CoolOffRuleInput>>;
+  /** replaces (or, for a list, merges into) the version's customCapacities */
   customCapacities?: InputMaybe<Array<CustomCapacityInput>>;
+  /** replaces (or, for a list, merges into) the version's exclusionRules */
   exclusionRules?: InputMaybe<Array<ExclusionRuleInput>>;
+  /** replaces (or, for a list, merges into) the version's fatigueRules */
   fatigueRules?: InputMaybe<Array<FatigueRuleInput>>;
+  /** replaces (or, for a list, merges into) the version's householdRules */
   householdRules?: InputMaybe<Array<HouseholdRuleInput>>;
+  /** replaces (or, for a list, merges into) the version's hurdleRate */
   hurdleRate?: InputMaybe<Scalars['Float']['input']>;
+  /** replaces (or, for a list, merges into) the version's maxOffersPerCustomer */
   maxOffersPerCustomer?: InputMaybe<Scalars['Int']['input']>;
+  /** replaces (or, for a list, merges into) the version's objective */
   objective?: InputMaybe<Objective>;
+  /** replaces (or, for a list, merges into) the version's offerVolumes */
   offerVolumes?: InputMaybe<Array<OfferVolumeInput>>;
+  /** replaces (or, for a list, merges into) the version's segmentRules */
   segmentRules?: InputMaybe<Array<SegmentRuleInput>>;
+  /** replaces (or, for a list, merges into) the version's sequencingRules */
   sequencingRules?: InputMaybe<Array<SequencingRuleInput>>;
   /** a campaign calendar of several waves planned at once (multi-period planning) */
   waves?: InputMaybe<Array<WaveInput>>;
 };
 
+/** What a change of a constraint set made */
 export type ConstraintSetPayload = {
   __typename?: 'ConstraintSetPayload';
   /** what the new version changed from the one before (for a new set: everything it sets); empty when no version was made */
   changes: Array<ConstraintSetChange>;
+  /** the set */
   constraintSet: ConstraintSet;
   /** false when a revision equalled the latest version (no new version was made) */
   created: Scalars['Boolean']['output'];
+  /** the new version, or the latest when none was made */
   version: ConstraintSetVersion;
 };
 
+/** One immutable version of a constraint set */
 export type ConstraintSetVersion = Node & {
   __typename?: 'ConstraintSetVersion';
+  /** the most a plan may spend; null = no budget */
   budget?: Maybe<Scalars['Float']['output']>;
+  /** channel capacities */
   channelCapacities: Array<ChannelCapacity>;
+  /** the set it belongs to */
   constraintSet: ConstraintSet;
+  /** when it was made */
   createdAt: Scalars['DateTime']['output'];
+  /** the API key name, or cli, that made it */
   createdBy?: Maybe<Scalars['String']['output']>;
   /** the version exactly as stored (the contract's JSON) */
   definition: Scalars['JSONObject']['output'];
+  /** the least return per unit of cost a contact must bring; null = none */
   hurdleRate?: Maybe<Scalars['Float']['output']>;
+  /** the global id, ConstraintSetVersion:<n> */
   id: Scalars['ID']['output'];
+  /** the most offers one customer gets in a plan */
   maxOffersPerCustomer: Scalars['Int']['output'];
+  /** the set's name in this version */
   name: Scalars['String']['output'];
   /** why the version was made, as its author wrote it (a restore says which version it restores) */
   note?: Maybe<Scalars['String']['output']>;
+  /** what plans of it maximise */
   objective: Objective;
+  /** offer minimums and maximums */
   offerVolumes: Array<OfferVolume>;
+  /** segment rules */
   segmentRules: Array<SegmentRule>;
   /** 1, 2, 3 … within its set */
   version: Scalars['Int']['output'];
@@ -560,12 +768,16 @@ export type ConstraintSetVersionEdge = {
   node: ConstraintSetVersion;
 };
 
+/** Counts over the contact history */
 export type ContactHistorySummary = {
   __typename?: 'ContactHistorySummary';
+  /** contacts recorded */
   contacts: Scalars['Int']['output'];
+  /** customers contacted */
   customers: Scalars['Int']['output'];
   /** earliest contact; null when the history is empty */
   first?: Maybe<Scalars['DateTime']['output']>;
+  /** latest contact; null when the history is empty */
   last?: Maybe<Scalars['DateTime']['output']>;
 };
 
@@ -574,7 +786,9 @@ export type ControlGroupKpis = {
   __typename?: 'ControlGroupKpis';
   /** held-out assignments */
   contacts: Scalars['Int']['output'];
+  /** what the held-out assignments would have cost */
   cost: Scalars['Float']['output'];
+  /** customers held out */
   customers: Scalars['Int']['output'];
   /** what the held-out assignments would have returned */
   expectedReturn: Scalars['Float']['output'];
@@ -584,49 +798,75 @@ export type ControlGroupKpis = {
 
 /** An offer (or each offer of a category, or every offer) is not repeated to a customer within days of the last contact with it. */
 export type CoolOffRuleInput = {
+  /** days after the last contact with the offer before it may be made again */
   days: Scalars['Int']['input'];
+  /** the name shown in the constraint report (default: made from the rule) */
   name?: InputMaybe<Scalars['String']['input']>;
+  /** only offers of this category */
   offerCategory?: InputMaybe<Scalars['String']['input']>;
+  /** only this offer (id in offers.csv) */
   offerId?: InputMaybe<Scalars['ID']['input']>;
+  /** computed and shown in the constraint report, never enforced */
   reportOnly?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
+/** A new key and its secret */
 export type CreatedApiKey = {
   __typename?: 'CreatedApiKey';
+  /** the key */
   apiKey: ApiKey;
   /** shown once; only its hash is stored */
   secret: Scalars['String']['output'];
 };
 
+/** How a custom capacity combines its values */
 export type CustomAggregate =
+  /** the average over the chosen contacts */
   | 'AVERAGE'
+  /** the sum over the chosen contacts */
   | 'SUM';
 
+/** An option field a custom capacity can sum or average */
 export type CustomCapacityField =
+  /** 1 per contact (a count) */
   | 'CONTACTS'
+  /** the option's cost */
   | 'COST'
+  /** the option's expected return */
   | 'EXPECTED_RETURN';
 
 /** The sum or average of a numeric customer attribute (or an option field) over the chosen contacts matching the offer / category / channel, bounded by max and/or min. */
 export type CustomCapacityInput = {
+  /** sum or average */
   aggregate?: InputMaybe<CustomAggregate>;
+  /** a numeric customer attribute (a column of customers.csv); give this or field */
   attribute?: InputMaybe<Scalars['String']['input']>;
+  /** only this channel (id in channels.csv) */
   channelId?: InputMaybe<Scalars['ID']['input']>;
+  /** an option field; give this or attribute */
   field?: InputMaybe<CustomCapacityField>;
+  /** the aggregate is at most this */
   max?: InputMaybe<Scalars['Float']['input']>;
+  /** the aggregate is at least this */
   min?: InputMaybe<Scalars['Float']['input']>;
+  /** the name shown in the constraint report (default: made from the rule) */
   name: Scalars['String']['input'];
+  /** only offers of this category */
   offerCategory?: InputMaybe<Scalars['String']['input']>;
+  /** only this offer (id in offers.csv) */
   offerId?: InputMaybe<Scalars['ID']['input']>;
+  /** computed and shown in the constraint report, never enforced */
   reportOnly?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
+/** A customer of the imported dataset (customers.csv) */
 export type Customer = Node & {
   __typename?: 'Customer';
   /** what each plan gives this customer, newest plan first (then by offer, last first) */
   assignments: CustomerPlanAssignmentConnection;
   /** extra columns of customers.csv by header name: a cell written as a plain decimal number (no leading zero) is a JSON number, any other cell a string */
   attributes?: Maybe<Scalars['JSONObject']['output']>;
+  /** true: never contacted by any plan */
   doNotContact: Scalars['Boolean']['output'];
   /** why a plan chose what it chose for this customer (null when the plan is not finished) */
   explanation?: Maybe<Explanation>;
@@ -634,10 +874,12 @@ export type Customer = Node & {
   externalId: Scalars['String']['output'];
   /** global id, Customer:<external id> */
   id: Scalars['ID']['output'];
+  /** the segment constraint sets match on; null for none */
   segment?: Maybe<Scalars['String']['output']>;
 };
 
 
+/** A customer of the imported dataset (customers.csv) */
 export type CustomerAssignmentsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   before?: InputMaybe<Scalars['String']['input']>;
@@ -647,17 +889,25 @@ export type CustomerAssignmentsArgs = {
 };
 
 
+/** A customer of the imported dataset (customers.csv) */
 export type CustomerExplanationArgs = {
   planId: Scalars['ID']['input'];
 };
 
+/** What one plan gives one customer */
 export type CustomerPlanAssignment = {
   __typename?: 'CustomerPlanAssignment';
+  /** the channel */
   channel: Channel;
+  /** the option's cost */
   cost: Scalars['Float']['output'];
+  /** the option's expected return */
   expectedReturn: Scalars['Float']['output'];
+  /** contacted, or held out */
   group: AssignmentGroup;
+  /** the offer */
   offer: Offer;
+  /** the plan */
   plan: Plan;
 };
 
@@ -681,56 +931,82 @@ export type CustomerPlanAssignmentEdge = {
   node: CustomerPlanAssignment;
 };
 
+/** Counts over the imported dataset */
 export type DatasetSummary = {
   __typename?: 'DatasetSummary';
+  /** customers imported */
   customers: Scalars['Int']['output'];
+  /** of those, customers marked do-not-contact */
   doNotContact: Scalars['Int']['output'];
   /** eligible customer × offer × channel options */
   eligibleOptions: Scalars['Int']['output'];
+  /** rows of scores.csv stored */
   scoreRows: Scalars['Int']['output'];
+  /** customers per segment */
   segments: Array<SegmentCount>;
 };
 
+/** How CLUSTER_LP turns cluster shares into customers */
 export type Disaggregation =
+  /** the greedy fill, then pairwise exchanges within each cluster that raise the value */
   | 'ASSIGNMENT'
+  /** each cluster's members by their own reduced value at the LP's duals, best first */
   | 'GREEDY'
+  /** the same fill in a seeded random order */
   | 'RANDOM';
 
+/** One constraint's price in two plans, joined on its report name */
 export type DualChange = {
   __typename?: 'DualChange';
+  /** it binds in A; null when A lacks it */
   bindingA?: Maybe<Scalars['Boolean']['output']>;
+  /** it binds in B */
   bindingB?: Maybe<Scalars['Boolean']['output']>;
+  /** the constraint's report name */
   constraint: Scalars['String']['output'];
+  /** B − A; null when either is null */
   delta?: Maybe<Scalars['Float']['output']>;
+  /** its dual in plan A; null when A lacks it */
   dualA?: Maybe<Scalars['Float']['output']>;
+  /** in plan B */
   dualB?: Maybe<Scalars['Float']['output']>;
+  /** what it constrains */
   kind: ConstraintKind;
 };
 
+/** What one priced constraint charges an option */
 export type DualCharge = {
   __typename?: 'DualCharge';
   /** dual × coefficient (subtracted from the expected return; negative = a subsidy) */
   amount: Scalars['Float']['output'];
   /** the option's coefficient in the constraint */
   coefficient: Scalars['Float']['output'];
+  /** the constraint's report name */
   constraint: Scalars['String']['output'];
+  /** its dual value (price) */
   dual: Scalars['Float']['output'];
 };
 
 /** Never more than one of these offers to the same customer in one plan. */
 export type ExclusionRuleInput = {
+  /** the name shown in the constraint report (default: made from the rule) */
   name?: InputMaybe<Scalars['String']['input']>;
+  /** the offers (ids in offers.csv) of which a customer gets at most one */
   offerIds: Array<Scalars['ID']['input']>;
+  /** computed and shown in the constraint report, never enforced */
   reportOnly?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
+/** Why a plan chose what it chose for one customer, at the plan's prices */
 export type Explanation = {
   __typename?: 'Explanation';
   /** what the plan gives the customer (empty = nothing) */
   chosen: Array<PricedOption>;
+  /** the customer */
   customer: Customer;
   /** every eligible option, best reduced value first */
   options: Array<PricedOption>;
+  /** the plan */
   plan: Plan;
   /** why the runner-up lost, in words */
   reason: Scalars['String']['output'];
@@ -740,43 +1016,65 @@ export type Explanation = {
 
 /** At most maxContacts per customer in a rolling window of windowDays days ending on the campaign day, history included; optionally one channel and one offer or category. */
 export type FatigueRuleInput = {
+  /** only this channel (id in channels.csv) */
   channelId?: InputMaybe<Scalars['ID']['input']>;
+  /** the most contacts in the window */
   maxContacts: Scalars['Int']['input'];
+  /** the name shown in the constraint report (default: made from the rule) */
   name?: InputMaybe<Scalars['String']['input']>;
+  /** only offers of this category */
   offerCategory?: InputMaybe<Scalars['String']['input']>;
+  /** only this offer (id in offers.csv) */
   offerId?: InputMaybe<Scalars['ID']['input']>;
   /** computed and shown in the constraint report, never enforced */
   reportOnly?: InputMaybe<Scalars['Boolean']['input']>;
+  /** the window's length in days */
   windowDays: Scalars['Int']['input'];
 };
 
 /** At most maxOffers contacts per household (customers sharing the attribute's value, default household_id). */
 export type HouseholdRuleInput = {
+  /** the customer attribute that names the household */
   attribute?: InputMaybe<Scalars['String']['input']>;
+  /** the most contacts per household */
   maxOffers: Scalars['Int']['input'];
+  /** the name shown in the constraint report (default: made from the rule) */
   name?: InputMaybe<Scalars['String']['input']>;
+  /** computed and shown in the constraint report, never enforced */
   reportOnly?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
+/** What an import did with one file */
 export type ImportFileSummary = {
   __typename?: 'ImportFileSummary';
   /** customers.csv, offers.csv … */
   file: Scalars['String']['output'];
+  /** rows new to the database */
   inserted: Scalars['Int']['output'];
+  /** data rows read */
   rowsRead: Scalars['Int']['output'];
+  /** time taken */
   seconds: Scalars['Float']['output'];
+  /** rows equal to what was stored */
   unchanged: Scalars['Int']['output'];
+  /** rows that changed */
   updated: Scalars['Int']['output'];
 };
 
+/** What importDataset did */
 export type ImportResult = {
   __typename?: 'ImportResult';
   /** false when the files matched what is stored (nothing written) */
   changed: Scalars['Boolean']['output'];
+  /** the directory imported, relative to the import root */
   directory: Scalars['String']['output'];
+  /** per file */
   files: Array<ImportFileSummary>;
+  /** the import's row in import_run */
   importRunId: Scalars['ID']['output'];
+  /** data rows read over every file */
   rowsRead: Scalars['Int']['output'];
+  /** time taken */
   seconds: Scalars['Float']['output'];
 };
 
@@ -1056,15 +1354,21 @@ export type MutationUnarchiveConstraintSetArgs = {
  * nodes(ids:) fetch any of them; an argument that takes one type's id also takes its bare key (42).
  */
 export type Node = {
+  /** the global id, <type>:<key> */
   id: Scalars['ID']['output'];
 };
 
+/** What a plan maximises */
 export type Objective =
+  /** the expected return of the contacts */
   | 'EXPECTED_RETURN'
+  /** the return on marketing investment */
   | 'ROMI';
 
+/** An offer of the imported dataset (offers.csv) */
 export type Offer = Node & {
   __typename?: 'Offer';
+  /** its category, which contact policies may name */
   category?: Maybe<Scalars['String']['output']>;
   /** channels this offer may go through */
   channels: Array<Channel>;
@@ -1074,73 +1378,117 @@ export type Offer = Node & {
   id: Scalars['ID']['output'];
   /** null = unlimited */
   maxVolume?: Maybe<Scalars['Int']['output']>;
+  /** contacts it must get in a plan (0 = none) */
   minVolume: Scalars['Int']['output'];
+  /** its name in offers.csv */
   name?: Maybe<Scalars['String']['output']>;
 };
 
+/** Contacts and return of one offer × channel in two plans */
 export type OfferChannelDelta = {
   __typename?: 'OfferChannelDelta';
+  /** the channel */
   channel: Channel;
+  /** plan A's contacts */
   contactsA: Scalars['Int']['output'];
+  /** plan B's */
   contactsB: Scalars['Int']['output'];
+  /** B − A */
   contactsDelta: Scalars['Int']['output'];
+  /** plan A's expected return */
   expectedReturnA: Scalars['Float']['output'];
+  /** plan B's */
   expectedReturnB: Scalars['Float']['output'];
+  /** B − A */
   expectedReturnDelta: Scalars['Float']['output'];
+  /** the offer */
   offer: Offer;
 };
 
+/** A plan's treatment contacts of one offer through one channel */
 export type OfferChannelFrequency = {
   __typename?: 'OfferChannelFrequency';
+  /** the channel */
   channel: Channel;
+  /** contacts */
   contacts: Scalars['Int']['output'];
+  /** their cost */
   cost: Scalars['Float']['output'];
+  /** their expected return */
   expectedReturn: Scalars['Float']['output'];
+  /** the offer */
   offer: Offer;
   /** share of the plan's contacts */
   share: Scalars['Float']['output'];
 };
 
+/** An offer through a channel */
 export type OfferChannelPair = {
   __typename?: 'OfferChannelPair';
+  /** the channel */
   channel: Channel;
+  /** the offer */
   offer: Offer;
 };
 
+/** The plan with every offer minimum, then without each in turn */
 export type OfferMinimumCostInput = {
+  /** clusters for CLUSTER_LP; null = chosen from the data */
   clusters?: InputMaybe<Scalars['Int']['input']>;
+  /** the latest version of this set: ConstraintSet:<n> or n (give this or constraintSetVersionId) */
   constraintSetId?: InputMaybe<Scalars['ID']['input']>;
+  /** this version: ConstraintSetVersion:<n> or n */
   constraintSetVersionId?: InputMaybe<Scalars['ID']['input']>;
+  /** how CLUSTER_LP picks customers */
   disaggregation?: InputMaybe<Disaggregation>;
+  /** the optimisation method */
   method?: InputMaybe<PlanMethod>;
+  /** the random seed */
   seed?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** Bounds on one offer's contacts in a plan */
 export type OfferVolume = {
   __typename?: 'OfferVolume';
+  /** at most this many; null = no maximum */
   max?: Maybe<Scalars['Int']['output']>;
+  /** at least this many contacts; null = no minimum */
   min?: Maybe<Scalars['Int']['output']>;
+  /** the offer's id in offers.csv */
   offerId: Scalars['ID']['output'];
 };
 
+/** Bounds on one offer's contacts */
 export type OfferVolumeInput = {
+  /** at most this many contacts */
   max?: InputMaybe<Scalars['Int']['input']>;
+  /** at least this many contacts */
   min?: InputMaybe<Scalars['Int']['input']>;
+  /** the offer (id in offers.csv) */
   offerId: Scalars['ID']['input'];
 };
 
+/** Which way a list is sorted */
 export type OrderDirection =
+  /** smallest first */
   | 'ASC'
+  /** largest first */
   | 'DESC';
 
+/** Where a page sits in its list (Relay) */
 export type PageInfo = {
   __typename?: 'PageInfo';
+  /** the last row's cursor (for after); null for an empty page */
   endCursor?: Maybe<Scalars['String']['output']>;
+  /** rows follow the page (paging forward: known from one extra row; backward: the page started before a cursor) */
   hasNextPage: Scalars['Boolean']['output'];
+  /** rows precede the page (backward: known from one extra row; forward: the page started after a cursor) */
   hasPreviousPage: Scalars['Boolean']['output'];
+  /** the first row's cursor (for before); null for an empty page */
   startCursor?: Maybe<Scalars['String']['output']>;
 };
 
+/** One run of a constraint-set version: a job, then its stored results */
 export type Plan = Node & {
   __typename?: 'Plan';
   /** this deployment requires approval before commitPlan (OFFERPLAN_REQUIRE_APPROVAL) */
@@ -1149,38 +1497,51 @@ export type Plan = Node & {
   approvedAt?: Maybe<Scalars['DateTime']['output']>;
   /** the ADMIN key name that approved it */
   approvedBy?: Maybe<Scalars['String']['output']>;
+  /** who gets which offer through which channel: a connection over the plan's own partition */
   assignments: AssignmentConnection;
   /** a what-if's base, the plan it varies: RunPlanInput.basePlanId, else the newest SUCCEEDED plain run of its version when it was asked for; null for a plain run or once that plan is deleted */
   basePlan?: Maybe<Plan>;
   /** the campaign date its treatment contacts were recorded at; null until committed */
   campaignDate?: Maybe<Scalars['DateTime']['output']>;
+  /** return, cost and profit per channel */
   channelProfitability: Array<ChannelProfitability>;
+  /** the clusters of a CLUSTER_LP plan, by index (empty for other methods) */
   clusters: ClusterConnection;
   /** when the plan was committed into the contact history (commitPlan); null until then */
   committedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** every constraint with its activity, bound, slack and dual */
   constraintReport: Array<ConstraintReportRow>;
+  /** the version it runs */
   constraintSetVersion: ConstraintSetVersion;
+  /** when it was asked for */
   createdAt: Scalars['DateTime']['output'];
+  /** why it failed or was cancelled; null otherwise */
   error?: Maybe<Scalars['String']['output']>;
   /** the phase a FAILED or CANCELLED run stopped in */
   failedInPhase?: Maybe<PlanPhase>;
+  /** when it ended; null while queued or running */
   finishedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** the global id, Plan:<n> */
   id: Scalars['ID']['output'];
   /** null until the plan succeeded */
   kpis?: Maybe<PlanKpis>;
+  /** the method */
   method: PlanMethod;
   /** what the plan's users call it (RunPlanInput.name) */
   name?: Maybe<Scalars['String']['output']>;
   /** why it was run */
   notes?: Maybe<Scalars['String']['output']>;
+  /** treatment contacts per offer × channel */
   offerChannelFrequencies: Array<OfferChannelFrequency>;
   /** the what-if's overrides (fields of the constraint-set JSON) */
   overrides?: Maybe<Scalars['JSONObject']['output']>;
+  /** how it was asked to run */
   parameters: PlanParameters;
   /** while RUNNING: the step the run is in; null otherwise */
   phase?: Maybe<PlanPhase>;
   /** 0–1 */
   progress: Scalars['Float']['output'];
+  /** the cluster LP's shares, by cluster, offer and channel */
   proportions: ProportionConnection;
   /** what the plan was computed from; null fields until it succeeded */
   provenance: PlanProvenance;
@@ -1194,15 +1555,20 @@ export type Plan = Node & {
   results?: Maybe<PlanResults>;
   /** a what-if run: the version's constraints with overrides, no new version */
   scenario: Scalars['Boolean']['output'];
+  /** contacts, return and cost per segment */
   segmentSummary: Array<SegmentSummary>;
+  /** when a worker started it; null while queued */
   startedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** where the run is */
   status: PlanStatus;
+  /** seconds per step; null until it succeeded */
   timings?: Maybe<PlanTimings>;
   /** 1, 2, 3 … within its constraint set */
   versionNumber: Scalars['Int']['output'];
 };
 
 
+/** One run of a constraint-set version: a job, then its stored results */
 export type PlanAssignmentsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   before?: InputMaybe<Scalars['String']['input']>;
@@ -1213,6 +1579,7 @@ export type PlanAssignmentsArgs = {
 };
 
 
+/** One run of a constraint-set version: a job, then its stored results */
 export type PlanClustersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   before?: InputMaybe<Scalars['String']['input']>;
@@ -1221,6 +1588,7 @@ export type PlanClustersArgs = {
 };
 
 
+/** One run of a constraint-set version: a job, then its stored results */
 export type PlanProportionsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   before?: InputMaybe<Scalars['String']['input']>;
@@ -1229,30 +1597,42 @@ export type PlanProportionsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** A plan recorded into the contact history */
 export type PlanCommit = {
   __typename?: 'PlanCommit';
+  /** the moment its contacts were recorded at */
   campaignDate: Scalars['DateTime']['output'];
+  /** when it was committed */
   committedAt: Scalars['DateTime']['output'];
   /** treatment assignments recorded as contacts */
   contacts: Scalars['Int']['output'];
   /** of those, contacts not in the history before */
   inserted: Scalars['Int']['output'];
+  /** the plan */
   plan: Plan;
 };
 
+/** Two SUCCEEDED plans side by side (docs/api.md, Plan comparison) */
 export type PlanComparison = {
   __typename?: 'PlanComparison';
+  /** plan A */
   a: Plan;
+  /** plan B */
   b: Plan;
   /** customers whose set of (offer, channel) differs between the plans */
   changedCustomerCount: Scalars['Int']['output'];
+  /** the changed customers in customer order, a connection */
   changedCustomers: ChangedAssignmentConnection;
+  /** every constraint of either plan with its price in both */
   dualChanges: Array<DualChange>;
+  /** the KPIs of both, and B − A */
   kpiDeltas: PlanKpiDeltas;
+  /** every offer × channel either plan contacts */
   offerChannelDeltas: Array<OfferChannelDelta>;
 };
 
 
+/** Two SUCCEEDED plans side by side (docs/api.md, Plan comparison) */
 export type PlanComparisonChangedCustomersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   before?: InputMaybe<Scalars['String']['input']>;
@@ -1280,36 +1660,53 @@ export type PlanEdge = {
   node: Plan;
 };
 
+/** Conditions on plans (all must hold) */
 export type PlanFilter = {
+  /** runs of this set's versions */
   constraintSetId?: InputMaybe<Scalars['ID']['input']>;
+  /** runs of this version */
   constraintSetVersionId?: InputMaybe<Scalars['ID']['input']>;
+  /** this method */
   method?: InputMaybe<PlanMethod>;
+  /** any of these statuses */
   status?: InputMaybe<Array<PlanStatus>>;
 };
 
 /** The KPIs of two plans, one typed field per KPI of PlanKpis */
 export type PlanKpiDeltas = {
   __typename?: 'PlanKpiDeltas';
+  /** contacts */
   contacts: KpiDelta;
   /** every channel either plan contacts through, by channel id */
   contactsByChannel: Array<ChannelContactsDelta>;
+  /** cost */
   cost: KpiDelta;
+  /** expected return */
   expectedReturn: KpiDelta;
+  /** the optimality gap */
   gap: KpiDelta;
+  /** ROI (null for a plan that spent nothing) */
   roi: KpiDelta;
+  /** the certified upper bound (null for GREEDY) */
   upperBound: KpiDelta;
 };
 
+/** A SUCCEEDED plan's totals (treatment contacts) */
 export type PlanKpis = {
   __typename?: 'PlanKpis';
+  /** the ad-hoc plan's cost */
   baselineCost?: Maybe<Scalars['Float']['output']>;
   /** the paper's ad-hoc plan on the same data and constraints */
   baselineExpectedReturn?: Maybe<Scalars['Float']['output']>;
+  /** contacts made */
   contacts: Scalars['Int']['output'];
+  /** contacts per channel */
   contactsByChannel: Array<ChannelContacts>;
   /** the held-out control group (null without one); the fields above count the treatment only */
   control?: Maybe<ControlGroupKpis>;
+  /** Σ cost of the contacts */
   cost: Scalars['Float']['output'];
+  /** Σ expected return of the contacts */
   expectedReturn: Scalars['Float']['output'];
   /** 1 − value / upperBound */
   gap?: Maybe<Scalars['Float']['output']>;
@@ -1319,9 +1716,13 @@ export type PlanKpis = {
   upperBound?: Maybe<Scalars['Float']['output']>;
 };
 
+/** How a plan is optimised (docs/optimize.md) */
 export type PlanMethod =
+  /** a linear programme over customer clusters, then disaggregated to customers */
   | 'CLUSTER_LP'
+  /** Lagrangian decomposition over every customer's options, with a certified upper bound */
   | 'EXACT'
+  /** the best options first until a constraint binds (the paper's ad-hoc plan) */
   | 'GREEDY';
 
 /** How Plan rows are sorted: a field, then the id in the same direction to break ties */
@@ -1332,21 +1733,29 @@ export type PlanOrder = {
   field: PlanOrderField;
 };
 
+/** What plans can be sorted by */
 export type PlanOrderField =
+  /** when the plan was asked for */
   | 'CREATED_AT'
+  /** its number within its constraint set */
   | 'VERSION_NUMBER';
 
+/** How a plan was asked to run */
 export type PlanParameters = {
   __typename?: 'PlanParameters';
   /** the score calibration the run applied */
   calibrationId?: Maybe<Scalars['ID']['output']>;
   /** the day the contacts go out; the contact policies read the history before it */
   campaignDate?: Maybe<Scalars['Date']['output']>;
+  /** clusters asked for (CLUSTER_LP); null = the default */
   clusters?: Maybe<Scalars['Int']['output']>;
   /** share of each segment × offer's chosen options held out as control (null = none) */
   controlShare?: Maybe<Scalars['Float']['output']>;
+  /** the disaggregation (CLUSTER_LP) */
   disaggregation?: Maybe<Disaggregation>;
+  /** the method */
   method: PlanMethod;
+  /** the random seed */
   seed?: Maybe<Scalars['Int']['output']>;
   /** the plan whose clusters and prices this run started from; null = a cold start */
   warmStartFrom?: Maybe<Scalars['ID']['output']>;
@@ -1354,18 +1763,31 @@ export type PlanParameters = {
 
 /** The steps of a plan run, in the order a run can go through them (each method uses some) */
 export type PlanPhase =
+  /** computing the ad-hoc baseline */
   | 'BASELINE'
+  /** clustering customers */
   | 'CLUSTER'
+  /** solving the cluster LP */
   | 'CLUSTER_LP'
+  /** turning cluster shares into customers */
   | 'DISAGGREGATE'
+  /** optimisation finished */
   | 'DONE'
+  /** the price search (EXACT) */
   | 'DUAL'
+  /** computing KPIs and the constraint report */
   | 'EVALUATE'
+  /** solving per customer at the prices (EXACT) */
   | 'EXACT'
+  /** reading the dataset */
   | 'LOAD'
+  /** spending slack and trading contacts */
   | 'POLISH'
+  /** making the plan feasible */
   | 'REPAIR'
+  /** pricing the plan's constraints */
   | 'REPRICE'
+  /** writing the results */
   | 'WRITE';
 
 /** What a plan was computed from: enough to audit it and to replay it (replayPlan). */
@@ -1387,15 +1809,20 @@ export type PlanProvenance = {
   solver?: Maybe<Scalars['String']['output']>;
   /** the dataset or the history has moved on since the plan ran: it can no longer be replayed */
   stale: Scalars['Boolean']['output'];
+  /** worker threads the solve used */
   threads?: Maybe<Scalars['Int']['output']>;
   /** the plan whose clusters and prices the run started from; null = a cold start */
   warmStartFrom?: Maybe<Plan>;
 };
 
+/** What a campaign measured: a plan's responses, treatment against control */
 export type PlanResults = {
   __typename?: 'PlanResults';
+  /** per channel */
   byChannel: Array<ResultRow>;
+  /** per offer */
   byOffer: Array<ResultRow>;
+  /** per segment */
   bySegment: Array<ResultRow>;
   /** the score calibration the plan ran with (its predictions include it) */
   calibrationId?: Maybe<Scalars['ID']['output']>;
@@ -1405,28 +1832,43 @@ export type PlanResults = {
   ciMethod: Scalars['String']['output'];
   /** response files imported */
   imports: Scalars['Int']['output'];
+  /** when a response file was last imported */
   lastImportedAt: Scalars['DateTime']['output'];
   /** response rows stored */
   responses: Scalars['Int']['output'];
+  /** the whole plan */
   total: ResultRow;
 };
 
+/** Where a plan or analysis is in its life */
 export type PlanStatus =
+  /** cancelled; nothing of it was written */
   | 'CANCELLED'
+  /** stopped with an error (see error and failedInPhase) */
   | 'FAILED'
+  /** waiting for a worker */
   | 'QUEUED'
+  /** a worker is computing it */
   | 'RUNNING'
+  /** done; its results are stored */
   | 'SUCCEEDED';
 
+/** Seconds a run spent, by step */
 export type PlanTimings = {
   __typename?: 'PlanTimings';
+  /** clustering (CLUSTER_LP) */
   cluster?: Maybe<Scalars['Float']['output']>;
+  /** disaggregation (CLUSTER_LP) */
   disaggregate?: Maybe<Scalars['Float']['output']>;
+  /** reading the dataset */
   load?: Maybe<Scalars['Float']['output']>;
   /** every phase, in seconds */
   phases: Scalars['JSONObject']['output'];
+  /** the cluster LP or the exact solve */
   solve?: Maybe<Scalars['Float']['output']>;
+  /** load + optimisation + write */
   total?: Maybe<Scalars['Float']['output']>;
+  /** writing the results */
   write?: Maybe<Scalars['Float']['output']>;
 };
 
@@ -1435,11 +1877,15 @@ export type PricedOption = {
   __typename?: 'PricedOption';
   /** the contact policies that forbid this option for the customer (empty: allowed) */
   blockedBy: Array<Scalars['String']['output']>;
+  /** the channel */
   channel: Channel;
   /** the dual-priced constraints behind the difference between expected return and reduced value */
   charges: Array<DualCharge>;
+  /** its cost */
   cost: Scalars['Float']['output'];
+  /** its expected return */
   expectedReturn: Scalars['Float']['output'];
+  /** the offer */
   offer: Offer;
   /** expected return − Σ dual × the option's use of each constraint (what it adds at the margin) */
   reducedValue: Scalars['Float']['output'];
@@ -1448,11 +1894,15 @@ export type PricedOption = {
 /** The share of a cluster given an offer through a channel, from the cluster LP. */
 export type Proportion = {
   __typename?: 'Proportion';
+  /** the channel */
   channel: Channel;
+  /** the cluster's index */
   cluster: Scalars['Int']['output'];
   /** proportion × cluster size */
   customers: Scalars['Float']['output'];
+  /** the offer */
   offer: Offer;
+  /** the share of the cluster (0–1) */
   proportion: Scalars['Float']['output'];
 };
 
@@ -1490,8 +1940,8 @@ export type Query = {
   analysis?: Maybe<Analysis>;
   /** Every API key, revoked ones included (never a secret or its hash). ADMIN, else FORBIDDEN. */
   apiKeys: Array<ApiKey>;
-  /** The audit trail, newest first; page with before = the last id seen. ADMIN, else FORBIDDEN. BAD_USER_INPUT for a first above 500 or a malformed before. */
-  auditEvents: Array<AuditEvent>;
+  /** The audit trail, newest first, a connection (default 50 a page). ADMIN, else FORBIDDEN. BAD_USER_INPUT, INVALID_CURSOR. */
+  auditEvents: AuditEventConnection;
   /** Every channel of the imported dataset, in id order. VIEWER. */
   channels: Array<Channel>;
   /** Two SUCCEEDED plans side by side. VIEWER. NOT_FOUND for an unknown plan, CONFLICT for one that has not succeeded. */
@@ -1568,8 +2018,10 @@ export type QueryAnalysisArgs = {
  * COST_LIMIT_EXCEEDED, ROW_LIMIT_EXCEEDED, REQUEST_TIMEOUT and RATE_LIMITED (docs/api.md).
  */
 export type QueryAuditEventsArgs = {
-  before?: InputMaybe<Scalars['ID']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
   subjectId?: InputMaybe<Scalars['ID']['input']>;
   subjectType?: InputMaybe<Scalars['String']['input']>;
 };
@@ -1707,47 +2159,69 @@ export type QueryScoreCalibrationArgs = {
   id: Scalars['ID']['input'];
 };
 
+/** What importResponses did */
 export type ResponseImportResult = {
   __typename?: 'ResponseImportResult';
   /** false when every row matched what is stored (nothing written) */
   changed: Scalars['Boolean']['output'];
+  /** the file imported, relative to the import root */
   file: Scalars['String']['output'];
+  /** the import's row in response_import */
   importId: Scalars['ID']['output'];
+  /** responses new to the database */
   inserted: Scalars['Int']['output'];
+  /** the plan's global id */
   planId: Scalars['ID']['output'];
+  /** data rows read */
   rowsRead: Scalars['Int']['output'];
+  /** time taken */
   seconds: Scalars['Float']['output'];
+  /** responses equal to what was stored */
   unchanged: Scalars['Int']['output'];
+  /** responses that changed */
   updated: Scalars['Int']['output'];
 };
 
 /** One group's outcome. The unit is an assignment (customer × offer); without a response row it did not respond. */
 export type ResultGroup = {
   __typename?: 'ResultGroup';
+  /** assignments in the group */
   customers: Scalars['Int']['output'];
+  /** of those, responders */
   responders: Scalars['Int']['output'];
   /** responders / customers; null for an empty group */
   responseRate?: Maybe<Scalars['Float']['output']>;
+  /** their revenue */
   revenue: Scalars['Float']['output'];
+  /** revenue / customers; null for an empty group */
   revenuePerCustomer?: Maybe<Scalars['Float']['output']>;
 };
 
+/** How a result row groups assignments */
 export type ResultLevel =
   /** one segment × offer × channel */
   | 'CELL'
+  /** per channel */
   | 'CHANNEL'
+  /** per offer */
   | 'OFFER'
+  /** per segment */
   | 'SEGMENT'
   /** the whole plan */
   | 'TOTAL';
 
+/** Treatment against control for one group of a plan's assignments */
 export type ResultRow = {
   __typename?: 'ResultRow';
   /** treatment response rate / predicted; 1 = the scores were calibrated */
   actualToPredicted?: Maybe<Scalars['Float']['output']>;
+  /** the channel; null on the levels that do not split by channel */
   channel?: Maybe<Channel>;
+  /** the held-out ones */
   control: ResultGroup;
+  /** how it groups */
   level: ResultLevel;
+  /** the offer; null on the levels that do not split by offer */
   offer?: Maybe<Offer>;
   /** mean predicted response probability of the treatment assignments (with the plan's calibration) */
   predictedResponseRate?: Maybe<Scalars['Float']['output']>;
@@ -1755,19 +2229,26 @@ export type ResultRow = {
   revenueUpliftPerCustomer?: Maybe<Scalars['Float']['output']>;
   /** null on the levels that do not split by segment, and for customers without one */
   segment?: Maybe<Scalars['String']['output']>;
+  /** the contacted assignments */
   treatment: ResultGroup;
   /** treatment − control response rate; null when a group is empty */
   uplift?: Maybe<Scalars['Float']['output']>;
+  /** the interval's upper end */
   upliftCiHigh?: Maybe<Scalars['Float']['output']>;
   /** 95 % interval of the uplift (Newcombe's hybrid score interval from two Wilson intervals) */
   upliftCiLow?: Maybe<Scalars['Float']['output']>;
 };
 
+/** What an API key may do; each role may do everything the one before may */
 export type Role =
+  /** also constraint sets, imports, approvals, deletions, calibrations and API keys */
   | 'ADMIN'
+  /** also run, cancel, replay and commit plans, and run analyses */
   | 'ANALYST'
+  /** every query */
   | 'VIEWER';
 
+/** What to run and how: give constraintSetId or constraintSetVersionId */
 export type RunPlanInput = {
   /** with overrides: the plan this what-if varies, a plan of the same constraint-set version (default: its newest SUCCEEDED plain run). BAD_USER_INPUT without overrides or for another version's plan */
   basePlanId?: InputMaybe<Scalars['ID']['input']>;
@@ -1775,13 +2256,17 @@ export type RunPlanInput = {
   calibrationId?: InputMaybe<Scalars['ID']['input']>;
   /** the day the contacts go out (the first wave's day); contact policies count the history before it. Default: today (UTC) */
   campaignDate?: InputMaybe<Scalars['Date']['input']>;
+  /** clusters for CLUSTER_LP (1 to the server's maximum); null = chosen from the data */
   clusters?: InputMaybe<Scalars['Int']['input']>;
   /** runs the set's latest version */
   constraintSetId?: InputMaybe<Scalars['ID']['input']>;
+  /** runs this version */
   constraintSetVersionId?: InputMaybe<Scalars['ID']['input']>;
   /** hold out this share (0 ≤ share < 1) of each segment × offer's chosen options as a control group: chosen, not contacted */
   controlShare?: InputMaybe<Scalars['Float']['input']>;
+  /** how CLUSTER_LP picks customers */
   disaggregation?: InputMaybe<Disaggregation>;
+  /** the optimisation method */
   method?: InputMaybe<PlanMethod>;
   /** what the plan's users will call it */
   name?: InputMaybe<Scalars['String']['input']>;
@@ -1789,6 +2274,7 @@ export type RunPlanInput = {
   notes?: InputMaybe<Scalars['String']['input']>;
   /** a what-if: these fields replace the version's for this run only (the plan is a scenario) */
   overrides?: InputMaybe<ConstraintSetOverridesInput>;
+  /** the random seed: the same inputs and seed give the same plan */
   seed?: InputMaybe<Scalars['Int']['input']>;
   /** Threads for the per-customer work, from 1 to the server's cap (its cores, or OFFERPLAN_MAX_THREADS). Default: the cap. Any number gives the same plan, only sooner or later; the count used is Plan.provenance.threads. */
   threads?: InputMaybe<Scalars['Int']['input']>;
@@ -1801,9 +2287,13 @@ export type ScoreCalibration = Node & {
   __typename?: 'ScoreCalibration';
   /** the calibration the source plan ran with, which this one refines */
   baseCalibrationId?: Maybe<Scalars['ID']['output']>;
+  /** when it was made */
   createdAt: Scalars['DateTime']['output'];
+  /** the API key name, or cli */
   createdBy?: Maybe<Scalars['String']['output']>;
+  /** one per segment × offer × channel */
   factors: Array<CalibrationFactor>;
+  /** the global id, ScoreCalibration:<n> */
   id: Scalars['ID']['output'];
   /** the prior counts for this many expected responders */
   priorStrength: Scalars['Float']['output'];
@@ -1811,45 +2301,72 @@ export type ScoreCalibration = Node & {
   sourcePlan: Plan;
 };
 
+/** Customers of one segment */
 export type SegmentCount = {
   __typename?: 'SegmentCount';
+  /** customers in it */
   customers: Scalars['Int']['output'];
+  /** of those, customers marked do-not-contact */
   doNotContact: Scalars['Int']['output'];
+  /** the segment */
   segment: Scalars['String']['output'];
 };
 
+/** A rule on one segment's contacts, optionally of one offer and/or channel */
 export type SegmentRule = {
   __typename?: 'SegmentRule';
+  /** only this channel; null = every channel */
   channelId?: Maybe<Scalars['ID']['output']>;
+  /** at most this many contacts */
   max?: Maybe<Scalars['Int']['output']>;
+  /** at least this share (0–1) of the segment's customers contacted */
   minShare?: Maybe<Scalars['Float']['output']>;
+  /** only this offer (id in offers.csv); null = every offer */
   offerId?: Maybe<Scalars['ID']['output']>;
+  /** the segment */
   segment: Scalars['String']['output'];
 };
 
+/** A rule on one segment's contacts, optionally of one offer and/or channel (give max or minShare) */
 export type SegmentRuleInput = {
+  /** only this channel (id in channels.csv) */
   channelId?: InputMaybe<Scalars['ID']['input']>;
+  /** at most this many contacts */
   max?: InputMaybe<Scalars['Int']['input']>;
+  /** at least this share (0–1) of the segment's customers contacted */
   minShare?: InputMaybe<Scalars['Float']['input']>;
+  /** only this offer (id in offers.csv) */
   offerId?: InputMaybe<Scalars['ID']['input']>;
+  /** the segment */
   segment: Scalars['String']['input'];
 };
 
+/** A plan's contacts of one segment */
 export type SegmentSummary = {
   __typename?: 'SegmentSummary';
+  /** contacts */
   contacts: Scalars['Int']['output'];
+  /** their cost */
   cost: Scalars['Float']['output'];
+  /** their expected return */
   expectedReturn: Scalars['Float']['output'];
+  /** (expected return − cost) / cost; null when cost is 0 */
   roi?: Maybe<Scalars['Float']['output']>;
+  /** the segment */
   segment: Scalars['String']['output'];
 };
 
 /** offerId only to customers who received afterOfferId (in the contact history) at least minDays before the campaign day. */
 export type SequencingRuleInput = {
+  /** the offer the customer must have received first */
   afterOfferId: Scalars['ID']['input'];
+  /** at least this many days between them */
   minDays: Scalars['Int']['input'];
+  /** the name shown in the constraint report (default: made from the rule) */
   name?: InputMaybe<Scalars['String']['input']>;
+  /** the offer that must come after (id in offers.csv) */
   offerId: Scalars['ID']['input'];
+  /** computed and shown in the constraint report, never enforced */
   reportOnly?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
@@ -1898,17 +2415,24 @@ export type SubscriptionPlanUpdatedArgs = {
   id: Scalars['ID']['input'];
 };
 
+/** The caller */
 export type Viewer = {
   __typename?: 'Viewer';
+  /** the API key's name */
   name: Scalars['String']['output'];
+  /** its role */
   role: Role;
 };
 
 /** A wave of a campaign calendar: its day (offsetDays after the campaign date), budget and channel capacities. */
 export type WaveInput = {
+  /** the wave's own budget; null = only the set's */
   budget?: InputMaybe<Scalars['Float']['input']>;
+  /** the wave's own channel capacities */
   channelCapacities?: InputMaybe<Array<ChannelCapacityInput>>;
+  /** the wave's name, its key */
   name: Scalars['String']['input'];
+  /** days after the campaign date */
   offsetDays: Scalars['Int']['input'];
 };
 
@@ -2015,6 +2539,8 @@ export type ResolversTypes = {
   AssignmentOrder: AssignmentOrder;
   AssignmentOrderField: AssignmentOrderField;
   AuditEvent: ResolverTypeWrapper<AuditEventModel>;
+  AuditEventConnection: ResolverTypeWrapper<Omit<AuditEventConnection, 'edges'> & { edges: Array<ResolversTypes['AuditEventEdge']> }>;
+  AuditEventEdge: ResolverTypeWrapper<Omit<AuditEventEdge, 'node'> & { node: ResolversTypes['AuditEvent'] }>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   BudgetFrontierInput: BudgetFrontierInput;
   CalibrationFactor: ResolverTypeWrapper<CalibrationFactorModel>;
@@ -2142,6 +2668,8 @@ export type ResolversParentTypes = {
   AssignmentFilter: AssignmentFilter;
   AssignmentOrder: AssignmentOrder;
   AuditEvent: AuditEventModel;
+  AuditEventConnection: Omit<AuditEventConnection, 'edges'> & { edges: Array<ResolversParentTypes['AuditEventEdge']> };
+  AuditEventEdge: Omit<AuditEventEdge, 'node'> & { node: ResolversParentTypes['AuditEvent'] };
   Boolean: Scalars['Boolean']['output'];
   BudgetFrontierInput: BudgetFrontierInput;
   CalibrationFactor: CalibrationFactorModel;
@@ -2328,6 +2856,17 @@ export type AuditEventResolvers<ContextType = GraphQLContext, ParentType extends
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   subjectId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   subjectType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type AuditEventConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AuditEventConnection'] = ResolversParentTypes['AuditEventConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['AuditEventEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type AuditEventEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AuditEventEdge'] = ResolversParentTypes['AuditEventEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['AuditEvent'], ParentType, ContextType>;
 };
 
 export type CalibrationFactorResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CalibrationFactor'] = ResolversParentTypes['CalibrationFactor']> = {
@@ -2868,7 +3407,7 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   analyses?: Resolver<ResolversTypes['AnalysisConnection'], ParentType, ContextType, RequireFields<QueryAnalysesArgs, 'orderBy'>>;
   analysis?: Resolver<Maybe<ResolversTypes['Analysis']>, ParentType, ContextType, RequireFields<QueryAnalysisArgs, 'id'>>;
   apiKeys?: Resolver<Array<ResolversTypes['ApiKey']>, ParentType, ContextType>;
-  auditEvents?: Resolver<Array<ResolversTypes['AuditEvent']>, ParentType, ContextType, RequireFields<QueryAuditEventsArgs, 'first'>>;
+  auditEvents?: Resolver<ResolversTypes['AuditEventConnection'], ParentType, ContextType, Partial<QueryAuditEventsArgs>>;
   channels?: Resolver<Array<ResolversTypes['Channel']>, ParentType, ContextType>;
   comparePlans?: Resolver<ResolversTypes['PlanComparison'], ParentType, ContextType, RequireFields<QueryComparePlansArgs, 'a' | 'b'>>;
   constraintSet?: Resolver<Maybe<ResolversTypes['ConstraintSet']>, ParentType, ContextType, RequireFields<QueryConstraintSetArgs, 'id'>>;
@@ -2975,6 +3514,8 @@ export type Resolvers<ContextType = GraphQLContext> = {
   AssignmentConnection?: AssignmentConnectionResolvers<ContextType>;
   AssignmentEdge?: AssignmentEdgeResolvers<ContextType>;
   AuditEvent?: AuditEventResolvers<ContextType>;
+  AuditEventConnection?: AuditEventConnectionResolvers<ContextType>;
+  AuditEventEdge?: AuditEventEdgeResolvers<ContextType>;
   CalibrationFactor?: CalibrationFactorResolvers<ContextType>;
   ChangedAssignment?: ChangedAssignmentResolvers<ContextType>;
   ChangedAssignmentConnection?: ChangedAssignmentConnectionResolvers<ContextType>;

@@ -1,19 +1,13 @@
 // The caller, API keys and imports (ADMIN).
-import { auditEvents } from "../../services/audit-trail";
+import { auditEventPage } from "../../services/audit-trail";
 import { createApiKey, listApiKeys, revokeApiKey, type Actor } from "../../services/api-keys";
 import { IMPORT_FILES, importDataset } from "../../services/imports";
 import { requireRole } from "../../auth";
 import type { Resolvers } from "../__generated__/resolvers";
 import { importTarget } from "../import-root";
 import type { GraphQLContext } from "../context";
-import {
-  globalId,
-  NODE_TYPES,
-  parseDbId,
-  parseGlobalId,
-  parseId,
-  type NodeType,
-} from "../global-id";
+import { pageRequest, toPage, type ListOrder } from "../pagination";
+import { globalId, NODE_TYPES, parseGlobalId, parseId, type NodeType } from "../global-id";
 
 /** The audit trail's subject types that are Nodes: their subjectId is given as a global id. */
 const SUBJECT_TYPES: Readonly<Record<string, NodeType>> = {
@@ -25,6 +19,8 @@ const SUBJECT_TYPES: Readonly<Record<string, NodeType>> = {
 /** The stored subject id of a filter given as a global id or a bare id. */
 const subjectKey = (value: string) =>
   NODE_TYPES.some((t) => value.startsWith(`${t}:`)) ? parseGlobalId(value, "subjectId").key : value;
+
+const AUDIT_ORDER: ListOrder = { name: "ID:DESC", key: ["bigint"] };
 
 const actorOf = (ctx: GraphQLContext): Actor => ({
   name: ctx.caller.name,
@@ -38,14 +34,18 @@ export const adminResolvers: Resolvers = {
       requireRole(ctx.caller, "ADMIN");
       return listApiKeys(ctx.prisma);
     },
-    auditEvents: (_p, { subjectType, subjectId, first, before }, ctx) => {
+    auditEvents: async (_p, { subjectType, subjectId, ...args }, ctx) => {
       requireRole(ctx.caller, "ADMIN");
-      return auditEvents(ctx.pool, {
-        subjectType: subjectType ?? undefined,
-        subjectId: subjectId != null ? subjectKey(subjectId) : undefined,
-        first: first ?? undefined,
-        before: before != null ? parseDbId(before, "before") : undefined,
-      });
+      const req = pageRequest(args, AUDIT_ORDER, ctx.budget, "Query.auditEvents");
+      const { rows, totalCount } = await auditEventPage(
+        ctx.pool,
+        {
+          subjectType: subjectType ?? undefined,
+          subjectId: subjectId != null ? subjectKey(subjectId) : undefined,
+        },
+        req,
+      );
+      return { ...toPage(rows, req, (e) => [e.id]), totalCount };
     },
   },
   ApiKey: {

@@ -415,11 +415,24 @@ describe("plans", () => {
   });
 
   it("reads the audit trail: who ran, approved, committed and deleted which plan", async () => {
-    const events = ok(
-      await gql<{ auditEvents: { actor: string; action: string; subjectId: string }[] }>(
-        `{ auditEvents(subjectType: "plan") { actor action subjectId } }`,
+    type Event = { actor: string; action: string; subjectId: string };
+    type Trail = { auditEvents: { totalCount: number; edges: { node: Event; cursor: string }[] } };
+    const trail = ok(
+      await gql<Trail>(
+        `{ auditEvents(subjectType: "plan") { totalCount edges { cursor node { actor action subjectId } } } }`,
       ),
     ).auditEvents;
+    const events = trail.edges.map((e) => e.node);
+    expect(trail.totalCount).toBe(5);
+    // backward from the third event: the two before it in the list, the newest two
+    const newer = ok(
+      await gql<Trail>(
+        `query ($before: String) { auditEvents(subjectType: "plan", last: 2, before: $before) {
+          totalCount edges { cursor node { actor action subjectId } } } }`,
+        { before: trail.edges[2]!.cursor },
+      ),
+    ).auditEvents;
+    expect(newer.edges.map((e) => e.node)).toEqual(events.slice(0, 2));
     expect(events.map((e) => [e.actor, e.action, e.subjectId])).toEqual([
       ["ada", "plan.delete", second.id],
       ["ada", "plan.commit", first.id],
@@ -428,7 +441,9 @@ describe("plans", () => {
       ["ada", "plan.run", first.id],
     ]);
     const viewer = await createApiKeyInDatabase(db.url, "VIEWER", "vic");
-    expect(failure(await as(viewer.secret)(`{ auditEvents { id } }`)).code).toBe("FORBIDDEN");
+    expect(failure(await as(viewer.secret)(`{ auditEvents { totalCount } }`)).code).toBe(
+      "FORBIDDEN",
+    );
   });
 
   it("lists plans as runs of a set version, and the trail, from the command line", async () => {
