@@ -110,7 +110,7 @@ const latestVersionId = async () =>
   (
     await db.pool.query<{ id: number }>(
       "SELECT max(id)::int AS id FROM constraint_set_version WHERE constraint_set_id = $1",
-      [setId],
+      [dbId(setId)],
     )
   ).rows[0]!.id;
 
@@ -486,32 +486,33 @@ describe("plans", () => {
     expect(named.basePlan).toEqual({ id: first.id });
     await pollPlan(server, key, named.id, undefined, { timeoutMs: 60_000 });
 
-    const show = await runCli(db.url, "plan", "show", "--plan", named.id);
+    const [firstId, namedId] = [dbId(first.id), dbId(named.id)];
+    const show = await runCli(db.url, "plan", "show", "--plan", String(namedId));
     expect(show.stdout).toMatch(
       new RegExp(
-        `what-if of plan ${first.id} "December pilot" \\(run \\d+\\): expected return \\$[\\d,.]+ there, \\$[\\d,.]+ here, [+−]\\$`,
+        `what-if of plan ${firstId} "December pilot" \\(run \\d+\\): expected return \\$[\\d,.]+ there, \\$[\\d,.]+ here, [+−]\\$`,
       ),
     );
-    const html = await runCli(db.url, "report", "--plan", named.id, "--format", "html");
+    const html = await runCli(db.url, "report", "--plan", String(namedId), "--format", "html");
     expect(html.code).toBe(0);
     expect(html.stdout).toContain("What-if of");
-    expect(html.stdout).toContain(`plan ${first.id} &quot;December pilot&quot;`);
+    expect(html.stdout).toContain(`plan ${firstId} &quot;December pilot&quot;`);
     const bi = await db.pool.query(
       `SELECT plan_id, base_plan_id, scenario, name, approved_by FROM bi.plans
        WHERE plan_id IN ($1, $2) ORDER BY plan_id`,
-      [first.id, named.id],
+      [firstId, namedId],
     );
     expect(bi.rows).toEqual([
       {
-        plan_id: +first.id,
+        plan_id: firstId,
         base_plan_id: null,
         scenario: false,
         name: "December pilot",
         approved_by: "grace",
       },
       {
-        plan_id: +named.id,
-        base_plan_id: +first.id,
+        plan_id: namedId,
+        base_plan_id: firstId,
         scenario: true,
         name: null,
         approved_by: null,
@@ -545,7 +546,7 @@ describe("plans", () => {
       "--overrides",
       '{"budget": 20000}',
       "--base-plan",
-      first.id,
+      String(firstId),
     );
     expect(cli.code).toBe(2);
     expect(cli.stderr).toContain("--base-plan: plan");
@@ -554,9 +555,10 @@ describe("plans", () => {
 
   it("approves and cancels from the command line, under the same rules", async () => {
     const byAda = await run("for the command line");
-    expect(await runCli(db.url, "plan", "approve", "--plan", byAda.id)).toMatchObject({
+    const adaId = String(dbId(byAda.id));
+    expect(await runCli(db.url, "plan", "approve", "--plan", adaId)).toMatchObject({
       code: 0,
-      stdout: `plan ${byAda.id} approved\n`,
+      stdout: `plan ${adaId} approved\n`,
     });
     const approved = ok(
       await gql<{ plan: PlanOut }>(`query ($id: ID!) { plan(id: $id) { ${PLAN} } }`, {
@@ -564,7 +566,7 @@ describe("plans", () => {
       }),
     ).plan;
     expect(approved.approvedBy).toBe("cli");
-    const again = await runCli(db.url, "plan", "approve", "--plan", byAda.id);
+    const again = await runCli(db.url, "plan", "approve", "--plan", adaId);
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/^offerplan: plan \d+ was already approved at /);
     // a plan the command line ran needs an API key's approval
