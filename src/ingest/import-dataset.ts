@@ -19,10 +19,12 @@ import { mergeChannels, mergeOffers, type MergeCounts } from "./merge-catalog";
 import { mergeCustomers } from "./merge-customers";
 import { MergeConflict } from "./merge-conflict";
 import { mergeScores } from "./merge-scores";
+import { Phases, type PhaseTiming } from "./phases";
 import { ProgressReporter, type ImportProgress } from "./progress";
 import { diagnoseBulk, diagnoseCatalog } from "./set-checks";
 import { stageFile, type StagedFile } from "./stage-file";
 import { createStagingTables, dropStagingTables, stagingTables } from "./staging";
+import { unchangedFiles, type UnchangedFile } from "./unchanged-files";
 
 export interface ImportOptions {
   /** called while files are read, at most a few times per second, and once at each file's end */
@@ -41,6 +43,11 @@ export interface FileSummary {
   /** reading, staging and merging this file (the score file is read while customers are
    *  merged, so these two overlap) */
   seconds: number;
+  /** hex SHA-256 and size of the file's bytes */
+  sha256: string;
+  bytes: number;
+  /** the database already held this file unchanged (unchanged-files.ts): it was not read */
+  skipped: boolean;
 }
 
 export interface ImportSummary {
@@ -52,6 +59,8 @@ export interface ImportSummary {
   seconds: number;
   /** the dataset revision after the import: moved on by one when it changed any row */
   revision: number;
+  /** wall-clock seconds of each step, in order */
+  phases: PhaseTiming[];
 }
 
 // For this transaction only: memory for the merge's joins and sorts and for the index builds
@@ -82,9 +91,16 @@ async function runImport(
   started: number,
   startedAt: Date,
 ): Promise<ImportSummary> {
-  await client.query(SESSION_SETTINGS);
-  await client.query(LOCK_TABLES);
-  const { rows } = await client.query<{ pid: number }>("SELECT pg_backend_pid() AS pid");
+  const phases = new Phases();
+  const { rows } = await phases.time("lock", async () => {
+    await client.query(SESSION_SETTINGS);
+    await client.query(LOCK_TABLES);
+    return client.query<{ pid: number }>("SELECT pg_backend_pid() AS pid");
+  });
+  const revisionBefore = (await currentRevisions(client)).dataset;
+  const unchanged = await phases.time("hash unchanged files", () =>
+    unchangedFiles(client, dir, specs, revisionBefore),
+  );
   const tables = stagingTables(rows[0]!.pid);
   await createStagingTables(client, tables);
 
@@ -96,13 +112,22 @@ async function runImport(
   const stage = async (file: ImportFileName, busy: Promise<void> | null = null) => {
     const spec = specs.find((s) => s.name === file);
     if (!spec) return;
-    staged.set(file, await stageFile(client, dir, spec, tables, problems, progress, context, busy));
+    const same = unchanged.get(file);
+    if (same) {
+      progress.start(file);
+      progress.update(same.rowsRead, true);
+      return;
+    }
+    const done = await phases.time(`read + copy ${file}`, () =>
+      stageFile(client, dir, spec, tables, problems, progress, context, busy),
+    );
+    staged.set(file, done);
   };
   const merge = async (file: ImportFileName, run: (rows: number) => Promise<MergeCounts>) => {
     const s = staged.get(file);
     if (!s) return;
     const t0 = performance.now();
-    const c = await run(s.staged);
+    const c = await phases.time(`merge ${file}`, () => run(s.staged));
     counts.set(file, { ...c, seconds: (performance.now() - t0) / 1000 });
   };
   const rejectWithChecks = async (): Promise<never> => {
@@ -146,29 +171,54 @@ async function runImport(
     throw problems.toError();
   }
 
-  const files: FileSummary[] = specs.map((spec) => {
-    const s = staged.get(spec.name)!;
-    const c = counts.get(spec.name) ?? { inserted: 0, updated: 0, seconds: 0 };
-    return {
-      file: spec.name,
-      rowsRead: s.rowsRead,
-      inserted: c.inserted,
-      updated: c.updated,
-      unchanged: s.staged - c.inserted - c.updated,
-      seconds: s.seconds + c.seconds,
-    };
-  });
+  const files = specs.map((spec) =>
+    fileSummary(spec.name, staged.get(spec.name), counts.get(spec.name), unchanged.get(spec.name)),
+  );
   await dropStagingTables(client, tables);
   const rowsRead = files.reduce((n, f) => n + f.rowsRead, 0);
   const seconds = (performance.now() - started) / 1000;
   const changed = files.some((f) => f.inserted + f.updated > 0);
-  const revision = changed
-    ? await bumpRevision(client, "dataset")
-    : (await currentRevisions(client)).dataset;
+  const revision = changed ? await bumpRevision(client, "dataset") : revisionBefore;
   const run = await client.query<{ id: number }>(
     `INSERT INTO import_run (directory, started_at, finished_at, summary, revision)
      VALUES ($1, $2, clock_timestamp(), $3, $4) RETURNING id`,
-    [dir, startedAt, JSON.stringify({ files, rowsRead, seconds }), revision],
+    [dir, startedAt, JSON.stringify({ files, rowsRead, seconds, phases: phases.list }), revision],
   );
-  return { runId: run.rows[0]!.id, directory: dir, files, rowsRead, seconds, revision };
+  const runId = run.rows[0]!.id;
+  return { runId, directory: dir, files, rowsRead, seconds, revision, phases: phases.list };
+}
+
+function fileSummary(
+  file: ImportFileName,
+  staged: StagedFile | undefined,
+  counts: (MergeCounts & { seconds: number }) | undefined,
+  same: UnchangedFile | undefined,
+): FileSummary {
+  if (same) {
+    const { sha256, bytes, rowsRead } = same;
+    const unchanged = same.staged;
+    return {
+      file,
+      rowsRead,
+      inserted: 0,
+      updated: 0,
+      unchanged,
+      seconds: 0,
+      sha256,
+      bytes,
+      skipped: true,
+    };
+  }
+  const s = staged!;
+  const c = counts ?? { inserted: 0, updated: 0, seconds: 0 };
+  return {
+    file,
+    rowsRead: s.rowsRead,
+    inserted: c.inserted,
+    updated: c.updated,
+    unchanged: s.staged - c.inserted - c.updated,
+    seconds: s.seconds + c.seconds,
+    ...s.fingerprint,
+    skipped: false,
+  };
 }

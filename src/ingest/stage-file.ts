@@ -15,6 +15,7 @@ import type { ProgressReporter } from "./progress";
 import { FileRows } from "./rows/file-rows";
 import type { EncoderContext } from "./rows/row-encoder";
 import { CopyIn, copyAll, type StagingTables } from "./staging";
+import { FileHasher, type FileFingerprint } from "./unchanged-files";
 
 /** COPY text held back while the connection is busy, before reading pauses. */
 export const READ_AHEAD_BYTES = 256 << 20;
@@ -25,6 +26,8 @@ export interface StagedFile {
   /** rows in the staging table */
   staged: number;
   seconds: number;
+  /** the bytes read, recorded so that a later import can tell the file unchanged */
+  fingerprint: FileFingerprint;
 }
 
 /**
@@ -78,8 +81,9 @@ export async function stageFile(
     await copy.flush();
     progress.update(n);
   });
+  const hasher = new FileHasher();
   try {
-    await readCsvFile(join(dir, spec.name), rows);
+    await readCsvFile(join(dir, spec.name), rows, hasher.update);
   } catch (e) {
     copy.copy?.abort();
     throw e;
@@ -91,5 +95,6 @@ export async function stageFile(
     await copyAll(client, tables, spec.secondary, secondary);
   const rowsRead = rows.rows;
   progress.update(rowsRead, true);
-  return { rowsRead, staged, seconds: (performance.now() - started) / 1000 };
+  const seconds = (performance.now() - started) / 1000;
+  return { rowsRead, staged, seconds, fingerprint: hasher.digest() };
 }
