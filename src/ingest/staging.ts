@@ -60,12 +60,11 @@ export class CopyIn {
 
   constructor(
     client: PoolClient,
-    tables: StagingTables,
-    kind: keyof StagingTables,
+    /** a COPY … FROM STDIN statement in text format */
+    sql: string,
     private readonly out: CopyOut,
   ) {
-    const columns = columnNames(STAGING_COLUMNS[kind]);
-    this.stream = client.query(copyFrom(`COPY ${tables[kind]} (${columns}) FROM STDIN`));
+    this.stream = client.query(copyFrom(sql));
     // kept until the next write or end(), which rethrow it; without a listener Node would crash
     this.stream.on("error", (e: Error) => (this.failure ??= e));
   }
@@ -100,7 +99,12 @@ export async function copyAll(
   kind: keyof StagingTables,
   out: CopyOut,
 ): Promise<number> {
-  return new CopyIn(client, tables, kind, out).end();
+  return new CopyIn(client, stagingCopySql(tables, kind), out).end();
+}
+
+/** The COPY that fills a staging table, its columns in the order the row encoders write them. */
+export function stagingCopySql(tables: StagingTables, kind: keyof StagingTables): string {
+  return `COPY ${tables[kind]} (${columnNames(STAGING_COLUMNS[kind])}) FROM STDIN`;
 }
 
 function columnNames(definition: string): string {

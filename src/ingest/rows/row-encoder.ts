@@ -15,6 +15,7 @@ import {
   type Range,
 } from "../cells";
 import type { CatalogIds } from "../catalog-ids";
+import type { CustomerIds } from "../customer-ids";
 import type { CopyOut } from "../copy-out";
 import type { CsvRecord } from "../csv-reader";
 import type { ProblemLog } from "../errors";
@@ -164,7 +165,9 @@ export interface FileKind {
   ): RowEncoder;
 }
 
-/** What validators may need beyond the row: the catalog ids (score rows). */
+/** What validators may need beyond the row: the catalog ids and customer ids (score rows). */
 export interface EncoderContext {
   catalog: CatalogIds | null;
+  /** every stored customer: score rows are then written for `score` itself */
+  customers?: CustomerIds | null;
 }

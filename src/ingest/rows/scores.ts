@@ -2,8 +2,11 @@
 // hot path of an import (~7 rows per customer): no per-row object, no string.
 //
 // Offer and channel ids are resolved here against the catalog (the files' and the database's
-// channels and offers, merged before this file is read); customers are resolved in SQL.
+// channels and offers, merged before this file is read). Customers are resolved in SQL (rows for
+// the staging table, with their line), or here when the context holds every customer's id (rows
+// for `score` itself: see direct-scores.ts).
 import { UNKNOWN_ID, type ByteIdMap, type CatalogIds } from "../catalog-ids";
+import type { CustomerIds } from "../customer-ids";
 import { quoteCell, type Range } from "../cells";
 import type { CsvRecord } from "../csv-reader";
 import { RowEncoder, range, type FileKind } from "./row-encoder";
@@ -32,6 +35,7 @@ class ScoreRows extends RowEncoder {
     problems: ProblemLog,
     out: CopyOut,
     private readonly catalog: CatalogIds,
+    private readonly customers: CustomerIds | null,
   ) {
     super(SCORES_FILE, layout, problems, out);
   }
@@ -57,6 +61,10 @@ class ScoreRows extends RowEncoder {
     this.decimal(rec, this.iProbability, "probability", true, "probability", this.probability);
     this.decimal(rec, this.iValue, "value", true, "any", this.value);
     const hasCost = this.decimal(rec, this.iCost, "cost", false, "non-negative", this.cost);
+    if (this.customers !== null) {
+      if (hasCustomer) this.direct(rec, this.customers, offerId, hasChannel, channelId, hasCost);
+      return;
+    }
     if (!hasCustomer || offerId === UNKNOWN_ID || channelId === UNKNOWN_ID) return;
     const o = this.out;
     o.uint(rec.line);
@@ -78,6 +86,43 @@ class ScoreRows extends RowEncoder {
       o.tab();
       this.attributes(rec);
     } else o.ascii("\t\\N\t\\N\t\\N\t\\N");
+    o.end();
+  }
+
+  /** a row of `score` itself (customer_id, offer_id, channel_id, …), when all is well */
+  private direct(
+    rec: CsvRecord,
+    customers: CustomerIds,
+    offerId: number,
+    hasChannel: boolean,
+    channelId: number,
+    hasCost: boolean,
+  ): void {
+    const customerId = customers.get(rec.buf, this.customer.start, this.customer.end);
+    if (customerId === UNKNOWN_ID)
+      this.fail(
+        rec.line,
+        "customer_id",
+        `unknown customer ${quoteCell(this.cell(rec, this.customer))}: not in customers.csv nor in the database`,
+      );
+    // a rejected import writes nothing: a bad row need not be sent
+    if (!this.ok) return;
+    const o = this.out;
+    o.uint(customerId);
+    o.tab();
+    o.int(offerId);
+    o.tab();
+    if (hasChannel) o.int(channelId);
+    else o.nul();
+    o.tab();
+    this.text(rec, this.probability);
+    o.tab();
+    this.text(rec, this.value);
+    o.tab();
+    if (hasCost) this.text(rec, this.cost);
+    else o.nul();
+    o.tab();
+    this.attributes(rec);
     o.end();
   }
 
@@ -113,6 +158,6 @@ export const scoresKind: FileKind = {
   ],
   encoder: (layout, problems, out, ctx) => {
     if (!ctx.catalog) throw new Error("scores need the catalog ids");
-    return new ScoreRows(layout, problems, out, ctx.catalog);
+    return new ScoreRows(layout, problems, out, ctx.catalog, ctx.customers ?? null);
   },
 };

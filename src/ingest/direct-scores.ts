@@ -1,0 +1,84 @@
+// First load of scores.csv (the score table is empty, the customers are merged): the rows go
+// straight into `score`, each customer id looked up in Node (customer-ids.ts) as the row is read.
+// No staging table, no INSERT … SELECT over millions of rows and no join: PostgreSQL parses the
+// COPY and writes the heap once, while Node reads on.
+//
+// Only a clean file takes this path to the end. At the first sign of a problem (a bad cell, an
+// unknown id, a duplicate row refused by the unique index) everything it wrote is rolled back to
+// its savepoint and the caller loads the file through staging instead, whose set-based checks
+// report every problem with its line, in the usual order and wording.
+import { stat } from "node:fs/promises";
+import { join } from "node:path";
+import type { PoolClient } from "pg";
+import { dropIndexes, recreateIndexes } from "./bulk-indexes";
+import { BULK_MIN_ROWS } from "./bulk-policy";
+import type { CatalogIds } from "./catalog-ids";
+import { loadCustomerIds } from "./customer-ids";
+import type { ImportFileSpec } from "./dataset-files";
+import { ProblemLog } from "./errors";
+import type { Phases } from "./phases";
+import type { ProgressReporter } from "./progress";
+import { stageFile, type StagedFile } from "./stage-file";
+import type { StagingTables } from "./staging";
+
+/**
+ * A score file at least this large holds at least about BULK_MIN_ROWS rows (a short row, such as
+ * `C1,o1,,0.5,10,` plus its line break, takes ~16 bytes): the indexes and foreign keys of `score`
+ * are then dropped before the COPY and built after, as bulk-policy.ts decides for merges.
+ */
+export const DIRECT_BULK_MIN_BYTES = BULK_MIN_ROWS * 16;
+
+const SAVEPOINT = "score_direct";
+const UNIQUE_VIOLATION = "23505";
+
+/** The file loaded into `score`; null when it was rolled back and must go through staging. */
+export async function loadScoresDirect(
+  client: PoolClient,
+  dir: string,
+  spec: ImportFileSpec,
+  tables: StagingTables,
+  progress: ProgressReporter,
+  catalog: CatalogIds,
+  phases: Phases,
+): Promise<StagedFile | null> {
+  await client.query(`SAVEPOINT ${SAVEPOINT}`);
+  try {
+    const loaded = await load(client, dir, spec, tables, progress, catalog, phases);
+    if (loaded === null) await client.query(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`);
+    else await client.query(`RELEASE SAVEPOINT ${SAVEPOINT}`);
+    return loaded;
+  } catch (e) {
+    if ((e as { code?: unknown }).code !== UNIQUE_VIOLATION) throw e;
+    await client.query(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`);
+    return null;
+  }
+}
+
+async function load(
+  client: PoolClient,
+  dir: string,
+  spec: ImportFileSpec,
+  tables: StagingTables,
+  progress: ProgressReporter,
+  catalog: CatalogIds,
+  phases: Phases,
+): Promise<StagedFile | null> {
+  const bulk = (await stat(join(dir, spec.name))).size >= DIRECT_BULK_MIN_BYTES;
+  const dropped = bulk
+    ? await phases.time("drop score indexes", () =>
+        dropIndexes(client, "score", { keepPrimaryKey: true }),
+      )
+    : null;
+  const customers = await phases.time("load customer ids", () => loadCustomerIds(client));
+  // problems of this attempt only: any of them sends the file through staging, which finds them
+  // all again (and the set-based ones with them)
+  const problems = new ProblemLog();
+  const copySql = `COPY score (customer_id, offer_id, channel_id, probability, value, cost, attributes) FROM STDIN`;
+  const staged = await phases.time("read + copy scores.csv into score", () =>
+    stageFile(client, dir, spec, tables, problems, progress, { catalog, customers }, null, copySql),
+  );
+  if (!problems.empty) return null;
+  if (dropped) await phases.time("rebuild score indexes", () => recreateIndexes(client, dropped));
+  await phases.time("analyze score", () => client.query("ANALYZE score"));
+  return staged;
+}

@@ -1,0 +1,155 @@
+// A first load of scores (empty score table) goes straight into `score` (direct-scores.ts). Clean
+// files take that path; a file with any problem is rolled back to the savepoint and read again
+// through staging, so the problems are those of the staged path, and nothing is written. A
+// connection killed before COMMIT leaves nothing either: no rows, no staging table.
+import { Pool } from "pg";
+import { importDataset } from "../../../src/ingest";
+import { createTestDatabase, type TestDatabase } from "../../support/db";
+import {
+  CHANNELS,
+  OFFERS,
+  customersCsv,
+  datasetDir,
+  problem,
+  rejection,
+  removeDatasetDirs,
+  schemaOf,
+  scoresCsv,
+  snapshot,
+  truncateAll,
+} from "./helpers";
+
+let db: TestDatabase;
+let schema: unknown[];
+beforeAll(async () => {
+  db = await createTestDatabase();
+  schema = await schemaOf(db.pool);
+});
+afterAll(async () => {
+  await db.drop();
+  await removeDatasetDirs();
+});
+beforeEach(async () => {
+  await truncateAll(db.pool);
+});
+
+const DIRECT = "read + copy scores.csv into score";
+
+function firstLoad(customers: number, scores: string) {
+  return datasetDir({
+    "channels.csv": CHANNELS,
+    "offers.csv": OFFERS,
+    "customers.csv": customersCsv(customers),
+    "scores.csv": scores,
+  });
+}
+
+async function expectNothingWritten(dir: string) {
+  const before = await snapshot(db.pool);
+  const e = await rejection(importDataset(db.pool, dir));
+  expect(await snapshot(db.pool)).toEqual(before);
+  expect(await schemaOf(db.pool)).toEqual(schema);
+  return e.problems;
+}
+
+async function stagingLeftovers(): Promise<string[]> {
+  const { rows } = await db.pool.query<{ relname: string }>(
+    `SELECT relname FROM pg_class WHERE relname LIKE '\\_ingest\\_%' ORDER BY 1`,
+  );
+  return rows.map((r) => r.relname);
+}
+
+describe("first load of scores", () => {
+  it("writes clean score rows straight into score, each with its customer's id", async () => {
+    const summary = await importDataset(db.pool, await firstLoad(3, scoresCsv(3)));
+    expect(summary.phases.map((p) => p.phase)).toContain(DIRECT);
+    expect(summary.files.map((f) => [f.file, f.inserted])).toEqual([
+      ["channels.csv", 2],
+      ["offers.csv", 2],
+      ["customers.csv", 3],
+      ["scores.csv", 6],
+    ]);
+    const { rows } = await db.pool.query(
+      `SELECT c.external_id AS customer, o.external_id AS offer, ch.external_id AS channel,
+              s.probability, s.value, s.cost
+       FROM score s JOIN customer c ON c.id = s.customer_id JOIN offer o ON o.id = s.offer_id
+       LEFT JOIN channel ch ON ch.id = s.channel_id ORDER BY 1, 2`,
+    );
+    expect(rows).toEqual(
+      ["C1", "C2", "C3"].flatMap((customer) => [
+        { customer, offer: "card", channel: null, probability: 0.25, value: 10, cost: null },
+        { customer, offer: "loan", channel: "mail", probability: 0.5, value: 20, cost: 1 },
+      ]),
+    );
+  });
+
+  it("writes nothing when the last score row has a bad cell, an unknown customer or a duplicate key", async () => {
+    const scores = scoresCsv(500);
+    // 1 header + 2 rows per customer: the added row is on line 1002
+    expect(
+      await expectNothingWritten(await firstLoad(500, scores + "C500,card,mail,0.5,oops,\n")),
+    ).toEqual([problem("scores.csv", 1002, "value", 'not a number: "oops"')]);
+    expect(
+      await expectNothingWritten(await firstLoad(500, scores + "C501,card,mail,0.5,1,\n")),
+    ).toEqual([
+      problem(
+        "scores.csv",
+        1002,
+        "customer_id",
+        'unknown customer "C501": not in customers.csv nor in the database',
+      ),
+    ]);
+    expect(
+      await expectNothingWritten(await firstLoad(500, scores + "C3,loan,mail,0.1,1,\n")),
+    ).toEqual([
+      problem(
+        "scores.csv",
+        1002,
+        null,
+        'second score row for customer "C3", offer "loan" and channel "mail" (first on line 7)',
+      ),
+    ]);
+    expect(await stagingLeftovers()).toEqual([]);
+  });
+
+  it("leaves nothing behind when its connection is killed before COMMIT", async () => {
+    const dir = await firstLoad(2000, scoresCsv(2000));
+    const before = await snapshot(db.pool);
+    // the test holds the revision row: the import, done with every file, waits for it
+    const holder = await db.pool.connect();
+    const killer = new Pool({ connectionString: db.url, max: 1 });
+    try {
+      await holder.query("BEGIN");
+      await holder.query("SELECT * FROM data_revision FOR UPDATE");
+      const importing = importDataset(db.pool, dir).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      const pid = await waitForBlockedBackend(killer);
+      await killer.query("SELECT pg_terminate_backend($1)", [pid]);
+      const failure = await importing;
+      expect(failure).toBeInstanceOf(Error);
+      expect((failure as Error).message).toMatch(/terminat/);
+    } finally {
+      await holder.query("ROLLBACK");
+      holder.release();
+      await killer.end();
+    }
+    expect(await snapshot(db.pool)).toEqual(before);
+    expect(await schemaOf(db.pool)).toEqual(schema);
+    expect(await stagingLeftovers()).toEqual([]);
+  });
+});
+
+/** The backend of the import once it waits for the row lock the test holds. */
+async function waitForBlockedBackend(pool: Pool): Promise<number> {
+  for (;;) {
+    const { rows } = await pool.query<{ pid: number }>(
+      `SELECT pid FROM pg_stat_activity
+       WHERE datname = current_database() AND wait_event_type = 'Lock'
+         AND query LIKE 'UPDATE data_revision%'`,
+    );
+    if (rows.length > 0) return rows[0]!.pid;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
