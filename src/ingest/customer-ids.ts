@@ -15,6 +15,8 @@ const FNV_PRIME = 0x01000193;
 export class CustomerIds {
   private readonly table: Int32Array;
   private readonly mask: number;
+  /** keys given more than once (the first one's id is kept) */
+  readonly duplicates: number = 0;
 
   constructor(
     private readonly buf: Buffer,
@@ -28,11 +30,19 @@ export class CustomerIds {
     while (capacity < 2 * size) capacity *= 2;
     this.table = new Int32Array(capacity);
     this.mask = capacity - 1;
+    let duplicates = 0;
     for (let k = 0; k < size; k++) {
-      let slot = hashBytes(buf, starts[k]!, ends[k]!) & this.mask;
+      const s = starts[k]!;
+      const e = ends[k]!;
+      if (this.get(buf, s, e) !== UNKNOWN_ID) {
+        duplicates++;
+        continue;
+      }
+      let slot = hashBytes(buf, s, e) & this.mask;
       while (this.table[slot] !== 0) slot = (slot + 1) & this.mask;
       this.table[slot] = k + 1;
     }
+    this.duplicates = duplicates;
   }
 
   /** the id of the customer whose external id is src[s, e), or UNKNOWN_ID */
@@ -59,6 +69,56 @@ function hashBytes(buf: Buffer, s: number, e: number): number {
 function sameBytes(a: Buffer, as: number, b: Buffer, bs: number, n: number): boolean {
   for (let i = 0; i < n; i++) if (a[as + i] !== b[bs + i]) return false;
   return true;
+}
+
+/**
+ * Collects external ids (copied out of the CSV buffers, which are reused) with ids numbered from
+ * a first id, in the order they are added.
+ */
+export class CustomerIdsBuilder {
+  private keys = Buffer.allocUnsafe(1 << 20);
+  private used = 0;
+  private starts: Int32Array = new Int32Array(1 << 16);
+  private ends: Int32Array = new Int32Array(1 << 16);
+  private count = 0;
+
+  constructor(private readonly firstId: number) {}
+
+  /** adds src[s, e) and returns its id */
+  add(src: Buffer, s: number, e: number): number {
+    const n = e - s;
+    if (this.used + n > this.keys.length) {
+      const grown = Buffer.allocUnsafe(Math.max(2 * this.keys.length, this.used + n));
+      this.keys.copy(grown, 0, 0, this.used);
+      this.keys = grown;
+    }
+    if (this.count === this.starts.length) {
+      this.starts = grow(this.starts);
+      this.ends = grow(this.ends);
+    }
+    src.copy(this.keys, this.used, s, e);
+    this.starts[this.count] = this.used;
+    this.used += n;
+    this.ends[this.count] = this.used;
+    return this.firstId + this.count++;
+  }
+
+  /** ids added so far */
+  get size(): number {
+    return this.count;
+  }
+
+  build(): CustomerIds {
+    const ids = new Int32Array(this.count);
+    for (let k = 0; k < this.count; k++) ids[k] = this.firstId + k;
+    return new CustomerIds(this.keys, this.starts, this.ends, ids, this.count);
+  }
+}
+
+function grow(a: Int32Array): Int32Array {
+  const b = new Int32Array(2 * a.length);
+  b.set(a);
+  return b;
 }
 
 /** Every stored customer's id by external id (one binary COPY). */

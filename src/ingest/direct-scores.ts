@@ -13,9 +13,10 @@ import type { PoolClient } from "pg";
 import { dropIndexes, recreateIndexes } from "./bulk-indexes";
 import { BULK_MIN_ROWS } from "./bulk-policy";
 import type { CatalogIds } from "./catalog-ids";
-import { loadCustomerIds } from "./customer-ids";
+import { loadCustomerIds, type CustomerIds } from "./customer-ids";
 import type { ImportFileSpec } from "./dataset-files";
 import { ProblemLog } from "./errors";
+import { attempt } from "./merge-conflict";
 import type { Phases } from "./phases";
 import type { ProgressReporter } from "./progress";
 import { stageFile, type StagedFile } from "./stage-file";
@@ -29,7 +30,12 @@ import type { StagingTables } from "./staging";
 export const DIRECT_BULK_MIN_BYTES = BULK_MIN_ROWS * 16;
 
 const SAVEPOINT = "score_direct";
-const UNIQUE_VIOLATION = "23505";
+
+export interface KnownIds {
+  catalog: CatalogIds;
+  /** every customer's id, when known already; null: loaded from the database */
+  ids: CustomerIds | null;
+}
 
 /** The file loaded into `score`; null when it was rolled back and must go through staging. */
 export async function loadScoresDirect(
@@ -38,20 +44,10 @@ export async function loadScoresDirect(
   spec: ImportFileSpec,
   tables: StagingTables,
   progress: ProgressReporter,
-  catalog: CatalogIds,
+  known: KnownIds,
   phases: Phases,
 ): Promise<StagedFile | null> {
-  await client.query(`SAVEPOINT ${SAVEPOINT}`);
-  try {
-    const loaded = await load(client, dir, spec, tables, progress, catalog, phases);
-    if (loaded === null) await client.query(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`);
-    else await client.query(`RELEASE SAVEPOINT ${SAVEPOINT}`);
-    return loaded;
-  } catch (e) {
-    if ((e as { code?: unknown }).code !== UNIQUE_VIOLATION) throw e;
-    await client.query(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`);
-    return null;
-  }
+  return attempt(client, SAVEPOINT, () => load(client, dir, spec, tables, progress, known, phases));
 }
 
 async function load(
@@ -60,7 +56,7 @@ async function load(
   spec: ImportFileSpec,
   tables: StagingTables,
   progress: ProgressReporter,
-  catalog: CatalogIds,
+  { catalog, ids }: KnownIds,
   phases: Phases,
 ): Promise<StagedFile | null> {
   const bulk = (await stat(join(dir, spec.name))).size >= DIRECT_BULK_MIN_BYTES;
@@ -69,7 +65,7 @@ async function load(
         dropIndexes(client, "score", { keepPrimaryKey: true }),
       )
     : null;
-  const customers = await phases.time("load customer ids", () => loadCustomerIds(client));
+  const customers = ids ?? (await phases.time("load customer ids", () => loadCustomerIds(client)));
   // problems of this attempt only: any of them sends the file through staging, which finds them
   // all again (and the set-based ones with them)
   const problems = new ProblemLog();

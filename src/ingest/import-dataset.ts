@@ -25,7 +25,9 @@ import { mergeScores } from "./merge-scores";
 import { Phases, type PhaseTiming } from "./phases";
 import { ProgressReporter, type ImportProgress } from "./progress";
 import { isEmpty } from "./bulk-policy";
+import { loadCustomersDirect } from "./direct-customers";
 import { loadScoresDirect } from "./direct-scores";
+import type { CustomerIds } from "./customer-ids";
 import { diagnoseBulk, diagnoseCatalog } from "./set-checks";
 import { stageFile, type StagedFile } from "./stage-file";
 import {
@@ -156,12 +158,32 @@ class DatasetImport {
       await this.merge("channels.csv", () => mergeChannels(client, this.tables));
       await this.merge("offers.csv", () => mergeOffers(client, this.tables));
     }
-    this.context.catalog = await loadCatalogIds(client, catalogMerged ? undefined : this.tables);
-    await this.stage("customers.csv");
+    const catalog = await loadCatalogIds(client, catalogMerged ? undefined : this.tables);
+    this.context.catalog = catalog;
+    const customers = this.toRead("customers.csv");
+    const ids =
+      customers && this.problems.empty && (await isEmpty(client, "customer"))
+        ? await this.firstCustomerLoad(customers, catalog)
+        : null;
+    if (ids === null) await this.stage("customers.csv");
     const scores = this.toRead("scores.csv");
     if (scores && this.problems.empty && (await isEmpty(client, "score")))
-      await this.firstScoreLoad(scores, this.context.catalog);
+      await this.firstScoreLoad(scores, catalog, ids);
     else await this.overlappedLoad();
+  }
+
+  /** customers straight into `customer`; null when not clean (then read through staging) */
+  private async firstCustomerLoad(
+    spec: ImportFileSpec,
+    catalog: CatalogIds,
+  ): Promise<CustomerIds | null> {
+    const { client, dir, tables, progress, phases } = this;
+    const direct = await loadCustomersDirect(client, dir, spec, tables, progress, catalog, phases);
+    if (!direct) return null;
+    this.staged.set(spec.name, direct.staged);
+    const inserted = direct.staged.staged;
+    this.counts.set(spec.name, { inserted, updated: 0, seconds: 0 });
+    return direct.ids;
   }
 
   /** Customers merged while the score file is read into staging, then scores merged. */
@@ -185,7 +207,12 @@ class DatasetImport {
   }
 
   /** Customers merged, then scores straight into `score`; through staging if not clean. */
-  private async firstScoreLoad(scores: ImportFileSpec, catalog: CatalogIds): Promise<void> {
+  private async firstScoreLoad(
+    scores: ImportFileSpec,
+    catalog: CatalogIds,
+    /** the customers' ids when they were just numbered in Node; null: ask the database */
+    ids: CustomerIds | null,
+  ): Promise<void> {
     let conflict: MergeConflict | null = null;
     try {
       await this.mergeCustomers();
@@ -197,7 +224,7 @@ class DatasetImport {
     const { client, dir, tables, progress, phases } = this;
     const direct = conflict
       ? null
-      : await loadScoresDirect(client, dir, scores, tables, progress, catalog, phases);
+      : await loadScoresDirect(client, dir, scores, tables, progress, { catalog, ids }, phases);
     if (direct) {
       this.staged.set("scores.csv", direct);
       this.counts.set("scores.csv", { inserted: direct.staged, updated: 0, seconds: 0 });
@@ -262,7 +289,8 @@ class DatasetImport {
     run: (rows: number) => Promise<MergeCounts>,
   ): Promise<void> {
     const s = this.staged.get(file);
-    if (!s) return;
+    // not read, or loaded straight into its table
+    if (!s || this.counts.has(file)) return;
     const t0 = performance.now();
     const c = await this.phases.time(`merge ${file}`, () => run(s.staged));
     this.counts.set(file, { ...c, seconds: (performance.now() - t0) / 1000 });

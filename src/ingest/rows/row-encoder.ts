@@ -15,7 +15,7 @@ import {
   type Range,
 } from "../cells";
 import type { CatalogIds } from "../catalog-ids";
-import type { CustomerIds } from "../customer-ids";
+import type { CustomerIds, CustomerIdsBuilder } from "../customer-ids";
 import type { CopyOut } from "../copy-out";
 import type { CsvRecord } from "../csv-reader";
 import type { ProblemLog } from "../errors";
@@ -170,4 +170,6 @@ export interface EncoderContext {
   catalog: CatalogIds | null;
   /** every stored customer: score rows are then written for `score` itself */
   customers?: CustomerIds | null;
+  /** numbers new customers: customer rows are then written for `customer` itself, with ids */
+  newCustomers?: CustomerIdsBuilder | null;
 }

@@ -34,6 +34,7 @@ beforeEach(async () => {
 });
 
 const DIRECT = "read + copy scores.csv into score";
+const DIRECT_CUSTOMERS = "read + copy customers.csv into customer";
 
 function firstLoad(customers: number, scores: string) {
   return datasetDir({
@@ -62,7 +63,11 @@ async function stagingLeftovers(): Promise<string[]> {
 describe("first load of scores", () => {
   it("writes clean score rows straight into score, each with its customer's id", async () => {
     const summary = await importDataset(db.pool, await firstLoad(3, scoresCsv(3)));
-    expect(summary.phases.map((p) => p.phase)).toContain(DIRECT);
+    // customers numbered in Node: their ids are not asked of the database
+    expect(summary.phases.map((p) => p.phase)).toEqual(
+      expect.arrayContaining([DIRECT_CUSTOMERS, DIRECT]),
+    );
+    expect(summary.phases.map((p) => p.phase)).not.toContain("load customer ids");
     expect(summary.files.map((f) => [f.file, f.inserted])).toEqual([
       ["channels.csv", 2],
       ["offers.csv", 2],
@@ -81,6 +86,38 @@ describe("first load of scores", () => {
         { customer, offer: "loan", channel: "mail", probability: 0.5, value: 20, cost: 1 },
       ]),
     );
+  });
+
+  it("numbers new customers from the sequence, which later imports continue", async () => {
+    await importDataset(db.pool, await firstLoad(3, scoresCsv(3)));
+    const more = await datasetDir({ "customers.csv": "customer_id\nC2\nC4\n" });
+    await importDataset(db.pool, more);
+    const { rows } = await db.pool.query(`SELECT id, external_id FROM customer ORDER BY id`);
+    expect(rows).toEqual([
+      { id: 1, external_id: "C1" },
+      { id: 2, external_id: "C2" },
+      { id: 3, external_id: "C3" },
+      { id: 4, external_id: "C4" },
+    ]);
+  });
+
+  it("writes nothing when the last customer row is bad or repeats an id", async () => {
+    const scores = scoresCsv(500);
+    const customers = customersCsv(500);
+    const dir = (extra: string) =>
+      datasetDir({
+        "channels.csv": CHANNELS,
+        "offers.csv": OFFERS,
+        "customers.csv": customers + extra,
+        "scores.csv": scores,
+      });
+    expect(await expectNothingWritten(await dir("C501,mass,x\n"))).toEqual([
+      problem("customers.csv", 502, null, "expected 2 fields as in the header, found 3"),
+    ]);
+    expect(await expectNothingWritten(await dir("C7,mass\n"))).toEqual([
+      problem("customers.csv", 502, "customer_id", 'duplicate customer_id "C7" (first on line 8)'),
+    ]);
+    expect(await stagingLeftovers()).toEqual([]);
   });
 
   it("writes nothing when the last score row has a bad cell, an unknown customer or a duplicate key", async () => {
