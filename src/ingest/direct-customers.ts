@@ -10,7 +10,7 @@
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { PoolClient } from "pg";
-import { dropIndexes, recreateIndexes } from "./bulk-indexes";
+import { dropIndexes, recreateIndexes, statementName } from "./bulk-indexes";
 import { BULK_MIN_ROWS } from "./bulk-policy";
 import type { CatalogIds } from "./catalog-ids";
 import { CustomerIdsBuilder, type CustomerIds } from "./customer-ids";
@@ -85,7 +85,11 @@ async function load(
       rows[0]!.first + numbering.size - 1,
     ]);
   if (dropped)
-    await phases.time("rebuild customer indexes", () => recreateIndexes(client, dropped));
+    await phases.time("rebuild customer indexes", () =>
+      recreateIndexes(client, dropped, (sql, seconds) =>
+        phases.add(`build ${statementName(sql)}`, seconds),
+      ),
+    );
   await phases.time("analyze customer", () => client.query("ANALYZE customer"));
   return { staged, ids };
 }

@@ -10,7 +10,7 @@
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { PoolClient } from "pg";
-import { dropIndexes, recreateIndexes } from "./bulk-indexes";
+import { dropIndexes, recreateIndexes, statementName } from "./bulk-indexes";
 import { BULK_MIN_ROWS } from "./bulk-policy";
 import type { CatalogIds } from "./catalog-ids";
 import { loadCustomerIds, type CustomerIds } from "./customer-ids";
@@ -74,7 +74,12 @@ async function load(
     stageFile(client, dir, spec, tables, problems, progress, { catalog, customers }, null, copySql),
   );
   if (!problems.empty) return null;
-  if (dropped) await phases.time("rebuild score indexes", () => recreateIndexes(client, dropped));
+  if (dropped)
+    await phases.time("rebuild score indexes", () =>
+      recreateIndexes(client, dropped, (sql, seconds) =>
+        phases.add(`build ${statementName(sql)}`, seconds),
+      ),
+    );
   await phases.time("analyze score", () => client.query("ANALYZE score"));
   return staged;
 }

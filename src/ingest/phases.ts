@@ -9,6 +9,10 @@ export interface PhaseTiming {
 export class Phases {
   readonly list: PhaseTiming[] = [];
 
+  add(phase: string, seconds: number): void {
+    this.list.push({ phase, seconds });
+  }
+
   async time<T>(phase: string, work: () => Promise<T>): Promise<T> {
     const t0 = performance.now();
     try {

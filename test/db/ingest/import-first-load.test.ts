@@ -88,6 +88,28 @@ describe("first load of scores", () => {
     );
   });
 
+  it("asks the database for the customers' ids when they were loaded before", async () => {
+    await importDataset(
+      db.pool,
+      await datasetDir({
+        "channels.csv": CHANNELS,
+        "offers.csv": OFFERS,
+        "customers.csv": customersCsv(2),
+      }),
+    );
+    const scores = await importDataset(
+      db.pool,
+      await datasetDir({ "scores.csv": "customer_id,offer_id,value,probability\nC2,card,5,0.5\n" }),
+    );
+    expect(scores.phases.map((p) => p.phase)).toEqual(
+      expect.arrayContaining(["load customer ids", DIRECT]),
+    );
+    const { rows } = await db.pool.query(
+      `SELECT c.external_id, s.value FROM score s JOIN customer c ON c.id = s.customer_id`,
+    );
+    expect(rows).toEqual([{ external_id: "C2", value: 5 }]);
+  });
+
   it("numbers new customers from the sequence, which later imports continue", async () => {
     await importDataset(db.pool, await firstLoad(3, scoresCsv(3)));
     const more = await datasetDir({ "customers.csv": "customer_id\nC2\nC4\n" });
