@@ -73,10 +73,13 @@ async function load(
   );
   const numbering = new CustomerIdsBuilder(rows[0]!.first);
   const problems = new ProblemLog();
-  const copySql = `COPY customer (id, external_id, segment, do_not_contact, attributes) FROM STDIN`;
+  const copy = {
+    sql: `COPY customer (id, external_id, segment, do_not_contact, attributes) FROM STDIN`,
+    binary: false,
+  };
   const context = { catalog, newCustomers: numbering };
   const staged = await phases.time("read + copy customers.csv into customer", () =>
-    stageFile(client, dir, spec, tables, problems, progress, context, null, copySql),
+    stageFile(client, dir, spec, tables, problems, progress, context, null, copy),
   );
   const ids = numbering.build();
   if (!problems.empty || ids.duplicates > 0) return null;

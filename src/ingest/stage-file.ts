@@ -14,7 +14,7 @@ import type { ProblemLog } from "./errors";
 import type { ProgressReporter } from "./progress";
 import { FileRows } from "./rows/file-rows";
 import type { EncoderContext } from "./rows/row-encoder";
-import { CopyIn, copyAll, stagingCopySql, type StagingTables } from "./staging";
+import { CopyIn, copyAll, stagingCopy, type CopyTarget, type StagingTables } from "./staging";
 import { FileHasher, type FileFingerprint } from "./unchanged-files";
 
 /** COPY text held back while the connection is busy, before reading pauses. */
@@ -73,12 +73,12 @@ export async function stageFile(
   /** settles when the connection is free for this file's COPY (null: it is free now) */
   busy: Promise<void> | null = null,
   /** the COPY the rows go to: by default the file's staging table */
-  copySql = stagingCopySql(tables, spec.staging),
+  target: CopyTarget = stagingCopy(tables, spec.staging),
 ): Promise<StagedFile> {
   const started = performance.now();
   progress.start(spec.name);
   const out = new CopyOut();
-  const copy = new DeferredCopy(out, () => new CopyIn(client, copySql, out), busy);
+  const copy = new DeferredCopy(out, () => new CopyIn(client, target, out), busy);
   const rows = new FileRows(spec.name, spec.kind, problems, out, context, async (n) => {
     await copy.flush();
     progress.update(n);

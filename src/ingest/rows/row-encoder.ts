@@ -151,6 +151,12 @@ export abstract class RowEncoder {
     if (this.extraIndexes.length === 0) this.out.nul();
     else this.out.jsonObject(rec, this.extraIndexes, this.extraKeys);
   }
+
+  /** attributes() as a binary COPY jsonb field */
+  protected binaryAttributes(rec: CsvRecord): void {
+    if (this.extraIndexes.length === 0) this.out.nullField();
+    else this.out.jsonbField(rec, this.extraIndexes, this.extraKeys);
+  }
 }
 
 /** How a file kind is read: its known columns and a validator bound to a header. */

@@ -59,10 +59,22 @@ class ScoreRows extends RowEncoder {
         )
       : 0;
     this.decimal(rec, this.iProbability, "probability", true, "probability", this.probability);
+    const probability = this.num;
     this.decimal(rec, this.iValue, "value", true, "any", this.value);
+    const value = this.num;
     const hasCost = this.decimal(rec, this.iCost, "cost", false, "non-negative", this.cost);
     if (this.customers !== null) {
-      if (hasCustomer) this.direct(rec, this.customers, offerId, hasChannel, channelId, hasCost);
+      if (!hasCustomer) return;
+      const cost = hasCost ? this.num : null;
+      this.direct(
+        rec,
+        this.customers,
+        offerId,
+        hasChannel ? channelId : null,
+        probability,
+        value,
+        cost,
+      );
       return;
     }
     if (!hasCustomer || offerId === UNKNOWN_ID || channelId === UNKNOWN_ID) return;
@@ -89,14 +101,15 @@ class ScoreRows extends RowEncoder {
     o.end();
   }
 
-  /** a row of `score` itself (customer_id, offer_id, channel_id, …), when all is well */
+  /** a binary COPY row of `score` itself (customer_id, offer_id, …), when all is well */
   private direct(
     rec: CsvRecord,
     customers: CustomerIds,
     offerId: number,
-    hasChannel: boolean,
-    channelId: number,
-    hasCost: boolean,
+    channelId: number | null,
+    probability: number,
+    value: number,
+    cost: number | null,
   ): void {
     const customerId = customers.get(rec.buf, this.customer.start, this.customer.end);
     if (customerId === UNKNOWN_ID)
@@ -108,22 +121,16 @@ class ScoreRows extends RowEncoder {
     // a rejected import writes nothing: a bad row need not be sent
     if (!this.ok) return;
     const o = this.out;
-    o.uint(customerId);
-    o.tab();
-    o.int(offerId);
-    o.tab();
-    if (hasChannel) o.int(channelId);
-    else o.nul();
-    o.tab();
-    this.text(rec, this.probability);
-    o.tab();
-    this.text(rec, this.value);
-    o.tab();
-    if (hasCost) this.text(rec, this.cost);
-    else o.nul();
-    o.tab();
-    this.attributes(rec);
-    o.end();
+    o.tuple(7);
+    o.int4(customerId);
+    o.int4(offerId);
+    if (channelId === null) o.nullField();
+    else o.int4(channelId);
+    o.float8(probability);
+    o.float8(value);
+    if (cost === null) o.nullField();
+    else o.float8(cost);
+    this.binaryAttributes(rec);
   }
 
   /** the database id of an offer or channel; UNKNOWN_ID (after logging) when unknown */

@@ -88,6 +88,49 @@ describe("first load of scores", () => {
     );
   });
 
+  it("writes numbers and attributes as PostgreSQL reads their text", async () => {
+    const dir = await datasetDir({
+      "channels.csv": CHANNELS,
+      "offers.csv": OFFERS,
+      "customers.csv": customersCsv(2),
+      "scores.csv":
+        "customer_id,offer_id,channel_id,probability,value,cost,note,model\n" +
+        'C1,card,, 1e-5 ,123456789.123456789,0.1,"a ""q"" \\ b\ttab\nline",m\n' +
+        "C2,card,,1,-2.5E+3,,,\n" +
+        "C2,loan,mail,0.000000000000000000000000001,0,7,ünï,\n",
+    });
+    const summary = await importDataset(db.pool, dir);
+    expect(summary.phases.map((p) => p.phase)).toContain(DIRECT);
+    const { rows } = await db.pool.query(
+      `SELECT c.external_id AS customer, o.external_id AS offer,
+              s.probability = '1e-5'::float8 AND s.value = '123456789.123456789'::float8
+                AND s.cost = '0.1'::float8 AS c1,
+              s.value = '-2.5E+3'::float8 AND s.cost IS NULL AS c2,
+              s.probability = '0.000000000000000000000000001'::float8 AS c3, s.attributes
+       FROM score s JOIN customer c ON c.id = s.customer_id JOIN offer o ON o.id = s.offer_id
+       ORDER BY 1, 2`,
+    );
+    expect(rows).toEqual([
+      {
+        customer: "C1",
+        offer: "card",
+        c1: true,
+        c2: false,
+        c3: false,
+        attributes: { note: 'a "q" \\ b\ttab\nline', model: "m" },
+      },
+      { customer: "C2", offer: "card", c1: false, c2: true, c3: false, attributes: null },
+      {
+        customer: "C2",
+        offer: "loan",
+        c1: false,
+        c2: false,
+        c3: true,
+        attributes: { note: "ünï" },
+      },
+    ]);
+  });
+
   it("asks the database for the customers' ids when they were loaded before", async () => {
     await importDataset(
       db.pool,
