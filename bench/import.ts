@@ -2,6 +2,7 @@
 // Generates a demo dataset once (cached under the OS temp dir), creates a fresh database
 // offerplan_bench_import on the server of DATABASE_URL (default: local postgres as admin),
 // migrates it, then times a first import and a re-import of the same files, end to end.
+import { loadavg } from "node:os";
 import { Pool } from "pg";
 import { importDataset, type ImportSummary } from "../src/ingest";
 import { benchDataset, dropDatabase, freshDatabase } from "./support";
@@ -42,17 +43,29 @@ function report(label: string, s: ImportSummary, wallSeconds: number, cpuSeconds
       updated: f.updated,
       unchanged: f.unchanged,
       seconds: Number(f.seconds.toFixed(2)),
+      skipped: f.skipped,
     })),
   );
+  console.log("phases: " + s.phases.map((p) => `${p.phase} ${p.seconds.toFixed(2)} s`).join(", "));
 }
 
 async function timedImport(pool: Pool, dir: string, label: string): Promise<void> {
+  console.log(
+    `\n${label}: load average before ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}`,
+  );
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const summary = await importDataset(pool, dir);
   const wall = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   report(label, summary, wall, (cpu.user + cpu.system) / 1e6);
+  console.log(
+    `load average after ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}`,
+  );
 }
 
 async function main(): Promise<void> {

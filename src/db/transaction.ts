@@ -3,11 +3,17 @@
 // pool.
 import type { Pool, PoolClient } from "pg";
 
+// A connection that dies in the transaction (its backend terminated, the network gone) fails the
+// query in flight, and pg then emits 'error' on the client as well; the pool listens for that
+// only while a client is idle, and an 'error' event without a listener would end the process.
+const ignoreConnectionError = (): void => undefined;
+
 export async function inTransaction<T>(
   pool: Pool,
   fn: (client: PoolClient) => Promise<T>,
 ): Promise<T> {
   const client = await pool.connect();
+  client.on("error", ignoreConnectionError);
   let broken = false;
   try {
     await client.query("BEGIN");
@@ -22,6 +28,8 @@ export async function inTransaction<T>(
     }
     throw e;
   } finally {
+    // a broken client is discarded and may still emit its error: it keeps the listener
+    if (!broken) client.removeListener("error", ignoreConnectionError);
     client.release(broken);
   }
 }

@@ -77,7 +77,23 @@ export async function dropIndexes(
   return { recreate, unique };
 }
 
-/** Builds again what dropIndexes() dropped (one statement each: a failure names its index). */
-export async function recreateIndexes(client: PoolClient, dropped: DroppedIndexes): Promise<void> {
-  for (const sql of dropped.recreate) await client.query(sql);
+/**
+ * Builds again what dropIndexes() dropped (one statement each: a failure names its index);
+ * timed, when given, is told how long each statement took.
+ */
+export async function recreateIndexes(
+  client: PoolClient,
+  dropped: DroppedIndexes,
+  timed?: (sql: string, seconds: number) => void,
+): Promise<void> {
+  for (const sql of dropped.recreate) {
+    const t0 = performance.now();
+    await client.query(sql);
+    timed?.(sql, (performance.now() - t0) / 1000);
+  }
+}
+
+/** the index or constraint a statement of DroppedIndexes.recreate builds, for timings */
+export function statementName(sql: string): string {
+  return /(?:CONSTRAINT|INDEX) (\S+)/.exec(sql)?.[1] ?? sql.slice(0, 40);
 }

@@ -134,11 +134,75 @@ export class CopyOut {
     this.bytes(b, 0, b.length, false);
   }
 
+  // --- binary COPY (COPY … FROM STDIN (FORMAT binary)): big-endian, each field length-prefixed
+
+  /** starts a tuple of n fields */
+  tuple(n: number): void {
+    this.room(2);
+    this.pos = this.buf.writeInt16BE(n, this.pos);
+    this.rows++;
+  }
+
+  /** an int4 field */
+  int4(v: number): void {
+    this.room(8);
+    this.pos = this.buf.writeInt32BE(4, this.pos);
+    this.pos = this.buf.writeInt32BE(v, this.pos);
+  }
+
+  /** a float8 field */
+  float8(v: number): void {
+    this.room(12);
+    this.pos = this.buf.writeInt32BE(8, this.pos);
+    this.pos = this.buf.writeDoubleBE(v, this.pos);
+  }
+
+  /** a NULL field */
+  nullField(): void {
+    this.room(4);
+    this.pos = this.buf.writeInt32BE(-1, this.pos);
+  }
+
+  /**
+   * The cells of jsonObject() as a binary jsonb field (version 1, then the JSON text); NULL when
+   * all are empty.
+   */
+  jsonbField(rec: CsvRecord, indexes: readonly number[], keys: readonly Buffer[]): void {
+    // room for the worst case up front: the length is written last, at a position that must
+    // stay in this buffer
+    let most = 4 + 1 + 2;
+    let given = false;
+    for (let k = 0; k < indexes.length; k++) {
+      const i = indexes[k]!;
+      const n = rec.ends[i]! - rec.starts[i]!;
+      if (n === 0) continue;
+      given = true;
+      most += 2 * keys[k]!.length + 2 + 7 * n + 2;
+    }
+    if (!given) return this.nullField();
+    this.room(most);
+    const at = this.pos;
+    this.pos += 4;
+    this.buf[this.pos++] = 1;
+    this.writeJson(rec, indexes, keys, false);
+    this.buf.writeInt32BE(this.pos - at - 4, at);
+  }
+
   /**
    * The given cells of a record as a JSON object of strings ({"name":"value",…}), cells that are
    * empty left out; NULL when all are. keys are the JSON-encoded names.
    */
   jsonObject(rec: CsvRecord, indexes: readonly number[], keys: readonly Buffer[]): void {
+    if (!this.writeJson(rec, indexes, keys, true)) this.nul();
+  }
+
+  /** the JSON object of jsonObject(), escaped for COPY text when copyText; false when empty */
+  private writeJson(
+    rec: CsvRecord,
+    indexes: readonly number[],
+    keys: readonly Buffer[],
+    copyText: boolean,
+  ): boolean {
     let first = true;
     for (let k = 0; k < indexes.length; k++) {
       const i = indexes[k]!;
@@ -147,16 +211,16 @@ export class CopyOut {
       if (s === e) continue;
       this.byte(first ? 0x7b : 0x2c);
       first = false;
-      this.bytes(keys[k]!, 0, keys[k]!.length, false);
+      this.bytes(keys[k]!, 0, keys[k]!.length, !copyText);
       this.byte(0x3a);
-      this.jsonString(rec.buf, s, e);
+      this.jsonString(rec.buf, s, e, copyText);
     }
-    if (first) this.nul();
-    else this.byte(0x7d);
+    if (!first) this.byte(0x7d);
+    return !first;
   }
 
-  /** a JSON string literal of UTF-8 bytes, then escaped for COPY text */
-  private jsonString(src: Buffer, s: number, e: number): void {
+  /** a JSON string literal of UTF-8 bytes, escaped for COPY text when copyText */
+  private jsonString(src: Buffer, s: number, e: number, copyText: boolean): void {
     // worst case: every byte a control character, \u00XX escaped, backslash doubled for COPY
     this.room(7 * (e - s) + 2);
     const buf = this.buf;
@@ -167,15 +231,15 @@ export class CopyOut {
       if (c === 0x22 || c === BACKSLASH) {
         // JSON \" or \\, whose backslashes COPY text doubles
         buf[p++] = BACKSLASH;
-        buf[p++] = BACKSLASH;
+        if (copyText) buf[p++] = BACKSLASH;
         if (c === BACKSLASH) {
           buf[p++] = BACKSLASH;
-          buf[p++] = BACKSLASH;
+          if (copyText) buf[p++] = BACKSLASH;
         } else buf[p++] = c;
       } else if (c < 0x20) {
         const hex = c.toString(16).padStart(4, "0");
         buf[p++] = BACKSLASH;
-        buf[p++] = BACKSLASH;
+        if (copyText) buf[p++] = BACKSLASH;
         buf[p++] = 0x75;
         for (let h = 0; h < 4; h++) buf[p++] = hex.charCodeAt(h);
       } else buf[p++] = c;

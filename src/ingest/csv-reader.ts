@@ -363,15 +363,18 @@ function quotingMessage(e: unknown): string {
 }
 
 /** Reads a file through the sink; resolves when all of it (or up to sink.stopped) is read. */
+/** Reads path into sink; onChunk (if given) sees every byte of the file, in order. */
 export async function readCsvFile(
   path: string,
   sink: CsvSink,
+  onChunk?: (chunk: Buffer) => void,
   chunkBytes = 1 << 20,
 ): Promise<void> {
   const reader = new CsvRecordReader(sink);
   const stream = createReadStream(path, { highWaterMark: chunkBytes });
   try {
     for await (const chunk of stream) {
+      onChunk?.(chunk as Buffer);
       reader.push(chunk as Buffer);
       await sink.chunkDone();
       if (sink.stopped) return;

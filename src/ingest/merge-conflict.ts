@@ -31,3 +31,25 @@ export async function failOnDuplicates<T>(
     throw new MergeConflict(`duplicate rows (${label})`);
   }
 }
+
+/**
+ * Runs an attempt under a savepoint: kept when it returns a value; rolled back to the savepoint,
+ * leaving the transaction usable, when it returns null or a unique index refuses one of its rows.
+ */
+export async function attempt<T>(
+  client: PoolClient,
+  label: string,
+  work: () => Promise<T | null>,
+): Promise<T | null> {
+  await client.query(`SAVEPOINT ${label}`);
+  let result: T | null = null;
+  try {
+    result = await work();
+  } catch (e) {
+    if (!isUniqueViolation(e)) throw e;
+  }
+  await client.query(
+    result === null ? `ROLLBACK TO SAVEPOINT ${label}` : `RELEASE SAVEPOINT ${label}`,
+  );
+  return result;
+}

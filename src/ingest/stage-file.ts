@@ -14,7 +14,8 @@ import type { ProblemLog } from "./errors";
 import type { ProgressReporter } from "./progress";
 import { FileRows } from "./rows/file-rows";
 import type { EncoderContext } from "./rows/row-encoder";
-import { CopyIn, copyAll, type StagingTables } from "./staging";
+import { CopyIn, copyAll, stagingCopy, type CopyTarget, type StagingTables } from "./staging";
+import { FileHasher, type FileFingerprint } from "./unchanged-files";
 
 /** COPY text held back while the connection is busy, before reading pauses. */
 export const READ_AHEAD_BYTES = 256 << 20;
@@ -25,6 +26,8 @@ export interface StagedFile {
   /** rows in the staging table */
   staged: number;
   seconds: number;
+  /** the bytes read, recorded so that a later import can tell the file unchanged */
+  fingerprint: FileFingerprint;
 }
 
 /**
@@ -69,17 +72,20 @@ export async function stageFile(
   context: EncoderContext,
   /** settles when the connection is free for this file's COPY (null: it is free now) */
   busy: Promise<void> | null = null,
+  /** the COPY the rows go to: by default the file's staging table */
+  target: CopyTarget = stagingCopy(tables, spec.staging),
 ): Promise<StagedFile> {
   const started = performance.now();
   progress.start(spec.name);
   const out = new CopyOut();
-  const copy = new DeferredCopy(out, () => new CopyIn(client, tables, spec.staging, out), busy);
+  const copy = new DeferredCopy(out, () => new CopyIn(client, target, out), busy);
   const rows = new FileRows(spec.name, spec.kind, problems, out, context, async (n) => {
     await copy.flush();
     progress.update(n);
   });
+  const hasher = new FileHasher();
   try {
-    await readCsvFile(join(dir, spec.name), rows);
+    await readCsvFile(join(dir, spec.name), rows, hasher.update);
   } catch (e) {
     copy.copy?.abort();
     throw e;
@@ -91,5 +97,6 @@ export async function stageFile(
     await copyAll(client, tables, spec.secondary, secondary);
   const rowsRead = rows.rows;
   progress.update(rowsRead, true);
-  return { rowsRead, staged, seconds: (performance.now() - started) / 1000 };
+  const seconds = (performance.now() - started) / 1000;
+  return { rowsRead, staged, seconds, fingerprint: hasher.digest() };
 }

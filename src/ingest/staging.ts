@@ -53,19 +53,31 @@ export async function dropStagingTables(client: PoolClient, t: StagingTables): P
 
 const COPY_IN_FLIGHT_BYTES = 8 << 20;
 
+/** Where a COPY goes: its statement, and whether the rows are in the binary format. */
+export interface CopyTarget {
+  sql: string;
+  binary: boolean;
+}
+
+// the framing of binary COPY data: signature, flags, header extension length; end marker
+const BINARY_HEADER = Buffer.concat([Buffer.from("PGCOPY\n\xff\r\n\0", "latin1"), Buffer.alloc(8)]);
+const BINARY_TRAILER = Buffer.from([0xff, 0xff]);
+
 /** A COPY … FROM STDIN in progress, fed from a CopyOut with backpressure. */
 export class CopyIn {
   private readonly stream: ReturnType<typeof copyFrom>;
   private failure: Error | null = null;
 
+  private readonly binary: boolean;
+
   constructor(
     client: PoolClient,
-    tables: StagingTables,
-    kind: keyof StagingTables,
+    target: CopyTarget,
     private readonly out: CopyOut,
   ) {
-    const columns = columnNames(STAGING_COLUMNS[kind]);
-    this.stream = client.query(copyFrom(`COPY ${tables[kind]} (${columns}) FROM STDIN`));
+    this.binary = target.binary;
+    this.stream = client.query(copyFrom(target.sql));
+    if (this.binary) this.stream.write(BINARY_HEADER);
     // kept until the next write or end(), which rethrow it; without a listener Node would crash
     this.stream.on("error", (e: Error) => (this.failure ??= e));
   }
@@ -81,7 +93,7 @@ export class CopyIn {
   /** Finishes the COPY; returns the rows the server stored. */
   async end(): Promise<number> {
     await this.flush(true);
-    this.stream.end();
+    this.stream.end(this.binary ? BINARY_TRAILER : undefined);
     await finished(this.stream);
     if (this.failure) throw this.failure;
     return this.stream.rowCount;
@@ -100,7 +112,13 @@ export async function copyAll(
   kind: keyof StagingTables,
   out: CopyOut,
 ): Promise<number> {
-  return new CopyIn(client, tables, kind, out).end();
+  return new CopyIn(client, stagingCopy(tables, kind), out).end();
+}
+
+/** The COPY that fills a staging table, its columns in the order the row encoders write them. */
+export function stagingCopy(tables: StagingTables, kind: keyof StagingTables): CopyTarget {
+  const sql = `COPY ${tables[kind]} (${columnNames(STAGING_COLUMNS[kind])}) FROM STDIN`;
+  return { sql, binary: false };
 }
 
 function columnNames(definition: string): string {

@@ -1,11 +1,14 @@
 // customers.csv: customer_id, segment, do_not_contact; every other column is an attribute.
 import { parseBoolean, quoteCell } from "../cells";
 import type { CsvRecord } from "../csv-reader";
+import type { CustomerIdsBuilder } from "../customer-ids";
 import { RowEncoder, range, type FileKind } from "./row-encoder";
 
 export const CUSTOMERS_FILE = "customers.csv";
 
 class CustomerRows extends RowEncoder {
+  /** new customers' ids, when rows go to `customer` itself (direct-customers.ts); else null */
+  numbering: CustomerIdsBuilder | null = null;
   private readonly iId = this.col("customer_id");
   private readonly iSegment = this.col("segment");
   private readonly iDnc = this.col("do_not_contact");
@@ -32,7 +35,11 @@ class CustomerRows extends RowEncoder {
     }
     if (!hasId) return;
     const o = this.out;
-    o.uint(rec.line);
+    if (this.numbering !== null) {
+      // a row for `customer` itself; a rejected import writes nothing, so a bad row is not sent
+      if (!this.ok) return;
+      o.uint(this.numbering.add(rec.buf, this.id_.start, this.id_.end));
+    } else o.uint(rec.line);
     o.tab();
     this.text(rec, this.id_);
     if (this.ok) {
@@ -52,5 +59,9 @@ export const customersKind: FileKind = {
     { name: "segment", required: false },
     { name: "do_not_contact", required: false },
   ],
-  encoder: (layout, problems, out) => new CustomerRows(CUSTOMERS_FILE, layout, problems, out),
+  encoder: (layout, problems, out, ctx) => {
+    const rows = new CustomerRows(CUSTOMERS_FILE, layout, problems, out);
+    rows.numbering = ctx.newCustomers ?? null;
+    return rows;
+  },
 };

@@ -15,6 +15,7 @@ import {
   type Range,
 } from "../cells";
 import type { CatalogIds } from "../catalog-ids";
+import type { CustomerIds, CustomerIdsBuilder } from "../customer-ids";
 import type { CopyOut } from "../copy-out";
 import type { CsvRecord } from "../csv-reader";
 import type { ProblemLog } from "../errors";
@@ -150,6 +151,12 @@ export abstract class RowEncoder {
     if (this.extraIndexes.length === 0) this.out.nul();
     else this.out.jsonObject(rec, this.extraIndexes, this.extraKeys);
   }
+
+  /** attributes() as a binary COPY jsonb field */
+  protected binaryAttributes(rec: CsvRecord): void {
+    if (this.extraIndexes.length === 0) this.out.nullField();
+    else this.out.jsonbField(rec, this.extraIndexes, this.extraKeys);
+  }
 }
 
 /** How a file kind is read: its known columns and a validator bound to a header. */
@@ -164,7 +171,11 @@ export interface FileKind {
   ): RowEncoder;
 }
 
-/** What validators may need beyond the row: the catalog ids (score rows). */
+/** What validators may need beyond the row: the catalog ids and customer ids (score rows). */
 export interface EncoderContext {
   catalog: CatalogIds | null;
+  /** every stored customer: score rows are then written for `score` itself */
+  customers?: CustomerIds | null;
+  /** numbers new customers: customer rows are then written for `customer` itself, with ids */
+  newCustomers?: CustomerIdsBuilder | null;
 }

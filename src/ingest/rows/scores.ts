@@ -2,8 +2,11 @@
 // hot path of an import (~7 rows per customer): no per-row object, no string.
 //
 // Offer and channel ids are resolved here against the catalog (the files' and the database's
-// channels and offers, merged before this file is read); customers are resolved in SQL.
+// channels and offers, merged before this file is read). Customers are resolved in SQL (rows for
+// the staging table, with their line), or here when the context holds every customer's id (rows
+// for `score` itself: see direct-scores.ts).
 import { UNKNOWN_ID, type ByteIdMap, type CatalogIds } from "../catalog-ids";
+import type { CustomerIds } from "../customer-ids";
 import { quoteCell, type Range } from "../cells";
 import type { CsvRecord } from "../csv-reader";
 import { RowEncoder, range, type FileKind } from "./row-encoder";
@@ -32,6 +35,7 @@ class ScoreRows extends RowEncoder {
     problems: ProblemLog,
     out: CopyOut,
     private readonly catalog: CatalogIds,
+    private readonly customers: CustomerIds | null,
   ) {
     super(SCORES_FILE, layout, problems, out);
   }
@@ -55,8 +59,24 @@ class ScoreRows extends RowEncoder {
         )
       : 0;
     this.decimal(rec, this.iProbability, "probability", true, "probability", this.probability);
+    const probability = this.num;
     this.decimal(rec, this.iValue, "value", true, "any", this.value);
+    const value = this.num;
     const hasCost = this.decimal(rec, this.iCost, "cost", false, "non-negative", this.cost);
+    if (this.customers !== null) {
+      if (!hasCustomer) return;
+      const cost = hasCost ? this.num : null;
+      this.direct(
+        rec,
+        this.customers,
+        offerId,
+        hasChannel ? channelId : null,
+        probability,
+        value,
+        cost,
+      );
+      return;
+    }
     if (!hasCustomer || offerId === UNKNOWN_ID || channelId === UNKNOWN_ID) return;
     const o = this.out;
     o.uint(rec.line);
@@ -79,6 +99,38 @@ class ScoreRows extends RowEncoder {
       this.attributes(rec);
     } else o.ascii("\t\\N\t\\N\t\\N\t\\N");
     o.end();
+  }
+
+  /** a binary COPY row of `score` itself (customer_id, offer_id, …), when all is well */
+  private direct(
+    rec: CsvRecord,
+    customers: CustomerIds,
+    offerId: number,
+    channelId: number | null,
+    probability: number,
+    value: number,
+    cost: number | null,
+  ): void {
+    const customerId = customers.get(rec.buf, this.customer.start, this.customer.end);
+    if (customerId === UNKNOWN_ID)
+      this.fail(
+        rec.line,
+        "customer_id",
+        `unknown customer ${quoteCell(this.cell(rec, this.customer))}: not in customers.csv nor in the database`,
+      );
+    // a rejected import writes nothing: a bad row need not be sent
+    if (!this.ok) return;
+    const o = this.out;
+    o.tuple(7);
+    o.int4(customerId);
+    o.int4(offerId);
+    if (channelId === null) o.nullField();
+    else o.int4(channelId);
+    o.float8(probability);
+    o.float8(value);
+    if (cost === null) o.nullField();
+    else o.float8(cost);
+    this.binaryAttributes(rec);
   }
 
   /** the database id of an offer or channel; UNKNOWN_ID (after logging) when unknown */
@@ -113,6 +165,6 @@ export const scoresKind: FileKind = {
   ],
   encoder: (layout, problems, out, ctx) => {
     if (!ctx.catalog) throw new Error("scores need the catalog ids");
-    return new ScoreRows(layout, problems, out, ctx.catalog);
+    return new ScoreRows(layout, problems, out, ctx.catalog, ctx.customers ?? null);
   },
 };

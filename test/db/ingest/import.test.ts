@@ -1,5 +1,7 @@
 // importDataset() against PostgreSQL: the exact rows a small import writes (CSV edge cases
 // included), idempotent re-import, updates of changed rows only, and partial imports.
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { importDataset } from "../../../src/ingest";
 import { createTestDatabase, type TestDatabase } from "../../support/db";
@@ -27,6 +29,11 @@ beforeEach(async () => {
 
 const BASIC = join(FIXTURES, "basic");
 
+async function fingerprint(path: string): Promise<{ sha256: string; bytes: number }> {
+  const bytes = await readFile(path);
+  return { sha256: createHash("sha256").update(bytes).digest("hex"), bytes: bytes.length };
+}
+
 async function rows(sql: string): Promise<unknown[]> {
   return (await db.pool.query(sql)).rows;
 }
@@ -41,11 +48,16 @@ const SCORES_BY_EXTERNAL_ID = `
 describe("importDataset", () => {
   it("writes exactly the rows of the files (BOM, CRLF, quotes, line breaks, extra columns)", async () => {
     const summary = await importDataset(db.pool, BASIC);
+    const read = async (file: string) => ({
+      file,
+      ...(await fingerprint(join(BASIC, file))),
+      skipped: false,
+    });
     expect(summary.files.map(({ seconds: _s, ...f }) => f)).toEqual([
-      { file: "channels.csv", rowsRead: 3, inserted: 3, updated: 0, unchanged: 0 },
-      { file: "offers.csv", rowsRead: 3, inserted: 3, updated: 0, unchanged: 0 },
-      { file: "customers.csv", rowsRead: 3, inserted: 3, updated: 0, unchanged: 0 },
-      { file: "scores.csv", rowsRead: 5, inserted: 5, updated: 0, unchanged: 0 },
+      { ...(await read("channels.csv")), rowsRead: 3, inserted: 3, updated: 0, unchanged: 0 },
+      { ...(await read("offers.csv")), rowsRead: 3, inserted: 3, updated: 0, unchanged: 0 },
+      { ...(await read("customers.csv")), rowsRead: 3, inserted: 3, updated: 0, unchanged: 0 },
+      { ...(await read("scores.csv")), rowsRead: 5, inserted: 5, updated: 0, unchanged: 0 },
     ]);
     expect(summary.rowsRead).toBe(14);
 
@@ -217,9 +229,41 @@ describe("importDataset", () => {
       ["customers.csv", 0, 0, 3],
       ["scores.csv", 0, 0, 5],
     ]);
+    // the same bytes at the same dataset revision: not even read
+    expect(again.files.map((f) => f.skipped)).toEqual([true, true, true, true]);
     const after = await snapshot(db.pool);
     expect({ ...after, import_run: [] }).toEqual({ ...before, import_run: [] });
     expect(after.import_run).toHaveLength(2);
+  });
+
+  it("reads a file again when its bytes or the data behind them changed", async () => {
+    await importDataset(db.pool, BASIC);
+    // a file of the same name with other bytes is read (and merged)
+    const edited = await datasetDir({
+      "customers.csv": "customer_id,segment\nC1,mass\nC2,mass\nC3,youth\nC9,mass\n",
+    });
+    const changed = await importDataset(db.pool, edited);
+    expect(changed.files.map((f) => [f.file, f.skipped, f.inserted])).toEqual([
+      ["customers.csv", false, 1],
+    ]);
+    // that import moved the revision: the basic files are read again, though their bytes are
+    // the ones recorded (customers.csv puts back what the edit changed)
+    const again = await importDataset(db.pool, BASIC);
+    expect(again.files.map((f) => [f.file, f.skipped, f.inserted + f.updated])).toEqual([
+      ["channels.csv", false, 0],
+      ["offers.csv", false, 0],
+      ["customers.csv", false, 3],
+      ["scores.csv", false, 0],
+    ]);
+    // and then, at the revision that import left, skipped
+    const third = await importDataset(db.pool, BASIC);
+    expect(third.files.map((f) => [f.file, f.skipped, f.rowsRead, f.unchanged])).toEqual([
+      ["channels.csv", true, 3, 3],
+      ["offers.csv", true, 3, 3],
+      ["customers.csv", true, 3, 3],
+      ["scores.csv", true, 5, 5],
+    ]);
+    expect(third.revision).toBe(again.revision);
   });
 
   it("updates changed rows only, and only their updated_at", async () => {
