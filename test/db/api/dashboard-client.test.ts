@@ -1,5 +1,8 @@
 // The example dashboard client (examples/dashboard-client) against the real server process: the
 // same code front-end teams copy, over real HTTP and a real WebSocket, on a plan it runs itself.
+import { execFile } from "node:child_process";
+import path from "node:path";
+import { promisify } from "node:util";
 import WebSocket from "ws";
 import {
   createDashboardClient,
@@ -16,6 +19,8 @@ import { generatedDataset, importWithConstraints, ok, type GeneratedDataset } fr
 const PAUSE_BEFORE_WRITE_MS = 1000;
 // Small and not a divisor of the row count, so there are many pages and a short last one.
 const PAGE_SIZE = 37;
+const ROOT = path.join(__dirname, "..", "..", "..");
+const run = promisify(execFile);
 
 let db: TestDatabase;
 let server: ApiServer;
@@ -23,6 +28,7 @@ let data: GeneratedDataset;
 let adminKey: string;
 let client: DashboardClient;
 let versionId: string;
+let analystKey: string;
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -41,6 +47,7 @@ beforeAll(async () => {
     createApiKeyInDatabase(db.url, "ANALYST", "dashboard analyst"),
   ]);
   adminKey = admin.secret;
+  analystKey = analyst.secret;
   versionId = await importWithConstraints(server, adminKey, data);
   client = createDashboardClient({
     url: `${server.url}/graphql`,
@@ -138,6 +145,40 @@ describe("the example dashboard client", () => {
       page = await client.previousPage(planId, PAGE_SIZE, page.pageInfo.startCursor);
     }
     expect(backward).toEqual([...forward].reverse());
+  });
+
+  it("runs as the README says and prints the plan's dashboard", async () => {
+    const { kpis, offerChannelFrequencies } = await client.planDashboard(planId);
+    const first = await client.assignmentPages(planId, 5).next();
+    const { stdout } = await run(
+      process.execPath,
+      [
+        path.join(ROOT, "node_modules/tsx/dist/cli.mjs"),
+        "examples/dashboard-client/src/main.ts",
+        "--url",
+        `${server.url}/graphql`,
+        "--key",
+        analystKey,
+        "--page-size",
+        "5",
+      ],
+      { cwd: ROOT },
+    );
+    expect(stdout).toContain("1 plans, newest first");
+    expect(stdout).toContain(`${planId}: SUCCEEDED DONE 100%`);
+    expect(stdout).toContain(`${kpis!.contacts} contacts`);
+    expect(stdout).toContain(`Assignments: the first 5 of ${first.value!.totalCount}`);
+    const firstCustomer = first.value!.edges[0]!.node.customer.id;
+    expect(stdout).toContain(`'${firstCustomer}'`);
+    // the offer × channel table as printed: console.table's cells of index, offer, channel, contacts
+    const printed = stdout
+      .split("\n")
+      .map((line) => line.split("│").map((cell) => cell.trim()))
+      .filter((cells) => cells[2]?.startsWith("'Offer:"))
+      .map((cells) => cells.slice(2, 5).join(" "));
+    expect(printed).toEqual(
+      offerChannelFrequencies.map((f) => `'${f.offer.id}' '${f.channel.id}' ${f.contacts}`),
+    );
   });
 
   it("fails with the plan's id when the plan does not exist", async () => {
