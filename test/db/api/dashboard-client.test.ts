@@ -184,4 +184,19 @@ describe("the example dashboard client", () => {
   it("fails with the plan's id when the plan does not exist", async () => {
     await expect(client.planDashboard("Plan:999999")).rejects.toThrow("plan Plan:999999 not found");
   });
+
+  it("fails to follow a plan with a key the server does not know, naming the close code", async () => {
+    const stranger = createDashboardClient({
+      url: `${server.url}/graphql`,
+      apiKey: "op_not_a_key",
+      webSocketImpl: WebSocket,
+    });
+    const states: PlanState[] = [];
+    await expect(
+      (async () => {
+        for await (const s of stranger.followPlan(planId)) states.push(s);
+      })(),
+    ).rejects.toThrow(`planUpdated(${planId}): the socket was closed (4401: `);
+    expect(states).toEqual([]);
+  });
 });
