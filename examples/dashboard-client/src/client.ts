@@ -118,7 +118,21 @@ async function* followPlan(socket: SocketOptions, id: string): AsyncGenerator<Pl
         throw new Error(`planUpdated(${id}): ${result.errors.map((e) => e.message).join("; ")}`);
       if (result.data) yield result.data.planUpdated;
     }
+  } catch (e) {
+    throw socketError(id, e);
   } finally {
     await ws.dispose();
   }
+}
+
+/**
+ * graphql-ws rejects with the CloseEvent when the server closes the socket (4401: no valid key);
+ * an Error that says so reads better in a dashboard's log than "[object Object]".
+ */
+function socketError(id: string, e: unknown): Error {
+  if (e instanceof Error) return e;
+  const close = e as { code?: unknown; reason?: unknown };
+  return new Error(
+    `planUpdated(${id}): the socket was closed (${String(close.code)}: ${String(close.reason)})`,
+  );
 }

@@ -16,10 +16,15 @@ const { values } = parseArgs({
 
 const money = (n: number | null | undefined) =>
   n === null || n === undefined ? "–" : n.toLocaleString("en", { maximumFractionDigits: 2 });
+// tables show two decimals: enough to read a dashboard, and the API keeps the full values
+const round = (n: number | null | undefined) =>
+  n === null || n === undefined ? n : Math.round(n * 100) / 100;
 
 async function showPlan(client: DashboardClient, id: string, pageSize: number): Promise<void> {
   const plan = await client.planDashboard(id);
-  console.log(`\n${plan.id} ${plan.name ?? ""} (${plan.method}, ${plan.status})`);
+  console.log(
+    `\n${[plan.id, plan.name].filter(Boolean).join(" ")} (${plan.method}, ${plan.status})`,
+  );
   if (!plan.kpis) return;
   const k = plan.kpis;
   console.log(
@@ -30,10 +35,10 @@ async function showPlan(client: DashboardClient, id: string, pageSize: number): 
   console.table(
     plan.constraintReport.map((r) => ({
       name: r.name,
-      activity: r.activity,
-      bound: r.bound,
-      slack: r.slack,
-      dual: r.dual,
+      activity: round(r.activity),
+      bound: round(r.bound),
+      slack: round(r.slack),
+      dual: round(r.dual),
       binding: r.binding,
     })),
   );
@@ -43,8 +48,8 @@ async function showPlan(client: DashboardClient, id: string, pageSize: number): 
       offer: f.offer.id,
       channel: f.channel.id,
       contacts: f.contacts,
-      share: f.share,
-      expectedReturn: f.expectedReturn,
+      share: `${(f.share * 100).toFixed(1)}%`,
+      expectedReturn: round(f.expectedReturn),
     })),
   );
   const first = await client.assignmentPages(id, pageSize).next();
@@ -55,7 +60,7 @@ async function showPlan(client: DashboardClient, id: string, pageSize: number): 
       customer: a.customer.id,
       offer: a.offer.id,
       channel: a.channel.id,
-      expectedReturn: a.expectedReturn,
+      expectedReturn: round(a.expectedReturn),
     })),
   );
 }
@@ -78,7 +83,7 @@ async function main(): Promise<void> {
       name: p.name,
       status: p.status,
       contacts: p.kpis?.contacts,
-      expectedReturn: p.kpis?.expectedReturn,
+      expectedReturn: round(p.kpis?.expectedReturn),
     })),
   );
   const id = values.plan ?? plans.edges[0]?.node.id;
