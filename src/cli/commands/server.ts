@@ -45,6 +45,9 @@ export function registerServerCommands(program: Command): void {
     // Help prints a default as given, not as parsed: options keep the unit their help names
     // (seconds here) and the action converts.
     .option("--grace <s>", "on shutdown, seconds a running plan may take to finish", intOption, 30)
+    // Both forms, so that neither sets a default: without either, NODE_ENV decides (off in
+    // production); `--no-introspection` alone would default to on and override it.
+    .option("--introspection", "turn schema introspection on (default: unless NODE_ENV=production)")
     .option("--no-introspection", "turn schema introspection off")
     .option(
       "--ide",
@@ -86,7 +89,7 @@ export function registerServerCommands(program: Command): void {
         host: string;
         workers: number;
         grace: number;
-        introspection: boolean;
+        introspection?: boolean;
         ide?: boolean;
         importRoot?: string;
         maxCost?: number;

@@ -6,6 +6,7 @@ import { CLI_ACTOR } from "../../../src/db/audit";
 import { createPrisma, type PrismaClient } from "../../../src/db/prisma";
 import { createApiKey } from "../../../src/services/api-keys";
 import { createApi, type Api } from "../../../src/server/app";
+import { startApiServer, type ApiServer } from "../../support/api-server";
 import { createTestDatabase, type TestDatabase } from "../../support/db";
 
 let db: TestDatabase;
@@ -76,5 +77,38 @@ describe("field suggestions", () => {
     const url = await start(true);
     const errors = await errorsOf(url, TYPOS[0]!);
     expect(errors[0]!.message).toMatch(/Did you mean "plan/);
+  });
+});
+
+describe("serve", () => {
+  const introspect = async (server: ApiServer) =>
+    server.gql<{ __schema: { queryType: { name: string } } }>(
+      "{ __schema { queryType { name } } }",
+      {},
+      secret,
+    );
+  const servers: ApiServer[] = [];
+  afterAll(async () => {
+    for (const s of servers) await s.stop();
+  });
+  const serve = async (env: Record<string, string>, extraArgs: string[] = []) => {
+    const s = await startApiServer({ databaseUrl: db.url, workers: 0, env, extraArgs });
+    servers.push(s);
+    return s;
+  };
+
+  // `--no-introspection` alone made commander default the option to true, which overrode
+  // NODE_ENV=production: the schema was open in production.
+  it("turns introspection off in production unless asked, and on in development", async () => {
+    const [production, forced, development] = await Promise.all([
+      serve({ NODE_ENV: "production" }),
+      serve({ NODE_ENV: "production" }, ["--introspection"]),
+      serve({ NODE_ENV: "development" }),
+    ]);
+    const refused = await introspect(production);
+    expect(refused.errors?.[0]?.extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
+    expect(refused.errors?.[0]?.message).toMatch(/introspection/i);
+    expect((await introspect(forced)).data?.__schema.queryType.name).toBe("Query");
+    expect((await introspect(development)).data?.__schema.queryType.name).toBe("Query");
   });
 });
