@@ -22,3 +22,9 @@ CREATE TRIGGER "analysis_updated_notify" AFTER UPDATE OF status, phase, progress
   WHEN (OLD.status IS DISTINCT FROM NEW.status OR OLD.phase IS DISTINCT FROM NEW.phase
         OR OLD.progress IS DISTINCT FROM NEW.progress)
   EXECUTE FUNCTION "notify_run_updated"('offerplan_analysis_updated');
+
+-- Only the application (through its triggers) runs it; a BI role must not even see it listed
+-- (the bi_schema migration revoked the functions of its day). Functions this role creates from now
+-- on start without EXECUTE for PUBLIC, so a later migration cannot forget it.
+REVOKE EXECUTE ON FUNCTION "notify_run_updated"() FROM PUBLIC;
+ALTER DEFAULT PRIVILEGES REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;
