@@ -7,7 +7,12 @@ import path from "node:path";
 import { createClient, type Client, type FormattedExecutionResult } from "graphql-ws";
 import { Client as PgClient } from "pg";
 import WebSocket from "ws";
-import { createApiKeyInDatabase, startApiServer, type ApiServer } from "../../support/api-server";
+import {
+  createApiKeyInDatabase,
+  dbId,
+  startApiServer,
+  type ApiServer,
+} from "../../support/api-server";
 import { createTestDatabase, type TestDatabase } from "../../support/db";
 import { failure, generatedDataset, ok, planKpis, type GeneratedDataset } from "./helpers";
 
@@ -177,7 +182,7 @@ describe("planUpdated", () => {
       "SUCCEEDED",
     ]);
     const last = results.at(-1)!.data!.planUpdated;
-    expect(last).toMatchObject({ status: "SUCCEEDED", phase: "done", progress: 1 });
+    expect(last).toMatchObject({ status: "SUCCEEDED", phase: "DONE", progress: 1 });
     expect(last.kpis!.contacts).toBe((await planKpis(server, keys.admin, id)).contacts);
     finishedPlanId = id;
   });
@@ -194,7 +199,7 @@ describe("planUpdated", () => {
     expect(results).toEqual([
       {
         data: {
-          planUpdated: { id: finishedPlanId, status: "SUCCEEDED", phase: "done", progress: 1 },
+          planUpdated: { id: finishedPlanId, status: "SUCCEEDED", phase: "DONE", progress: 1 },
         },
       },
     ]);
@@ -207,7 +212,7 @@ describe("planUpdated", () => {
     try {
       // one write per event received, so that no two are folded into one read
       const writes = [
-        "UPDATE plan SET status = 'RUNNING', phase = 'solve', progress = 0.5 WHERE id = $1",
+        "UPDATE plan SET status = 'RUNNING', phase = 'cluster_lp', progress = 0.5 WHERE id = $1",
         "UPDATE plan SET status = 'CANCELLED', phase = NULL, progress = 0 WHERE id = $1",
       ];
       const { results, end } = await subscribe<PlanEvent>(
@@ -216,13 +221,13 @@ describe("planUpdated", () => {
         { id },
         () => {
           const sql = writes.shift();
-          if (sql) void writer.query(sql, [Number(id)]);
+          if (sql) void writer.query(sql, [dbId(id)]);
         },
       );
       expect(end).toEqual({ completed: true });
       expect(results.map((r) => r.data!.planUpdated)).toEqual([
         { id, status: "QUEUED", phase: null, progress: 0 },
-        { id, status: "RUNNING", phase: "solve", progress: 0.5 },
+        { id, status: "RUNNING", phase: "CLUSTER_LP", progress: 0.5 },
         { id, status: "CANCELLED", phase: null, progress: 0 },
       ]);
     } finally {
@@ -247,7 +252,7 @@ describe("planUpdated", () => {
     const malformed = await subscribe(client, PLAN_UPDATED, { id: "abc" });
     expect(malformed.results[0]!.errors).toEqual([
       expect.objectContaining({
-        message: 'id: "abc" is not an id',
+        message: 'id: "abc" is not a Plan id',
         extensions: { code: "BAD_USER_INPUT", field: "id" },
       }),
     ]);
@@ -276,7 +281,7 @@ describe("analysisUpdated", () => {
       { id },
       () => {
         const sql = writes.shift();
-        if (sql) void db.pool.query(sql, [Number(id)]);
+        if (sql) void db.pool.query(sql, [dbId(id)]);
       },
     );
     expect(end).toEqual({ completed: true });
@@ -329,7 +334,7 @@ describe("the server's listening connection", () => {
         void (async () => {
           await db.pool.query("SELECT pg_terminate_backend($1)", [lost]);
           await listenerPid(lost);
-          await db.pool.query("UPDATE plan SET status = 'CANCELLED' WHERE id = $1", [Number(id)]);
+          await db.pool.query("UPDATE plan SET status = 'CANCELLED' WHERE id = $1", [dbId(id)]);
         })();
       },
     );
