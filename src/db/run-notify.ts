@@ -3,8 +3,9 @@
 // it; one dedicated connection per server process LISTENs and fans each notification out to the
 // in-process subscribers of that run. A lost connection is re-opened with a growing pause, and
 // every subscriber is then told to re-read, for what it may have missed meanwhile.
-import { Client, type PoolConfig } from "pg";
+import type { PoolConfig } from "pg";
 import type { Logger } from "pino";
+import { PgListener } from "./pg-listener";
 
 export type RunKind = "plan" | "analysis";
 
@@ -12,9 +13,6 @@ export const RUN_CHANNELS: Record<RunKind, string> = {
   plan: "offerplan_plan_updated",
   analysis: "offerplan_analysis_updated",
 };
-
-/** Longest pause between reconnection attempts: a restarted database is back within seconds. */
-const MAX_RECONNECT_PAUSE_MS = 5_000;
 
 export interface RunChanges {
   /**
@@ -31,22 +29,32 @@ export interface RunChanges {
 }
 
 export class RunChangeListener implements RunChanges {
-  private client: Client | null = null;
-  private stopped = false;
-  private retryTimer: NodeJS.Timeout | null = null;
-  private failures = 0;
+  private readonly listener: PgListener;
   private readonly watchers = new Map<string, Set<() => void>>();
   /** notifications received per watched run; a read is shared within one generation */
   private readonly generations = new Map<string, number>();
   private readonly reads = new Map<string, { generation: number; result: Promise<unknown> }>();
 
-  constructor(
-    private readonly config: PoolConfig,
-    private readonly log: Logger,
-  ) {}
+  constructor(config: PoolConfig, log: Logger) {
+    const kinds = Object.entries(RUN_CHANNELS) as [RunKind, string][];
+    this.listener = new PgListener(config, log, {
+      name: "run change listener",
+      applicationName: "offerplan-run-listener",
+      listeningMessage: "listening for run changes",
+      channels: kinds.map(([, channel]) => channel),
+      onNotification: (channel, payload) => {
+        const kind = kinds.find(([, c]) => c === channel)?.[0];
+        if (kind && payload) this.notify(`${kind}:${payload}`);
+      },
+      // every subscriber re-reads, for what it may have missed while the connection was down
+      onListening: (reconnect) => {
+        if (reconnect) this.notifyAll();
+      },
+    });
+  }
 
   async start(): Promise<void> {
-    await this.connect(false);
+    await this.listener.start();
   }
 
   watch(kind: RunKind, id: number, onChange: () => void): () => void {
@@ -93,54 +101,7 @@ export class RunChangeListener implements RunChanges {
     for (const key of [...this.watchers.keys()]) this.notify(key);
   }
 
-  private async connect(reconnect: boolean): Promise<void> {
-    if (this.stopped) return;
-    const client = new Client({ ...this.config, application_name: "offerplan-run-listener" });
-    const kinds = Object.entries(RUN_CHANNELS) as [RunKind, string][];
-    client.on("notification", (n) => {
-      const kind = kinds.find(([, channel]) => channel === n.channel)?.[0];
-      if (kind && n.payload) this.notify(`${kind}:${n.payload}`);
-    });
-    const lost = (e?: Error) => {
-      if (this.client !== client) return;
-      this.client = null;
-      if (this.stopped) return;
-      this.log.warn({ err: e?.message }, "run change listener lost its connection");
-      this.scheduleReconnect();
-    };
-    client.on("error", lost);
-    client.on("end", () => lost());
-    try {
-      await client.connect();
-      for (const [, channel] of kinds) await client.query(`LISTEN ${channel}`);
-    } catch (e) {
-      client.removeAllListeners("end");
-      await client.end().catch(() => undefined);
-      if (!reconnect) throw e;
-      this.log.warn({ err: (e as Error).message }, "run change listener cannot connect");
-      this.scheduleReconnect();
-      return;
-    }
-    if (this.stopped) {
-      await client.end().catch(() => undefined);
-      return;
-    }
-    this.client = client;
-    this.failures = 0;
-    if (reconnect) this.notifyAll();
-    this.log.info({ reconnect }, "listening for run changes");
-  }
-
-  private scheduleReconnect(): void {
-    const pause = Math.min(100 * 2 ** this.failures++, MAX_RECONNECT_PAUSE_MS);
-    this.retryTimer = setTimeout(() => void this.connect(true), pause);
-  }
-
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    const client = this.client;
-    this.client = null;
-    await client?.end().catch(() => undefined);
+    await this.listener.stop();
   }
 }

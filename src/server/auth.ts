@@ -3,11 +3,12 @@
 // must not wait for the cache: revokeApiKey NOTIFYs a channel when it commits, and every server
 // process LISTENs on it (KeyRevocationListener) and drops its whole cache. While that listener is
 // not connected, notifications could be missed, so the cache is not used at all.
-import { Client, type Pool, type PoolConfig } from "pg";
+import type { Pool, PoolConfig } from "pg";
 import type { Logger } from "pino";
 import type { ApiRole } from "../generated/prisma/client";
 import { type Caller, UnauthenticatedError } from "../auth";
 import { hashSecret, KEY_REVOKED_CHANNEL } from "../services/api-keys";
+import { PgListener } from "../db/pg-listener";
 
 const KEY_CACHE_MS = 5_000;
 const LAST_USED_EVERY_MS = 60_000;
@@ -70,73 +71,34 @@ export class Authenticator {
  * and is dropped again on reconnect, for what was missed).
  */
 export class KeyRevocationListener {
-  private client: Client | null = null;
-  private stopped = false;
-  private retryTimer: NodeJS.Timeout | null = null;
-  private failures = 0;
+  private readonly listener: PgListener;
 
-  constructor(
-    private readonly config: PoolConfig,
-    private readonly auth: Authenticator,
-    private readonly log: Logger,
-  ) {}
+  constructor(config: PoolConfig, auth: Authenticator, log: Logger) {
+    this.listener = new PgListener(config, log, {
+      name: "key revocation listener",
+      applicationName: "offerplan-key-listener",
+      listeningMessage: "listening for key revocations",
+      channels: [KEY_REVOKED_CHANNEL],
+      onNotification: (_channel, payload) => {
+        auth.clear();
+        log.info({ keyId: Number(payload) }, "API key revoked: key cache cleared");
+      },
+      onNotListening: () => {
+        auth.cacheEnabled = false;
+      },
+      // a revocation may have been missed while the connection was down
+      onListening: () => {
+        auth.clear();
+        auth.cacheEnabled = true;
+      },
+    });
+  }
 
   async start(): Promise<void> {
-    await this.connect(false);
-  }
-
-  private async connect(reconnect: boolean): Promise<void> {
-    if (this.stopped) return;
-    this.auth.cacheEnabled = false;
-    const client = new Client({ ...this.config, application_name: "offerplan-key-listener" });
-    client.on("notification", (n) => {
-      if (n.channel === KEY_REVOKED_CHANNEL) {
-        this.auth.clear();
-        this.log.info({ keyId: Number(n.payload) }, "API key revoked: key cache cleared");
-      }
-    });
-    const lost = (e?: Error) => {
-      if (this.client !== client) return;
-      this.client = null;
-      this.auth.cacheEnabled = false;
-      if (this.stopped) return;
-      this.log.warn({ err: e?.message }, "key revocation listener lost its connection");
-      this.scheduleReconnect();
-    };
-    client.on("error", lost);
-    client.on("end", () => lost());
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${KEY_REVOKED_CHANNEL}`);
-    } catch (e) {
-      client.removeAllListeners("end");
-      await client.end().catch(() => undefined);
-      if (!reconnect) throw e;
-      this.log.warn({ err: (e as Error).message }, "key revocation listener cannot connect");
-      this.scheduleReconnect();
-      return;
-    }
-    if (this.stopped) {
-      await client.end().catch(() => undefined);
-      return;
-    }
-    this.client = client;
-    this.failures = 0;
-    this.auth.clear();
-    this.auth.cacheEnabled = true;
-    this.log.info({ reconnect }, "listening for key revocations");
-  }
-
-  private scheduleReconnect(): void {
-    const pause = Math.min(100 * 2 ** this.failures++, 5_000);
-    this.retryTimer = setTimeout(() => void this.connect(true), pause);
+    await this.listener.start();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    const client = this.client;
-    this.client = null;
-    await client?.end().catch(() => undefined);
+    await this.listener.stop();
   }
 }
