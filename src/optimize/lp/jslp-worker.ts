@@ -33,10 +33,7 @@ export function runJslp(model: JslpModel, timeLimitMs: number): Promise<unknown>
   });
   return thread.run(model, {
     timeLimitMs,
-    onTimeLimit: () =>
-      new JslpTimeLimitError(
-        `jslp: time limit ${Math.max(1, Math.min(timeLimitMs, 2 ** 31 - 1))} ms`,
-      ),
+    onTimeLimit: (limit) => new JslpTimeLimitError(`jslp: time limit ${limit} ms`),
   });
 }
 

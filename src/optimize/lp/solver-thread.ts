@@ -10,9 +10,10 @@
 import { Worker } from "node:worker_threads";
 
 export interface ThreadJobOptions {
-  /** reject with `onTimeLimit()` after this many ms of the job's own run time */
+  /** reject with `onTimeLimit(limit)` after this many ms of the job's own run time */
   timeLimitMs?: number;
-  onTimeLimit?: () => Error;
+  /** the error for a job over its limit, given the limit as enforced (clamped to a timer's range) */
+  onTimeLimit?: (limitMs: number) => Error;
   /** asked every STOP_POLL_MS while the job runs; true rejects with `onStop()` */
   shouldStop?: () => boolean;
   onStop?: () => Error;
@@ -99,7 +100,7 @@ export class SolverThread {
       if (opts.timeLimitMs !== undefined && Number.isFinite(opts.timeLimitMs)) {
         const limit = Math.max(1, Math.min(opts.timeLimitMs, 2 ** 31 - 1));
         const onLimit = opts.onTimeLimit ?? (() => new Error(`${this.label}: time limit`));
-        timers.push(setTimeout(() => settle(() => reject(onLimit()), true), limit));
+        timers.push(setTimeout(() => settle(() => reject(onLimit(limit)), true), limit));
       }
       const { shouldStop } = opts;
       if (shouldStop) {
