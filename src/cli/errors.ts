@@ -47,10 +47,7 @@ export function toCliError(e: unknown): CliError | null {
     const lines = e.problems.map((p) => `${p.path ? `${root}.${p.path}` : root}: ${p.message}`);
     return new CliError(lines.join("\n"), BAD_INPUT);
   }
-  if (e instanceof InputError) {
-    const message = e.message.slice(e.field.length + 2);
-    return new CliError(`${flagOf(e.field)}: ${message}`, BAD_INPUT);
-  }
+  if (e instanceof InputError) return new CliError(`${flagOf(e.field)}: ${e.reason}`, BAD_INPUT);
   if (e instanceof ConflictError || e instanceof NotFoundError) return new CliError(e.message);
   if (e instanceof ImportError) return importRejected(e, "import");
   return null;

@@ -19,9 +19,10 @@ export class InputError extends Error {
   override name = "InputError";
   constructor(
     readonly field: string,
-    message: string,
+    /** what is wrong with it, without the field */
+    readonly reason: string,
   ) {
-    super(`${field}: ${message}`);
+    super(`${field}: ${reason}`);
   }
 }
 
