@@ -215,15 +215,19 @@ describe("planUpdated", () => {
         "UPDATE plan SET status = 'RUNNING', phase = 'cluster_lp', progress = 0.5 WHERE id = $1",
         "UPDATE plan SET status = 'CANCELLED', phase = NULL, progress = 0 WHERE id = $1",
       ];
+      // The last write's NOTIFY can reach the subscriber before the writer's own client has read
+      // the end of its answer: awaited before the client is closed, or the close fails it.
+      const written: Promise<unknown>[] = [];
       const { results, end } = await subscribe<PlanEvent>(
         connect(`Bearer ${keys.admin}`),
         PLAN_UPDATED,
         { id },
         () => {
           const sql = writes.shift();
-          if (sql) void writer.query(sql, [dbId(id)]);
+          if (sql) written.push(writer.query(sql, [dbId(id)]));
         },
       );
+      await Promise.all(written);
       expect(end).toEqual({ completed: true });
       expect(results.map((r) => r.data!.planUpdated)).toEqual([
         { id, status: "QUEUED", phase: null, progress: 0 },
