@@ -2,7 +2,7 @@
 // before a plan's contacts are committed) and delete it. Both are in the audit trail.
 import type { Pool } from "pg";
 import { recordAudit, type Actor } from "../db/audit";
-import { deletePlanRows } from "../db/plan-delete";
+import { deletePlanRows, lockPlanForDelete } from "../db/plan-delete";
 import type { PrismaClient } from "../db/prisma";
 import { inTransaction } from "../db/transaction";
 import { storedKpis } from "../domain/stored-kpis";
@@ -59,29 +59,11 @@ export async function approvePlan(prisma: PrismaClient, planId: number, actor: A
  */
 export async function deletePlan(pool: Pool, planId: number, actor: Actor): Promise<void> {
   await inTransaction(pool, async (client) => {
-    const { rows } = await client.query<{
-      status: string;
-      name: string | null;
-      method: string;
-      fingerprint: string | null;
-      constraint_set_version_id: number;
-      committed_at: Date | null;
-      dependants: number;
-    }>(
-      `SELECT p.status, p.name, p.method, p.fingerprint, p.constraint_set_version_id,
-              c.committed_at,
-              (SELECT count(*)::int FROM plan o WHERE o.membership_plan_id = p.id AND o.id <> p.id)
-              + (SELECT count(*)::int FROM score_calibration s WHERE s.source_plan_id = p.id)
-                AS dependants
-       FROM plan p LEFT JOIN plan_commit c ON c.plan_id = p.id
-       WHERE p.id = $1 FOR UPDATE OF p`,
-      [planId],
-    );
-    const p = rows[0];
+    const p = await lockPlanForDelete(client, planId);
     if (!p) throw new NotFoundError(`plan ${planId} does not exist`);
-    if (p.committed_at)
+    if (p.committedAt)
       throw new ConflictError(
-        `plan ${planId} was committed to the contact history at ${p.committed_at.toISOString()}; a committed plan is kept`,
+        `plan ${planId} was committed to the contact history at ${p.committedAt.toISOString()}; a committed plan is kept`,
       );
     if (p.status === "QUEUED" || p.status === "RUNNING")
       throw new ConflictError(`plan ${planId} is ${p.status}; cancel it before deleting it`);
@@ -100,7 +82,7 @@ export async function deletePlan(pool: Pool, planId: number, actor: Actor): Prom
         name: p.name,
         method: p.method,
         fingerprint: p.fingerprint,
-        constraintSetVersionId: p.constraint_set_version_id,
+        constraintSetVersionId: p.constraintSetVersionId,
       },
     });
   });
