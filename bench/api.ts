@@ -23,6 +23,7 @@ import autocannon from "autocannon";
 import { Pool } from "pg";
 import { CLI_ACTOR } from "../src/db/audit";
 import { migrate } from "../src/db/migrate";
+import { createDb } from "../src/db/handle";
 import { createPrisma } from "../src/db/prisma";
 import { encodeCursor } from "../src/graphql/pagination";
 import { createApiKey, revokeApiKey } from "../src/services/api-keys";
@@ -101,7 +102,7 @@ async function main(): Promise<void> {
     console.log(`plan ${planId}: ${rows[0]!.n.toLocaleString("en")} assignments`);
     const cursors = await randomCursors(pool, planId, 500);
 
-    const created = await createApiKey(prisma, "api-bench", "VIEWER", CLI_ACTOR);
+    const created = await createApiKey(createDb(pool, prisma), "api-bench", "VIEWER", CLI_ACTOR);
     keyId = created.apiKey.id;
     const started = await startServer(url, logLevel, logFile);
     server = started.child;
@@ -164,7 +165,8 @@ async function main(): Promise<void> {
   } finally {
     if (server) await stopServer(server);
     if (!argv.includes("--keep-log")) await rm(logFile, { force: true });
-    if (keyId !== null) await revokeApiKey(prisma, keyId, CLI_ACTOR).catch(() => undefined);
+    if (keyId !== null)
+      await revokeApiKey(createDb(pool, prisma), keyId, CLI_ACTOR).catch(() => undefined);
     await prisma.$disconnect();
     await pool.end();
   }
