@@ -187,7 +187,10 @@ async function storedPlan(
     if (existing) return existing.id;
   }
   const def = JSON.parse(await readFile(join(dir, "constraints.json"), "utf8")) as object;
-  const { versionId } = await saveConstraintSetByName(prisma, { ...def, name: PLAN_SET });
+  const { versionId } = await saveConstraintSetByName(createDb(pool, prisma), {
+    ...def,
+    name: PLAN_SET,
+  });
   const { id } = await createPlan(prisma, versionId, { method: "CLUSTER_LP", seed: 1 });
   process.stdout.write(`optimising plan ${id} (once; later runs reuse it) … `);
   const t0 = performance.now();

@@ -53,7 +53,7 @@ async function main(): Promise<void> {
   const def = JSON.parse(
     await readFile(join(await benchDataset(CUSTOMERS, 1), "constraints.json"), "utf8"),
   );
-  const { versionId } = await saveConstraintSetByName(prisma, {
+  const { versionId } = await saveConstraintSetByName(createDb(pool, prisma), {
     ...def,
     name: "subscriptions-bench",
   });
