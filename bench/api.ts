@@ -23,6 +23,7 @@ import autocannon from "autocannon";
 import { Pool } from "pg";
 import { CLI_ACTOR } from "../src/db/audit";
 import { migrate } from "../src/db/migrate";
+import { createDb } from "../src/db/handle";
 import { createPrisma } from "../src/db/prisma";
 import { encodeCursor } from "../src/graphql/pagination";
 import { createApiKey, revokeApiKey } from "../src/services/api-keys";
@@ -101,7 +102,7 @@ async function main(): Promise<void> {
     console.log(`plan ${planId}: ${rows[0]!.n.toLocaleString("en")} assignments`);
     const cursors = await randomCursors(pool, planId, 500);
 
-    const created = await createApiKey(prisma, "api-bench", "VIEWER", CLI_ACTOR);
+    const created = await createApiKey(createDb(pool, prisma), "api-bench", "VIEWER", CLI_ACTOR);
     keyId = created.apiKey.id;
     const started = await startServer(url, logLevel, logFile);
     server = started.child;
@@ -164,7 +165,8 @@ async function main(): Promise<void> {
   } finally {
     if (server) await stopServer(server);
     if (!argv.includes("--keep-log")) await rm(logFile, { force: true });
-    if (keyId !== null) await revokeApiKey(prisma, keyId, CLI_ACTOR).catch(() => undefined);
+    if (keyId !== null)
+      await revokeApiKey(createDb(pool, prisma), keyId, CLI_ACTOR).catch(() => undefined);
     await prisma.$disconnect();
     await pool.end();
   }
@@ -185,7 +187,10 @@ async function storedPlan(
     if (existing) return existing.id;
   }
   const def = JSON.parse(await readFile(join(dir, "constraints.json"), "utf8")) as object;
-  const { versionId } = await saveConstraintSetByName(prisma, { ...def, name: PLAN_SET });
+  const { versionId } = await saveConstraintSetByName(createDb(pool, prisma), {
+    ...def,
+    name: PLAN_SET,
+  });
   const { id } = await createPlan(prisma, versionId, { method: "CLUSTER_LP", seed: 1 });
   process.stdout.write(`optimising plan ${id} (once; later runs reuse it) … `);
   const t0 = performance.now();

@@ -16,6 +16,7 @@ import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { Pool } from "pg";
 import { loadInstance } from "../src/db/instance-loader";
+import { createDb } from "../src/db/handle";
 import { createPrisma } from "../src/db/prisma";
 import { parseConstraintSet } from "../src/domain/constraint-set";
 import { optimize } from "../src/optimize/optimize";
@@ -182,7 +183,7 @@ async function main() {
     if (gapsOnly) return;
     // 2. cancel latency, end to end
     console.log(`\ncancel latency (load average ${load()})`);
-    const version = await saveConstraintSetByName(prisma, definition);
+    const version = await saveConstraintSetByName(createDb(pool, prisma), definition);
     const rows: string[] = [];
     for (const m of methods) {
       const method = METHODS[m]!;

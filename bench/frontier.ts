@@ -8,6 +8,7 @@ import { loadavg } from "node:os";
 import { join } from "node:path";
 import { Pool } from "pg";
 import { migrate } from "../src/db/migrate";
+import { createDb } from "../src/db/handle";
 import { createPrisma } from "../src/db/prisma";
 import type { Method } from "../src/optimize/types";
 import { budgetSeries, createAnalysis, executeAnalysis } from "../src/services/analyses";
@@ -30,7 +31,10 @@ async function main() {
   const pool = new Pool({ connectionString: url, max: 4 });
   const prisma = createPrisma(url);
   try {
-    const version = await saveConstraintSetByName(prisma, { ...def, name: "bench frontier" });
+    const version = await saveConstraintSetByName(createDb(pool, prisma), {
+      ...def,
+      name: "bench frontier",
+    });
     const budgets = budgetSeries({ from: def.budget * 0.25, to: def.budget * 2.5, points });
     const a = await createAnalysis(prisma, "BUDGET_FRONTIER", version.versionId, {
       method,

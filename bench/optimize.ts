@@ -10,6 +10,7 @@ import { readFile } from "node:fs/promises";
 import { loadavg } from "node:os";
 import { join } from "node:path";
 import { Pool } from "pg";
+import { createDb } from "../src/db/handle";
 import { createPrisma } from "../src/db/prisma";
 import { importDataset } from "../src/ingest";
 import type { Method } from "../src/optimize/types";
@@ -54,7 +55,7 @@ async function main() {
     for (const m of methods) {
       const method = METHODS[m];
       if (!method) throw new Error(`unknown method ${m}`);
-      const v = await saveConstraintSetByName(prisma, def);
+      const v = await saveConstraintSetByName(createDb(pool, prisma), def);
       const plan = await createPlan(prisma, v.versionId, { method, clusters, seed: 1, threads });
       rss.resetPeak();
       t = performance.now();
@@ -63,7 +64,10 @@ async function main() {
 
       // what-if: a 10 % larger budget, same data, warm-started from the first plan (the worker
       // keeps the loaded instance)
-      const w = await saveConstraintSetByName(prisma, { ...def, budget: def.budget * 1.1 });
+      const w = await saveConstraintSetByName(createDb(pool, prisma), {
+        ...def,
+        budget: def.budget * 1.1,
+      });
       const whatIf = await createPlan(prisma, w.versionId, {
         method,
         clusters,
@@ -75,7 +79,7 @@ async function main() {
       t = performance.now();
       const second = await executePlan(pool, prisma, whatIf.id, { loaded: first.loaded });
       rows.push(row(`${m} what-if`, second, (performance.now() - t) / 1000, rss, true));
-      await saveConstraintSetByName(prisma, def);
+      await saveConstraintSetByName(createDb(pool, prisma), def);
     }
     const header = [
       "run",

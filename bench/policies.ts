@@ -12,6 +12,7 @@ import { Client, Pool } from "pg";
 import { adminQuery, databaseUrl } from "../src/db/admin";
 import { loadInstance } from "../src/db/instance-loader";
 import { migrate } from "../src/db/migrate";
+import { createDb } from "../src/db/handle";
 import { createPrisma } from "../src/db/prisma";
 import type { Method } from "../src/optimize/types";
 import { createConstraintSet } from "../src/services/constraint-sets";
@@ -134,7 +135,7 @@ async function main() {
             }))
           : undefined,
     };
-    const v = await createConstraintSet(prisma, def, { checkDataset: true });
+    const v = await createConstraintSet(createDb(pool, prisma), def, { checkDataset: true });
     const history = await pool.query<{ n: number }>(
       "SELECT count(*)::int AS n FROM contact_history",
     );

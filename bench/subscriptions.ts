@@ -15,6 +15,7 @@ import pino from "pino";
 import WebSocket from "ws";
 import { CLI_ACTOR } from "../src/db/audit";
 import { migrate } from "../src/db/migrate";
+import { createDb } from "../src/db/handle";
 import { createPrisma } from "../src/db/prisma";
 import { createApi } from "../src/server/app";
 import { createApiKey, revokeApiKey } from "../src/services/api-keys";
@@ -36,7 +37,7 @@ async function main(): Promise<void> {
   const writer = new Pool({ connectionString: url, max: 1 });
   const prisma = createPrisma(url);
   const { apiKey, secret } = await createApiKey(
-    prisma,
+    createDb(pool, prisma),
     `bench-subs-${process.pid}`,
     "VIEWER",
     CLI_ACTOR,
@@ -52,7 +53,7 @@ async function main(): Promise<void> {
   const def = JSON.parse(
     await readFile(join(await benchDataset(CUSTOMERS, 1), "constraints.json"), "utf8"),
   );
-  const { versionId } = await saveConstraintSetByName(prisma, {
+  const { versionId } = await saveConstraintSetByName(createDb(pool, prisma), {
     ...def,
     name: "subscriptions-bench",
   });
@@ -118,7 +119,7 @@ async function main(): Promise<void> {
         .join(" ")}`,
     );
     await api.close();
-    await revokeApiKey(prisma, apiKey.id, CLI_ACTOR);
+    await revokeApiKey(createDb(pool, prisma), apiKey.id, CLI_ACTOR);
     await prisma.$disconnect();
     await writer.end();
     await pool.end();

@@ -49,3 +49,73 @@ export async function refreshBiRights(client: Queryable): Promise<void> {
     await client.query(`GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA ${BI_SCHEMA} TO ${role}`);
   }
 }
+
+/** What decides whether `bi grant` may change an existing role (services/bi.ts). */
+export interface BiRoleFacts {
+  comment: string | null;
+  /** superuser, createdb, createrole, replication or bypassrls */
+  powers: boolean;
+  /** roles it is a member of */
+  memberships: number;
+  /**
+   * ownerships and grants recorded for it in any database of the server (pg_shdepend), beyond
+   * the BI schema's views and functions, the schema itself and CONNECT on this database
+   */
+  others: number;
+}
+
+/** The role's facts from the catalogs, or null when no role has that name. */
+export async function biRoleFacts(client: Queryable, role: string): Promise<BiRoleFacts | null> {
+  const { rows } = await client.query<BiRoleFacts>(
+    `SELECT shobj_description(a.oid, 'pg_authid') AS comment,
+            (a.rolsuper OR a.rolcreatedb OR a.rolcreaterole OR a.rolreplication
+             OR a.rolbypassrls) AS powers,
+            (SELECT count(*)::int FROM pg_auth_members m WHERE m.member = a.oid) AS memberships,
+            (SELECT count(*)::int FROM pg_shdepend d
+             WHERE d.refclassid = 'pg_authid'::regclass AND d.refobjid = a.oid
+               AND NOT (d.deptype = 'a' AND (
+                 (d.dbid = 0 AND d.classid = 'pg_database'::regclass
+                  AND d.objid = (SELECT oid FROM pg_database WHERE datname = current_database()))
+                 OR (d.dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+                     AND ((d.classid = 'pg_class'::regclass
+                           AND d.objid = ANY (SELECT c.oid FROM pg_class c
+                                              WHERE c.relnamespace = $2::regnamespace))
+                          OR (d.classid = 'pg_proc'::regclass
+                              AND d.objid = ANY (SELECT p.oid FROM pg_proc p
+                                                 WHERE p.pronamespace = $2::regnamespace))
+                          OR (d.classid = 'pg_namespace'::regclass
+                              AND d.objid = $2::regnamespace)))))) AS others
+    FROM pg_authid a WHERE a.rolname = $1`,
+    [role, BI_SCHEMA],
+  );
+  return rows[0] ?? null;
+}
+
+// Identifiers cannot be bind parameters: `role` is a checked identifier (services/bi.ts) and
+// literals are quoted by the server.
+async function quoteLiteral(client: Queryable, value: string): Promise<string> {
+  return (await client.query<{ q: string }>("SELECT quote_literal($1) AS q", [value])).rows[0]!.q;
+}
+
+/** Sets the login password of an existing role. */
+export async function setBiRolePassword(
+  client: Queryable,
+  role: string,
+  password: string,
+): Promise<void> {
+  const quoted = await quoteLiteral(client, password);
+  await client.query(`ALTER ROLE ${role} WITH LOGIN PASSWORD ${quoted}`);
+}
+
+/** Creates a login role with no power of its own, marked as made by `bi grant`. */
+export async function createBiRole(
+  client: Queryable,
+  role: string,
+  password: string,
+): Promise<void> {
+  const quoted = await quoteLiteral(client, password);
+  await client.query(
+    `CREATE ROLE ${role} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD ${quoted}`,
+  );
+  await client.query(`COMMENT ON ROLE ${role} IS ${await quoteLiteral(client, BI_ROLE_COMMENT)}`);
+}

@@ -8,6 +8,7 @@
 import type { Pool, PoolClient } from "pg";
 import type { Instance } from "../optimize/instance";
 import { copyOutBinary } from "./copy-out";
+import { inTransaction, READ_ONLY_SNAPSHOT } from "./transaction";
 import {
   ABSENT,
   OptionExpander,
@@ -54,97 +55,114 @@ export interface LoadedInstance {
 
 export async function loadInstance(pool: Pool): Promise<LoadedInstance> {
   const started = performance.now();
-  const first = await pool.connect();
-  let second: PoolClient | null = null;
-  try {
-    // One snapshot for every read, so a concurrent import cannot mix old and new rows.
-    await first.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-    const { rows: snap } = await first.query<{ id: string }>("SELECT pg_export_snapshot() AS id");
-    second = await secondConnection(pool);
-    if (second) {
-      await second.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-      await second.query(`SET TRANSACTION SNAPSHOT '${snap[0]!.id}'`);
-    }
-    // max(id) comes from the primary key and the counts from the statistics: a count(*) would
-    // scan the customers once more before anything streams.
-    const { rows: size } = await first.query<{
-      max: number | null;
-      customers: number;
-      scores: number;
-      revision: string;
-    }>(
-      `SELECT (SELECT max(id) FROM customer) AS max,
-              (SELECT revision::text FROM data_revision WHERE kind = 'dataset') AS revision,
-              (SELECT greatest(reltuples, 0)::float8 FROM pg_class WHERE oid = 'customer'::regclass) AS customers,
-              (SELECT greatest(reltuples, 0)::float8 FROM pg_class WHERE oid = 'score'::regclass) AS scores`,
-    );
-    const maxId = size[0]!.max ?? 0;
-    const customers: CustomerTable = {
-      segmentOfId: new Int32Array(maxId + 1).fill(ABSENT),
-      doNotContactOfId: new Uint8Array(maxId + 1),
-    };
-    const tStreams = performance.now();
-    let tCustomers = 0;
-    let tScores = 0;
-    // The score rows need only offers and channels, the customers only the segments: the
-    // segments' DISTINCT scan and the customers' stream run beside the score rows' stream.
-    const [segments, offersAndChannels] = await Promise.all([
-      loadSegments(first).then(async (segments) => {
-        await loadCustomers(first, segments, customers);
-        tCustomers = performance.now();
-        return segments;
-      }),
-      loadOffersAndChannels(second ?? first).then(async (catalog) => {
-        const forExpander = expanderCatalog(catalog);
-        const expander = new OptionExpander(
-          forExpander,
-          customers,
-          Math.ceil(size[0]!.customers * 1.02),
-          Math.ceil(size[0]!.scores * 1.02 * mostChannels(forExpander)),
-        );
-        await loadScores(second ?? first, catalog, expander);
-        tScores = performance.now();
-        return { ...catalog, expander };
-      }),
-    ]);
-    await Promise.all([first.query("COMMIT"), second?.query("COMMIT")]);
-    const { expander, ...rest } = offersAndChannels;
-    const catalog: Catalog = { ...rest, segments };
-    const tAssemble = performance.now();
-    const options = expander.assemble();
-    const instance: Instance = {
-      ...options,
-      offerIds: catalog.offers.map((o) => o.id),
-      channelIds: catalog.channels.map((c) => c.id),
-      segments: catalog.segments,
-    };
-    const done = performance.now();
-    return {
-      instance,
-      catalog,
-      revision: Number(size[0]!.revision ?? 0),
-      seconds: (done - started) / 1000,
-      phases: {
-        start: (tStreams - started) / 1000,
-        customers: (tCustomers - tStreams) / 1000,
-        scores: (tScores - tStreams) / 1000,
-        assemble: (done - tAssemble) / 1000,
-      },
-    };
-  } catch (e) {
-    await first.query("ROLLBACK").catch(() => undefined);
-    await second?.query("ROLLBACK").catch(() => undefined);
-    throw e;
-  } finally {
-    first.release();
-    second?.release();
-  }
+  // One snapshot for every read, so a concurrent import cannot mix old and new rows: the first
+  // transaction exports it and the second, on its own connection, adopts it.
+  const read = await inTransaction(
+    pool,
+    async (first) => {
+      const { rows: snap } = await first.query<{ id: string }>("SELECT pg_export_snapshot() AS id");
+      if (!canTakeSecondConnection(pool)) return readAll(first, first);
+      return inTransaction(
+        pool,
+        async (second) => {
+          await second.query(`SET TRANSACTION SNAPSHOT '${snap[0]!.id}'`);
+          return readAll(first, second);
+        },
+        READ_ONLY_SNAPSHOT,
+      );
+    },
+    READ_ONLY_SNAPSHOT,
+  );
+  const { expander, ...rest } = read.offersAndChannels;
+  const catalog: Catalog = { ...rest, segments: read.segments };
+  const tAssemble = performance.now();
+  const options = expander.assemble();
+  const instance: Instance = {
+    ...options,
+    offerIds: catalog.offers.map((o) => o.id),
+    channelIds: catalog.channels.map((c) => c.id),
+    segments: catalog.segments,
+  };
+  const done = performance.now();
+  return {
+    instance,
+    catalog,
+    revision: read.revision,
+    seconds: (done - started) / 1000,
+    phases: {
+      start: (read.tStreams - started) / 1000,
+      customers: (read.tCustomers - read.tStreams) / 1000,
+      scores: (read.tScores - read.tStreams) / 1000,
+      assemble: (done - tAssemble) / 1000,
+    },
+  };
 }
 
-/** A second connection when the pool can give one without waiting for the first to return. */
-async function secondConnection(pool: Pool): Promise<PoolClient | null> {
+/** What the snapshot's reads return, with when each stream began and ended. */
+interface SnapshotReads {
+  segments: string[];
+  offersAndChannels: Omit<Catalog, "segments"> & { expander: OptionExpander };
+  revision: number;
+  tStreams: number;
+  tCustomers: number;
+  tScores: number;
+}
+
+/**
+ * Customers on `first` and score rows on `second` (the same connection when the pool has only
+ * one), both in the snapshot's transactions.
+ */
+async function readAll(first: PoolClient, second: PoolClient): Promise<SnapshotReads> {
+  // max(id) comes from the primary key and the counts from the statistics: a count(*) would
+  // scan the customers once more before anything streams.
+  const { rows: size } = await first.query<{
+    max: number | null;
+    customers: number;
+    scores: number;
+    revision: string;
+  }>(
+    `SELECT (SELECT max(id) FROM customer) AS max,
+            (SELECT revision::text FROM data_revision WHERE kind = 'dataset') AS revision,
+            (SELECT greatest(reltuples, 0)::float8 FROM pg_class WHERE oid = 'customer'::regclass) AS customers,
+            (SELECT greatest(reltuples, 0)::float8 FROM pg_class WHERE oid = 'score'::regclass) AS scores`,
+  );
+  const maxId = size[0]!.max ?? 0;
+  const customers: CustomerTable = {
+    segmentOfId: new Int32Array(maxId + 1).fill(ABSENT),
+    doNotContactOfId: new Uint8Array(maxId + 1),
+  };
+  const tStreams = performance.now();
+  let tCustomers = 0;
+  let tScores = 0;
+  // The score rows need only offers and channels, the customers only the segments: the
+  // segments' DISTINCT scan and the customers' stream run beside the score rows' stream.
+  const [segments, offersAndChannels] = await Promise.all([
+    loadSegments(first).then(async (segments) => {
+      await loadCustomers(first, segments, customers);
+      tCustomers = performance.now();
+      return segments;
+    }),
+    loadOffersAndChannels(second).then(async (catalog) => {
+      const forExpander = expanderCatalog(catalog);
+      const expander = new OptionExpander(
+        forExpander,
+        customers,
+        Math.ceil(size[0]!.customers * 1.02),
+        Math.ceil(size[0]!.scores * 1.02 * mostChannels(forExpander)),
+      );
+      await loadScores(second, catalog, expander);
+      tScores = performance.now();
+      return { ...catalog, expander };
+    }),
+  ]);
+  const revision = Number(size[0]!.revision ?? 0);
+  return { segments, offersAndChannels, revision, tStreams, tCustomers, tScores };
+}
+
+/** The pool can give a second connection without waiting for the first to return. */
+function canTakeSecondConnection(pool: Pool): boolean {
   const max = (pool as unknown as { options?: { max?: number } }).options?.max ?? 10;
-  return max >= 2 ? pool.connect() : null;
+  return max >= 2;
 }
 
 async function loadOffersAndChannels(client: PoolClient): Promise<Omit<Catalog, "segments">> {

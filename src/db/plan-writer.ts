@@ -9,6 +9,7 @@ import type { StoredProvenance } from "../domain/stored-provenance";
 import { BinaryCopyWriter } from "./copy-binary-writer";
 import type { Catalog } from "./instance-loader";
 import { planFingerprint } from "./plan-fingerprint";
+import { inTransaction } from "./transaction";
 import { POLL_EVERY_CUSTOMERS_MASK } from "../optimize/stop";
 
 export interface ReportRow {
@@ -98,14 +99,12 @@ export async function writePlanResult(
     offerIds: input.catalog.offers.map((o) => o.id),
     channelIds: input.catalog.channels.map((c) => c.id),
   });
-  const client = await pool.connect();
-  try {
-    stopped();
-    await client.query("BEGIN");
+  stopped();
+  const writeOwn = input.membership !== undefined && input.membershipFrom === undefined;
+  const seconds = await inTransaction(pool, async (client) => {
     await writeAssignments(client, planId, input, isStopped);
     failpoint?.("assignments");
     stopped();
-    const writeOwn = input.membership !== undefined && input.membershipFrom === undefined;
     if (writeOwn)
       await writeMembership(client, planId, input.instance, input.membership!, isStopped);
     failpoint?.("membership");
@@ -113,42 +112,49 @@ export async function writePlanResult(
     await writeSmallTables(client, planId, input);
     failpoint?.("report");
     const seconds = (performance.now() - started) / 1000;
-    const { provenance } = input;
-    const done = await client.query(
-      `UPDATE plan SET status = 'SUCCEEDED', progress = 1, phase = 'done', kpis = $2, timings = $3,
-              finished_at = now(),
-              membership_plan_id = (SELECT COALESCE(membership_plan_id, id) FROM plan WHERE id = $4),
-              fingerprint = $5, dataset_revision = $6, history_revision = $7, provenance = $8,
-              run_by = NULL
-       WHERE id = $1 AND status = 'RUNNING' AND ($9::text IS NULL OR run_by = $9)`,
-      [
-        planId,
-        JSON.stringify(input.kpis),
-        JSON.stringify({ ...input.timings, write: seconds }),
-        input.membershipFrom ?? null,
-        fingerprint,
-        provenance.datasetRevision,
-        provenance.historyRevision,
-        JSON.stringify(provenance.stored),
-        runBy ?? null,
-      ],
-    );
-    if (done.rowCount !== 1)
-      throw new PlanNoLongerRunningError(`plan ${planId} is no longer running`);
-    await client.query("COMMIT");
-    // Fresh partitions have no statistics until autovacuum gets to them; the first reports and
-    // assignment pages would be planned blind. Sampling costs well under a second.
-    await client
-      .query(`ANALYZE plan_assignment_p${planId}`)
-      .then(() => (writeOwn ? client.query(`ANALYZE plan_cluster_member_p${planId}`) : null))
-      .catch(() => undefined);
-    return { seconds, fingerprint };
-  } catch (e) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    throw e;
-  } finally {
-    client.release();
-  }
+    await markSucceeded(client, planId, input, fingerprint, seconds, runBy);
+    return seconds;
+  });
+  // Fresh partitions have no statistics until autovacuum gets to them; the first reports and
+  // assignment pages would be planned blind. Sampling costs well under a second.
+  await pool
+    .query(`ANALYZE plan_assignment_p${planId}`)
+    .then(() => (writeOwn ? pool.query(`ANALYZE plan_cluster_member_p${planId}`) : null))
+    .catch(() => undefined);
+  return { seconds, fingerprint };
+}
+
+/** The plan's status change with its summary, only while `runBy` still runs it. */
+async function markSucceeded(
+  client: PoolClient,
+  planId: number,
+  input: PlanRowsInput,
+  fingerprint: string,
+  seconds: number,
+  runBy: string | undefined,
+): Promise<void> {
+  const { provenance } = input;
+  const done = await client.query(
+    `UPDATE plan SET status = 'SUCCEEDED', progress = 1, phase = 'done', kpis = $2, timings = $3,
+            finished_at = now(),
+            membership_plan_id = (SELECT COALESCE(membership_plan_id, id) FROM plan WHERE id = $4),
+            fingerprint = $5, dataset_revision = $6, history_revision = $7, provenance = $8,
+            run_by = NULL
+     WHERE id = $1 AND status = 'RUNNING' AND ($9::text IS NULL OR run_by = $9)`,
+    [
+      planId,
+      JSON.stringify(input.kpis),
+      JSON.stringify({ ...input.timings, write: seconds }),
+      input.membershipFrom ?? null,
+      fingerprint,
+      provenance.datasetRevision,
+      provenance.historyRevision,
+      JSON.stringify(provenance.stored),
+      runBy ?? null,
+    ],
+  );
+  if (done.rowCount !== 1)
+    throw new PlanNoLongerRunningError(`plan ${planId} is no longer running`);
 }
 
 async function writeAssignments(

@@ -2,7 +2,7 @@
 // DataLoaders, so batching and caching never leak between requests.
 import type { Logger } from "pino";
 import type { Caller } from "../auth";
-import type { Pool, PrismaClient } from "../services/db-handles";
+import { createDb, type Db, type Pool, type PrismaClient } from "../services/db-handles";
 import type { RunChanges } from "../services/run-updates";
 import type { Loaders } from "./loaders";
 import type { RequestBudget } from "./request-budget";
@@ -23,4 +23,9 @@ export interface GraphQLContext {
   runChanges?: RunChanges;
   /** drops this process's cached API keys (after a revocation) */
   invalidateKeys?: () => void;
+}
+
+/** The request's database handles as the one Db handle services take. */
+export function dbOf(ctx: GraphQLContext): Db {
+  return createDb(ctx.pool, ctx.prisma);
 }

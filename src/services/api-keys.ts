@@ -4,6 +4,8 @@
 // that every server process drops its cached keys when the revocation commits.
 import { createHash, randomBytes } from "node:crypto";
 import { recordAudit, type Actor } from "../db/audit";
+import { insertApiKey, lockApiKey, markApiKeyRevoked, notifyKeyRevoked } from "../db/api-keys";
+import type { Db } from "../db/handle";
 import type { PrismaClient } from "../db/prisma";
 import type { ApiKey, ApiRole } from "../generated/prisma/client";
 import { ConflictError, InputError, NotFoundError } from "./errors";
@@ -40,7 +42,7 @@ function audited(k: ApiKey): Record<string, unknown> {
 }
 
 export async function createApiKey(
-  prisma: PrismaClient,
+  db: Db,
   name: string,
   role: ApiRole,
   actor: Actor,
@@ -48,17 +50,15 @@ export async function createApiKey(
   const trimmed = name.trim();
   if (!trimmed) throw new InputError("name", "must not be empty");
   const secret = SECRET_PREFIX + randomBytes(32).toString("base64url");
-  const apiKey = await prisma.$transaction(async (tx) => {
-    const k = await tx.apiKey.create({
-      data: {
-        name: trimmed,
-        role,
-        keyHash: hashSecret(secret),
-        prefix: secret.slice(0, 10),
-        createdBy: actor.keyId === null ? actor.name : String(actor.keyId),
-      },
+  const apiKey = await db.tx(async (client) => {
+    const k = await insertApiKey(client, {
+      name: trimmed,
+      role,
+      keyHash: hashSecret(secret),
+      prefix: secret.slice(0, 10),
+      createdBy: actor.keyId === null ? actor.name : String(actor.keyId),
     });
-    await recordAudit(tx, {
+    await recordAudit(client, {
       actor,
       action: "api_key.create",
       subjectType: "api_key",
@@ -74,22 +74,13 @@ export function listApiKeys(prisma: PrismaClient): Promise<ApiKey[]> {
   return prisma.apiKey.findMany({ orderBy: { id: "asc" } });
 }
 
-export async function revokeApiKey(
-  prisma: PrismaClient,
-  id: number,
-  actor: Actor,
-): Promise<ApiKey> {
-  return prisma.$transaction(async (tx) => {
-    // Locked, so that two revocations of one key cannot both pass the check.
-    const rows = await tx.$queryRawUnsafe<{ id: number }[]>(
-      "SELECT id FROM api_key WHERE id = $1 FOR UPDATE",
-      id,
-    );
-    if (!rows.length) throw new NotFoundError(`API key ${id} does not exist`);
-    const key = (await tx.apiKey.findUnique({ where: { id } }))!;
+export async function revokeApiKey(db: Db, id: number, actor: Actor): Promise<ApiKey> {
+  return db.tx(async (client) => {
+    const key = await lockApiKey(client, id);
+    if (!key) throw new NotFoundError(`API key ${id} does not exist`);
     if (key.revokedAt) throw new ConflictError(`API key ${id} is already revoked`);
-    const revoked = await tx.apiKey.update({ where: { id }, data: { revokedAt: new Date() } });
-    await recordAudit(tx, {
+    const revoked = await markApiKeyRevoked(client, id, new Date());
+    await recordAudit(client, {
       actor,
       action: "api_key.revoke",
       subjectType: "api_key",
@@ -97,9 +88,7 @@ export async function revokeApiKey(
       before: audited(key),
       after: audited(revoked),
     });
-    // Delivered when (and only if) this transaction commits. NOTIFY takes no parameters; the
-    // payload is a number we checked.
-    await tx.$executeRawUnsafe(`NOTIFY ${KEY_REVOKED_CHANNEL}, '${Math.trunc(id)}'`);
+    await notifyKeyRevoked(client, KEY_REVOKED_CHANNEL, id);
     return revoked;
   });
 }

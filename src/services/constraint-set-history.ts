@@ -1,5 +1,6 @@
 // A constraint set's history as admins work with it: change a part (patch), see what changed
 // between two versions (diff), and go back to an old version (restore, as a new version).
+import type { Db } from "../db/handle";
 import type { PrismaClient } from "../db/prisma";
 import {
   applyPatch,
@@ -29,7 +30,7 @@ import { InputError, NotFoundError } from "./errors";
  * null removes), checked as a whole and against the dataset like any new version.
  */
 export async function patchConstraintSet(
-  prisma: PrismaClient,
+  db: Db,
   constraintSetId: number,
   patch: unknown,
   opts: SaveOptions = {},
@@ -50,9 +51,9 @@ export async function patchConstraintSet(
   if (opts.checkDataset) {
     // the dataset check reads outside the version's transaction: merge once to check, then again
     // inside it, from the latest version as it is then
-    const merged = merge((await latestVersion(prisma, constraintSetId)).definition);
+    const merged = merge((await latestVersion(db.prisma, constraintSetId)).definition);
     try {
-      await checkDataset(prisma, merged);
+      await checkDataset(db.prisma, merged);
     } catch (e) {
       if (!(e instanceof ConstraintSetInputError)) throw e;
       throw inPatch(
@@ -62,7 +63,7 @@ export async function patchConstraintSet(
       );
     }
   }
-  return saveVersion(prisma, constraintSetId, merge, opts, "patch", { patch });
+  return saveVersion(db, constraintSetId, merge, opts, "patch", { patch });
 }
 
 /**
@@ -112,19 +113,19 @@ export async function diffConstraintSetVersions(
 
 /** A new version of the set equal to one of its old versions; the history keeps what came between. */
 export async function restoreConstraintSetVersion(
-  prisma: PrismaClient,
+  db: Db,
   constraintSetId: number,
   versionId: number,
   opts: SaveOptions = {},
 ): Promise<VersionChange> {
-  const old = await getVersion(prisma, versionId);
+  const old = await getVersion(db.prisma, versionId);
   if (old.constraintSetId !== constraintSetId)
     throw new InputError(
       "versionId",
       `version ${versionId} belongs to constraint set ${old.constraintSetId}, not ${constraintSetId}`,
     );
   return saveVersion(
-    prisma,
+    db,
     constraintSetId,
     () => old.definition,
     { ...opts, note: opts.note ?? `restores version ${old.version}` },

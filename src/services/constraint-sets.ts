@@ -1,13 +1,24 @@
 // Constraint sets and their immutable versions. Saving a changed definition creates a new
 // version; an unchanged one returns the latest version as it is.
 import { isDeepStrictEqual } from "node:util";
+import type { PoolClient } from "pg";
+import {
+  insertConstraintSet,
+  insertVersion,
+  isNameTaken,
+  latestVersion,
+  lockConstraintSet,
+  renameConstraintSet,
+  setArchivedAt,
+} from "../db/constraint-sets";
+import type { Db } from "../db/handle";
 import type { PrismaClient } from "../db/prisma";
 import {
   parseConstraintSet,
   type ConstraintSetDefinition,
   type FieldProblem,
 } from "../domain/constraint-set";
-import { Prisma } from "../generated/prisma/client";
+import type { ConstraintSet } from "../generated/prisma/client";
 import { ConstraintResolutionError } from "../domain/resolution-error";
 import { resolveConstraints } from "./resolve-constraints";
 import { resolvePolicies } from "../domain/resolve-policies";
@@ -97,49 +108,36 @@ export async function checkDataset(
 
 /** A set's name is taken (names are unique without regard to case). */
 function nameTaken(e: unknown, name: string): ConflictError | null {
-  if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002")
+  if (isNameTaken(e))
     return new ConflictError(`a constraint set named "${name}" exists already (names ignore case)`);
   return null;
 }
 
 export async function createConstraintSet(
-  prisma: PrismaClient,
+  db: Db,
   input: unknown,
   { createdBy, note, ...opts }: SaveOptions = {},
 ): Promise<VersionChange> {
   const definition = validate(input);
-  if (opts.checkDataset) await checkDataset(prisma, definition);
+  if (opts.checkDataset) await checkDataset(db.prisma, definition);
   try {
-    return await prisma.$transaction(async (tx) => {
-      const set = await tx.constraintSet.create({
-        data: {
-          name: definition.name,
-          versions: {
-            create: {
-              version: 1,
-              definition: definition as Prisma.InputJsonObject,
-              createdBy,
-              note,
-            },
-          },
-        },
-        include: { versions: true },
+    return await db.tx(async (client) => {
+      const constraintSetId = await insertConstraintSet(client, definition.name);
+      const versionId = await insertVersion(client, {
+        constraintSetId,
+        version: 1,
+        definition,
+        createdBy: createdBy ?? null,
+        note: note ?? null,
       });
-      const v = set.versions[0]!;
-      await recordAudit(tx, {
+      await recordAudit(client, {
         actor: actorOf(opts.actor, createdBy),
         action: "constraint_set.create",
         subjectType: "constraint_set",
-        subjectId: set.id,
-        after: { versionId: v.id, version: 1, name: definition.name, note: note ?? null },
+        subjectId: constraintSetId,
+        after: { versionId, version: 1, name: definition.name, note: note ?? null },
       });
-      const ref = {
-        constraintSetId: set.id,
-        versionId: v.id,
-        version: 1,
-        definition,
-        created: true,
-      };
+      const ref = { constraintSetId, versionId, version: 1, definition, created: true };
       return { ...ref, changes: diffDefinitions(EMPTY, definition) };
     });
   } catch (e) {
@@ -152,14 +150,14 @@ export async function createConstraintSet(
  * change a part). A new version when the definition changed; the latest version when it did not.
  */
 export async function reviseConstraintSet(
-  prisma: PrismaClient,
+  db: Db,
   constraintSetId: number,
   input: unknown,
   opts: SaveOptions = {},
 ): Promise<VersionChange> {
   const definition = validate(input);
-  if (opts.checkDataset) await checkDataset(prisma, definition);
-  return saveVersion(prisma, constraintSetId, () => definition, opts, "revise");
+  if (opts.checkDataset) await checkDataset(db.prisma, definition);
+  return saveVersion(db, constraintSetId, () => definition, opts, "revise");
 }
 
 export interface VersionChange extends VersionRef {
@@ -176,7 +174,7 @@ export type VersionAction = "revise" | "patch" | "restore";
  * set is read-only until it is unarchived.
  */
 export async function saveVersion(
-  prisma: PrismaClient,
+  db: Db,
   constraintSetId: number,
   next: (latest: ConstraintSetDefinition) => ConstraintSetDefinition,
   { createdBy, note, actor }: SaveOptions,
@@ -185,54 +183,48 @@ export async function saveVersion(
 ): Promise<VersionChange> {
   let name = "";
   try {
-    return await prisma.$transaction(async (tx) => {
-      const [set] = await tx.$queryRaw<{ archived_at: Date | null }[]>`
-        SELECT archived_at FROM constraint_set WHERE id = ${constraintSetId} FOR UPDATE`;
-      if (!set) throw new NotFoundError(`constraint set ${constraintSetId} does not exist`);
-      if (set.archived_at)
-        throw new ConflictError(
-          `constraint set ${constraintSetId} is archived: unarchive it before changing it`,
-        );
-      const latest = (await tx.constraintSetVersion.findFirst({
-        where: { constraintSetId },
-        orderBy: { version: "desc" },
-      }))!;
+    return await db.tx(async (client) => {
+      await lockWritableSet(client, constraintSetId);
+      const latest = await latestVersion(client, constraintSetId);
       const before = validate(latest.definition);
       const definition = next(before);
       name = definition.name;
       const unchanged = { constraintSetId, versionId: latest.id, version: latest.version };
       if (isDeepStrictEqual(latest.definition, definition))
         return { ...unchanged, definition, created: false, changes: [] };
-      const v = await tx.constraintSetVersion.create({
-        data: {
-          constraintSetId,
-          version: latest.version + 1,
-          definition: definition as Prisma.InputJsonObject,
-          createdBy,
-          note,
-        },
+      const version = latest.version + 1;
+      const versionId = await insertVersion(client, {
+        constraintSetId,
+        version,
+        definition,
+        createdBy: createdBy ?? null,
+        note: note ?? null,
       });
-      await tx.constraintSet.update({ where: { id: constraintSetId }, data: { name } });
-      await recordAudit(tx, {
+      await renameConstraintSet(client, constraintSetId, name);
+      await recordAudit(client, {
         actor: actorOf(actor, createdBy),
         action: `constraint_set.${action}`,
         subjectType: "constraint_set",
         subjectId: constraintSetId,
         before: { versionId: latest.id, version: latest.version },
-        after: { versionId: v.id, version: v.version, note: note ?? null, ...detail },
+        after: { versionId, version, note: note ?? null, ...detail },
       });
-      const ref = {
-        constraintSetId,
-        versionId: v.id,
-        version: v.version,
-        definition,
-        created: true,
-      };
+      const ref = { constraintSetId, versionId, version, definition, created: true };
       return { ...ref, changes: diffDefinitions(before, definition) };
     });
   } catch (e) {
     throw nameTaken(e, name) ?? e;
   }
+}
+
+/** Locks the set for a new version; an archived set is read-only. */
+async function lockWritableSet(client: PoolClient, constraintSetId: number): Promise<void> {
+  const set = await lockConstraintSet(client, constraintSetId);
+  if (!set) throw new NotFoundError(`constraint set ${constraintSetId} does not exist`);
+  if (set.archivedAt)
+    throw new ConflictError(
+      `constraint set ${constraintSetId} is archived: unarchive it before changing it`,
+    );
 }
 
 const EMPTY = { name: "" } as unknown as ConstraintSetDefinition;
@@ -241,17 +233,14 @@ const actorOf = (actor: Actor | undefined, createdBy: string | undefined): Actor
   actor ?? (createdBy && createdBy !== "cli" ? { name: createdBy, keyId: null } : CLI_ACTOR);
 
 /** The CLI's `--constraints FILE`: the set of that name is revised (or created) from the file. */
-export async function saveConstraintSetByName(
-  prisma: PrismaClient,
-  input: unknown,
-): Promise<VersionChange> {
+export async function saveConstraintSetByName(db: Db, input: unknown): Promise<VersionChange> {
   const definition = validate(input);
-  const existing = await prisma.constraintSet.findFirst({
+  const existing = await db.prisma.constraintSet.findFirst({
     where: { name: { equals: definition.name, mode: "insensitive" } },
   });
   return existing
-    ? reviseConstraintSet(prisma, existing.id, definition)
-    : createConstraintSet(prisma, definition);
+    ? reviseConstraintSet(db, existing.id, definition)
+    : createConstraintSet(db, definition);
 }
 
 export async function getVersion(prisma: PrismaClient, versionId: number): Promise<VersionRef> {
@@ -270,32 +259,34 @@ export async function getVersion(prisma: PrismaClient, versionId: number): Promi
  * Hides a set from lists and makes it read-only: it can no longer be changed or run until it is
  * unarchived. Its versions and the plans that used them stay readable.
  */
-export async function archiveConstraintSet(prisma: PrismaClient, id: number, actor?: Actor) {
-  return setArchived(prisma, id, true, actor ?? CLI_ACTOR);
+export async function archiveConstraintSet(db: Db, id: number, actor?: Actor) {
+  return setArchived(db, id, true, actor ?? CLI_ACTOR);
 }
 
 /** Lists the set again, and lets it be changed and run. */
-export async function unarchiveConstraintSet(prisma: PrismaClient, id: number, actor?: Actor) {
-  return setArchived(prisma, id, false, actor ?? CLI_ACTOR);
+export async function unarchiveConstraintSet(db: Db, id: number, actor?: Actor) {
+  return setArchived(db, id, false, actor ?? CLI_ACTOR);
 }
 
-async function setArchived(prisma: PrismaClient, id: number, archive: boolean, actor: Actor) {
-  return prisma.$transaction(async (tx) => {
-    const [set] = await tx.$queryRaw<{ archived_at: Date | null }[]>`
-      SELECT archived_at FROM constraint_set WHERE id = ${id} FOR UPDATE`;
+async function setArchived(
+  db: Db,
+  id: number,
+  archive: boolean,
+  actor: Actor,
+): Promise<ConstraintSet> {
+  await db.tx(async (client) => {
+    const set = await lockConstraintSet(client, id);
     if (!set) throw new NotFoundError(`constraint set ${id} does not exist`);
-    if ((set.archived_at !== null) === archive)
+    if ((set.archivedAt !== null) === archive)
       throw new ConflictError(`constraint set ${id} is ${archive ? "already" : "not"} archived`);
-    const updated = await tx.constraintSet.update({
-      where: { id },
-      data: { archivedAt: archive ? new Date() : null },
-    });
-    await recordAudit(tx, {
+    await setArchivedAt(client, id, archive ? new Date() : null);
+    await recordAudit(client, {
       actor,
       action: `constraint_set.${archive ? "archive" : "unarchive"}`,
       subjectType: "constraint_set",
       subjectId: id,
     });
-    return updated;
   });
+  // the set as the API and the CLI read it, once the change is visible
+  return db.prisma.constraintSet.findUniqueOrThrow({ where: { id } });
 }

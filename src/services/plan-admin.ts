@@ -2,8 +2,11 @@
 // before a plan's contacts are committed) and delete it. Both are in the audit trail.
 import type { Pool } from "pg";
 import { recordAudit, type Actor } from "../db/audit";
-import { deletePlanRows } from "../db/plan-delete";
+import type { Db } from "../db/handle";
+import { lockPlanForApproval, markPlanApproved } from "../db/plan-approval";
+import { deletePlanRows, lockPlanForDelete } from "../db/plan-delete";
 import type { PrismaClient } from "../db/prisma";
+import type { Plan } from "../generated/prisma/client";
 import { inTransaction } from "../db/transaction";
 import { storedKpis } from "../domain/stored-kpis";
 import { ConflictError, NotFoundError } from "./errors";
@@ -20,36 +23,32 @@ export function approvalRequired(): boolean {
 /** Who ran or approves: an API key, or the command line (which is one identity). */
 const identity = (keyId: number | null) => (keyId === null ? "the command line" : `key ${keyId}`);
 
-export async function approvePlan(prisma: PrismaClient, planId: number, actor: Actor) {
-  return prisma.$transaction(async (tx) => {
-    const [plan] = await tx.$queryRaw<
-      { status: string; requested_by_key_id: number | null; approved_at: Date | null }[]
-    >`SELECT status, requested_by_key_id, approved_at FROM plan WHERE id = ${planId} FOR UPDATE`;
+export async function approvePlan(db: Db, planId: number, actor: Actor): Promise<Plan> {
+  await db.tx(async (client) => {
+    const plan = await lockPlanForApproval(client, planId);
     if (!plan) throw new NotFoundError(`plan ${planId} does not exist`);
     if (plan.status !== "SUCCEEDED")
       throw new ConflictError(
         `plan ${planId} is ${plan.status}; only a SUCCEEDED plan can be approved`,
       );
-    if (plan.approved_at)
+    if (plan.approvedAt)
       throw new ConflictError(
-        `plan ${planId} was already approved at ${plan.approved_at.toISOString()}`,
+        `plan ${planId} was already approved at ${plan.approvedAt.toISOString()}`,
       );
-    if (plan.requested_by_key_id === actor.keyId)
+    if (plan.requestedByKeyId === actor.keyId)
       throw new ConflictError(
         `plan ${planId} was run by ${identity(actor.keyId)}; another ADMIN must approve it`,
       );
-    const updated = await tx.plan.update({
-      where: { id: planId },
-      data: { approvedAt: new Date(), approvedBy: actor.name },
-    });
-    await recordAudit(tx, {
+    await markPlanApproved(client, planId, new Date(), actor.name);
+    await recordAudit(client, {
       actor,
       action: "plan.approve",
       subjectType: "plan",
       subjectId: planId,
     });
-    return updated;
   });
+  // the plan as the API and the CLI read it, once the approval is visible
+  return db.prisma.plan.findUniqueOrThrow({ where: { id: planId } });
 }
 
 /**
@@ -59,29 +58,11 @@ export async function approvePlan(prisma: PrismaClient, planId: number, actor: A
  */
 export async function deletePlan(pool: Pool, planId: number, actor: Actor): Promise<void> {
   await inTransaction(pool, async (client) => {
-    const { rows } = await client.query<{
-      status: string;
-      name: string | null;
-      method: string;
-      fingerprint: string | null;
-      constraint_set_version_id: number;
-      committed_at: Date | null;
-      dependants: number;
-    }>(
-      `SELECT p.status, p.name, p.method, p.fingerprint, p.constraint_set_version_id,
-              c.committed_at,
-              (SELECT count(*)::int FROM plan o WHERE o.membership_plan_id = p.id AND o.id <> p.id)
-              + (SELECT count(*)::int FROM score_calibration s WHERE s.source_plan_id = p.id)
-                AS dependants
-       FROM plan p LEFT JOIN plan_commit c ON c.plan_id = p.id
-       WHERE p.id = $1 FOR UPDATE OF p`,
-      [planId],
-    );
-    const p = rows[0];
+    const p = await lockPlanForDelete(client, planId);
     if (!p) throw new NotFoundError(`plan ${planId} does not exist`);
-    if (p.committed_at)
+    if (p.committedAt)
       throw new ConflictError(
-        `plan ${planId} was committed to the contact history at ${p.committed_at.toISOString()}; a committed plan is kept`,
+        `plan ${planId} was committed to the contact history at ${p.committedAt.toISOString()}; a committed plan is kept`,
       );
     if (p.status === "QUEUED" || p.status === "RUNNING")
       throw new ConflictError(`plan ${planId} is ${p.status}; cancel it before deleting it`);
@@ -100,7 +81,7 @@ export async function deletePlan(pool: Pool, planId: number, actor: Actor): Prom
         name: p.name,
         method: p.method,
         fingerprint: p.fingerprint,
-        constraintSetVersionId: p.constraint_set_version_id,
+        constraintSetVersionId: p.constraintSetVersionId,
       },
     });
   });

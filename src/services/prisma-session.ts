@@ -1,5 +1,7 @@
 // A Prisma client for one piece of command-line work. Kept apart from services/database.ts so
 // that a command needing only the pool does not load the client.
+import type { Pool } from "pg";
+import { createDb, type Db } from "../db/handle";
 import { createPrisma, type PrismaClient } from "../db/prisma";
 
 /** Runs `fn` with a fresh client and disconnects it afterwards, also when `fn` throws. */
@@ -13,4 +15,12 @@ export async function withPrisma<T>(
   } finally {
     await prisma.$disconnect();
   }
+}
+
+/** Runs `fn` with the Db handle of `database`'s pool and a fresh Prisma client. */
+export function withDb<T>(
+  database: { url: string; pool: Pool },
+  fn: (db: Db) => Promise<T>,
+): Promise<T> {
+  return withPrisma(database.url, (prisma) => fn(createDb(database.pool, prisma)));
 }

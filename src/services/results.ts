@@ -4,6 +4,15 @@
 // (migration 20261124200000_results), which bi.plan_results aggregates too.
 import type { Pool } from "pg";
 import type { PrismaClient } from "../db/prisma";
+import {
+  calibrationFactorsByExternalId,
+  insertCalibration,
+  planStatusAndParameters,
+  responseImports,
+  resultCells,
+  type NewCalibrationFactor,
+} from "../db/results";
+import { inTransaction } from "../db/transaction";
 import { importResponses, type ResponseImportSummary } from "../ingest/responses";
 import { computeKpis } from "../optimize/evaluate";
 import type { Instance, PlanConstraints } from "../optimize/instance";
@@ -16,7 +25,6 @@ import {
   treatmentOf,
   type CalibrationFactor,
   type PlanResultRows,
-  type ResultCell,
 } from "../results";
 import { ConflictError, InputError, NotFoundError } from "./errors";
 
@@ -50,23 +58,11 @@ export async function checkResultParameters(
 }
 
 /** A calibration's factors, by external ids ('' segments are customers without one). */
-export async function calibrationFactors(
+export function calibrationFactors(
   pool: Pool,
   calibrationId: number,
 ): Promise<CalibrationFactor[]> {
-  const { rows } = await pool.query<{
-    segment: string;
-    offer: string;
-    channel: string;
-    factor: number;
-  }>(
-    `SELECT f.segment, o.external_id AS offer, ch.external_id AS channel, f.factor
-     FROM score_calibration_factor f
-     JOIN offer o ON o.id = f.offer_id JOIN channel ch ON ch.id = f.channel_id
-     WHERE f.calibration_id = $1`,
-    [calibrationId],
-  );
-  return rows.map((r) => ({ ...r, segment: r.segment === "" ? null : r.segment }));
+  return calibrationFactorsByExternalId(pool, calibrationId);
 }
 
 export interface Holdout {
@@ -117,16 +113,13 @@ async function succeededPlan(
   pool: Pool,
   planId: number,
 ): Promise<{ parameters: Record<string, unknown> }> {
-  const { rows } = await pool.query<{ status: string; parameters: Record<string, unknown> }>(
-    "SELECT status, parameters FROM plan WHERE id = $1",
-    [planId],
-  );
-  if (!rows[0]) throw new NotFoundError(`plan ${planId} does not exist`);
-  if (rows[0].status !== "SUCCEEDED")
+  const plan = await planStatusAndParameters(pool, planId);
+  if (!plan) throw new NotFoundError(`plan ${planId} does not exist`);
+  if (plan.status !== "SUCCEEDED")
     throw new ConflictError(
-      `plan ${planId} is ${rows[0].status}; only a SUCCEEDED plan has assignments to respond to`,
+      `plan ${planId} is ${plan.status}; only a SUCCEEDED plan has assignments to respond to`,
     );
-  return rows[0];
+  return plan;
 }
 
 /** Imports a response file (or a directory's responses.csv) for a SUCCEEDED plan. */
@@ -159,69 +152,21 @@ export interface PlanResults extends PlanResultRows {
   calibrationId: number | null;
 }
 
-interface CellRow {
-  segment: string | null;
-  offer: string;
-  channel: string;
-  t_n: number;
-  t_x: number;
-  t_rev: number;
-  c_n: number;
-  c_x: number;
-  c_rev: number;
-  p_sum: number;
-  p_n: number;
-}
-
-/** Counts per segment × offer × channel cell of a plan's outcomes (external ids). */
-async function resultCells(pool: Pool, planId: number): Promise<ResultCell[]> {
-  const { rows } = await pool.query<CellRow>(
-    `SELECT po.segment, o.external_id AS offer, ch.external_id AS channel,
-            count(*) FILTER (WHERE po."group" = 'treatment')::int AS t_n,
-            count(*) FILTER (WHERE po."group" = 'treatment' AND po.responded)::int AS t_x,
-            COALESCE(sum(po.revenue) FILTER (WHERE po."group" = 'treatment'), 0)::float8 AS t_rev,
-            count(*) FILTER (WHERE po."group" = 'control')::int AS c_n,
-            count(*) FILTER (WHERE po."group" = 'control' AND po.responded)::int AS c_x,
-            COALESCE(sum(po.revenue) FILTER (WHERE po."group" = 'control'), 0)::float8 AS c_rev,
-            COALESCE(sum(po.predicted_probability) FILTER (WHERE po."group" = 'treatment'), 0)::float8 AS p_sum,
-            count(po.predicted_probability) FILTER (WHERE po."group" = 'treatment')::int AS p_n
-     FROM plan_outcome po
-     JOIN offer o ON o.id = po.offer_id JOIN channel ch ON ch.id = po.channel_id
-     WHERE po.plan_id = $1
-     GROUP BY 1, 2, 3`,
-    [planId],
-  );
-  return rows.map((r) => ({
-    segment: r.segment,
-    offer: r.offer,
-    channel: r.channel,
-    treatment: { customers: r.t_n, responders: r.t_x, revenue: r.t_rev },
-    control: { customers: r.c_n, responders: r.c_x, revenue: r.c_rev },
-    predictedSum: r.p_sum,
-    predictedCount: r.p_n,
-  }));
-}
-
 /**
  * What a plan's campaign measured; null while no response file has been imported for it (a plan
  * without responses has nothing measured, not "nobody responded").
  */
 export async function planResults(pool: Pool, planId: number): Promise<PlanResults | null> {
   const plan = await succeededPlan(pool, planId);
-  const { rows } = await pool.query<{ imports: number; last: Date; responses: number }>(
-    `SELECT count(*)::int AS imports, max(imported_at) AS last,
-            (SELECT count(*)::int FROM plan_response WHERE plan_id = $1) AS responses
-     FROM response_import WHERE plan_id = $1`,
-    [planId],
-  );
-  const head = rows[0]!;
+  const head = await responseImports(pool, planId);
   if (head.imports === 0) return null;
   const calibrationId = plan.parameters.calibrationId;
   return {
     planId,
     ciMethod: CI_METHOD,
     imports: head.imports,
-    lastImportedAt: head.last,
+    // some import exists, so its time does
+    lastImportedAt: head.last!,
     responses: head.responses,
     calibrationId: typeof calibrationId === "number" ? calibrationId : null,
     ...measure(await resultCells(pool, planId)),
@@ -306,81 +251,53 @@ export async function recalibrateFromPlan(
       previousFactor: f.factor,
       rawFactor: null,
     }));
-  const all = [...measured, ...carried];
+  const all: NewCalibrationFactor[] = [...measured, ...carried];
 
-  const client = await pool.connect();
-  try {
-    await client.query("BEGIN");
-    const created = await client.query<{ id: number }>(
-      `INSERT INTO score_calibration (source_plan_id, base_calibration_id, prior_strength, created_by)
-       VALUES ($1, $2, $3, $4) RETURNING id`,
-      [planId, base, a, opts.createdBy ?? null],
-    );
-    const calibrationId = created.rows[0]!.id;
-    const inserted = await client.query(
-      `INSERT INTO score_calibration_factor (calibration_id, segment, offer_id, channel_id, factor,
-         previous_factor, raw_factor, customers, responders, predicted_responders)
-       SELECT $1, f.segment, o.id, ch.id, f.factor, f.previous_factor, f.raw_factor, f.customers,
-              f.responders, f.predicted_responders
-       FROM unnest($2::text[], $3::text[], $4::text[], $5::float8[], $6::float8[], $7::float8[],
-                   $8::int[], $9::int[], $10::float8[])
-            AS f(segment, offer, channel, factor, previous_factor, raw_factor, customers,
-                 responders, predicted_responders)
-       JOIN offer o ON o.external_id = f.offer JOIN channel ch ON ch.external_id = f.channel`,
-      [
-        calibrationId,
-        all.map((c) => c.segment ?? ""),
-        all.map((c) => c.offer),
-        all.map((c) => c.channel),
-        all.map((c) => c.factor),
-        all.map((c) => c.previousFactor),
-        all.map((c) => c.rawFactor),
-        all.map((c) => c.customers),
-        all.map((c) => c.responders),
-        all.map((c) => c.predictedResponders),
-      ],
-    );
-    if (inserted.rowCount !== all.length)
-      throw new Error(`calibration ${calibrationId}: an offer or channel disappeared meanwhile`);
-    await client.query("COMMIT");
-    const rateOf = (x: number, n: number) => (n > 0 ? x / n : null);
-    return {
-      calibrationId,
-      sourcePlanId: planId,
-      baseCalibrationId: base,
-      priorStrength: a,
-      cells: all
-        .map((c) => {
-          const predictedRate = rateOf(c.predictedResponders, c.customers);
-          return {
-            segment: c.segment,
-            offer: c.offer,
-            channel: c.channel,
-            customers: c.customers,
-            responders: c.responders,
-            predictedResponders: c.predictedResponders,
-            predictedRate,
-            actualRate: rateOf(c.responders, c.customers),
-            previousFactor: c.previousFactor,
-            rawFactor: c.rawFactor,
-            factor: c.factor,
-            recalibratedRate:
-              predictedRate === null || !(c.previousFactor > 0)
-                ? null
-                : (predictedRate * c.factor) / c.previousFactor,
-          };
-        })
-        .sort(
-          (x, y) =>
-            (x.segment ?? "").localeCompare(y.segment ?? "") ||
-            x.offer.localeCompare(y.offer) ||
-            x.channel.localeCompare(y.channel),
-        ),
-    };
-  } catch (e) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    throw e;
-  } finally {
-    client.release();
-  }
+  const calibrationId = await inTransaction(pool, (client) =>
+    insertCalibration(
+      client,
+      {
+        sourcePlanId: planId,
+        baseCalibrationId: base,
+        priorStrength: a,
+        createdBy: opts.createdBy ?? null,
+      },
+      all,
+    ),
+  );
+  return {
+    calibrationId,
+    sourcePlanId: planId,
+    baseCalibrationId: base,
+    priorStrength: a,
+    cells: all.map(recalibratedCell).sort(byCell),
+  };
 }
+
+const rateOf = (x: number, n: number) => (n > 0 ? x / n : null);
+
+function recalibratedCell(c: NewCalibrationFactor): RecalibratedCell {
+  const predictedRate = rateOf(c.predictedResponders, c.customers);
+  return {
+    segment: c.segment,
+    offer: c.offer,
+    channel: c.channel,
+    customers: c.customers,
+    responders: c.responders,
+    predictedResponders: c.predictedResponders,
+    predictedRate,
+    actualRate: rateOf(c.responders, c.customers),
+    previousFactor: c.previousFactor,
+    rawFactor: c.rawFactor,
+    factor: c.factor,
+    recalibratedRate:
+      predictedRate === null || !(c.previousFactor > 0)
+        ? null
+        : (predictedRate * c.factor) / c.previousFactor,
+  };
+}
+
+const byCell = (x: RecalibratedCell, y: RecalibratedCell) =>
+  (x.segment ?? "").localeCompare(y.segment ?? "") ||
+  x.offer.localeCompare(y.offer) ||
+  x.channel.localeCompare(y.channel);

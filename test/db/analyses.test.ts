@@ -1,5 +1,6 @@
 // Strategic analyses stored and read back (service and GraphQL), and what-if plans: a scenario
 // runs a version with overrides and leaves the version as it was.
+import { createDb } from "../../src/services/db-handles";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -34,7 +35,8 @@ beforeAll(async () => {
   await writeDataset({ customers: 3000, seed: 8, profile: "default", outDir: dir });
   await importDataset(db.pool, dir);
   const def = JSON.parse(await readFile(path.join(dir, "constraints.json"), "utf8"));
-  versionId = (await saveConstraintSetByName(prisma, { ...def, budget: 1000 })).versionId;
+  versionId = (await saveConstraintSetByName(createDb(db.pool, prisma), { ...def, budget: 1000 }))
+    .versionId;
   apollo = new ApolloServer<GraphQLContext>({
     typeDefs: readFileSync(SCHEMA_FILE, "utf8"),
     resolvers,

@@ -1,6 +1,7 @@
 // The BI contract: docs/bi.md, the database's comments and the `bi` schema agree column by column;
 // the views' numbers agree with the plan's own rows and the dimensions with the dataset; the
 // read-only role sees and reads the `bi` schema and nothing else.
+import { createDb } from "../../src/services/db-handles";
 import { randomBytes } from "node:crypto";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { execFileSync } from "node:child_process";
@@ -35,10 +36,10 @@ beforeAll(async () => {
   await writeDataset({ customers: 2000, seed: 5, profile: "default", outDir: dir });
   await importDataset(db.pool, dir);
   const def = JSON.parse(await readFile(path.join(dir, "constraints.json"), "utf8"));
-  const v1 = await saveConstraintSetByName(prisma, { ...def, budget: 900 });
+  const v1 = await saveConstraintSetByName(createDb(db.pool, prisma), { ...def, budget: 900 });
   planA = (await createPlan(prisma, v1.versionId, { method: "CLUSTER_LP", clusters: 15 })).id;
   await executePlan(db.pool, prisma, planA);
-  const v2 = await saveConstraintSetByName(prisma, { ...def, budget: 1500 });
+  const v2 = await saveConstraintSetByName(createDb(db.pool, prisma), { ...def, budget: 1500 });
   planB = (await createPlan(prisma, v2.versionId, { method: "EXACT" })).id;
   await executePlan(db.pool, prisma, planB);
   whatIf = (
@@ -49,7 +50,7 @@ beforeAll(async () => {
   cancelled = (await createPlan(prisma, v2.versionId, { method: "GREEDY" })).id;
   await cancelPlan(prisma, cancelled);
   calendarVersion = (
-    await saveConstraintSetByName(prisma, {
+    await saveConstraintSetByName(createDb(db.pool, prisma), {
       ...def,
       name: "calendar",
       waves: [

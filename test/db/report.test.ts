@@ -1,5 +1,6 @@
 // `offerplan report`: the paper's outputs in every format, checked against the plan's own rows;
 // the HTML page is rendered by headless Chromium and checked on its DOM.
+import { createDb } from "../../src/services/db-handles";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -29,7 +30,7 @@ beforeAll(async () => {
   await writeDataset({ customers: 1500, seed: 3, profile: "default", outDir: dir });
   await importDataset(db.pool, dir);
   const def = JSON.parse(await readFile(path.join(dir, "constraints.json"), "utf8"));
-  const v = await saveConstraintSetByName(prisma, {
+  const v = await saveConstraintSetByName(createDb(db.pool, prisma), {
     ...def,
     name: "Q3 <retail> & co",
     budget: 700,

@@ -5,9 +5,11 @@ import { execFile, spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { promisify } from "node:util";
+import { Pool } from "pg";
 import { CLI_ACTOR } from "../../src/db/audit";
 import { createPrisma } from "../../src/db/prisma";
 import { createApiKey } from "../../src/services/api-keys";
+import { createDb } from "../../src/services/db-handles";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const BIN = path.join(ROOT, "bin", "offerplan.js");
@@ -221,10 +223,12 @@ export async function createApiKeyInDatabase(
   name: string,
 ): Promise<{ id: number; secret: string }> {
   const prisma = createPrisma(databaseUrl);
+  const pool = new Pool({ connectionString: databaseUrl, max: 1 });
   try {
-    const { apiKey, secret } = await createApiKey(prisma, name, role, CLI_ACTOR);
+    const { apiKey, secret } = await createApiKey(createDb(pool, prisma), name, role, CLI_ACTOR);
     return { id: apiKey.id, secret };
   } finally {
     await prisma.$disconnect();
+    await pool.end();
   }
 }

@@ -7,6 +7,7 @@ import type { AnalysisPoint } from "../../optimize/analyses";
 import type * as Analyses from "../../services/analyses";
 import type { AnalysisParameters } from "../../services/analyses";
 import type * as PrismaSession from "../../services/prisma-session";
+import { createDb } from "../../services/db-handles";
 import type { AnalysisKind } from "../../services/records";
 import { CliError } from "../errors";
 import { count, createOutput, money, pct, table, type Output } from "../output";
@@ -100,7 +101,7 @@ async function run(
   const { createAnalysis, executeAnalysis } = analyses();
   await withDatabase(out, async (db) => {
     await session().withPrisma(db.url, async (prisma) => {
-      const versionId = await constraintVersion(prisma, o.constraints);
+      const versionId = await constraintVersion(createDb(db.pool, prisma), o.constraints);
       const params = { method, clusters: o.clusters, disaggregation, seed: o.seed, ...extra() };
       const analysisId = (await createAnalysis(prisma, kind, versionId, params)).id;
       const started = performance.now();

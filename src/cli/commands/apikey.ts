@@ -24,9 +24,9 @@ export function registerApiKeyCommands(program: Command): void {
       const out = createOutput(o);
       const role = apiKeys().parseRole(o.role, "--role");
       await withDatabase(out, async (db) => {
-        await session().withPrisma(db.url, async (prisma) => {
+        await session().withDb(db, async (handle) => {
           const { apiKey, secret } = await apiKeys().createApiKey(
-            prisma,
+            handle,
             o.name,
             role,
             apiKeys().CLI_ACTOR,
@@ -77,8 +77,8 @@ export function registerApiKeyCommands(program: Command): void {
     .action(async (id: number, o: { json?: boolean }) => {
       const out = createOutput(o);
       await withDatabase(out, async (db) => {
-        await session().withPrisma(db.url, async (prisma) => {
-          const k = await apiKeys().revokeApiKey(prisma, id, apiKeys().CLI_ACTOR);
+        await session().withDb(db, async (handle) => {
+          const k = await apiKeys().revokeApiKey(handle, id, apiKeys().CLI_ACTOR);
           if (o.json) out.json({ id: k.id, name: k.name, revoked: true });
           else out.info(`revoked API key ${k.id} "${k.name}"`);
         });

@@ -6,7 +6,7 @@ import type { Change } from "../../domain/constraint-patch";
 import type * as History from "../../services/constraint-set-history";
 import type * as Sets from "../../services/constraint-sets";
 import type * as PrismaSession from "../../services/prisma-session";
-import type { PrismaClient } from "../../services/db-handles";
+import type { Db } from "../../services/db-handles";
 import { CliError } from "../errors";
 import { createOutput, table, type Output } from "../output";
 import { withDatabase } from "../with-database";
@@ -21,13 +21,11 @@ const session = (): typeof PrismaSession => require("../../services/prisma-sessi
 
 async function run(
   o: { json?: boolean },
-  fn: (prisma: PrismaClient, out: Output) => Promise<void>,
+  fn: (db: Db, out: Output) => Promise<void>,
 ): Promise<void> {
   const out = createOutput(o);
   await withDatabase(out, async (db) => {
-    await session().withPrisma(db.url, async (prisma) => {
-      await fn(prisma, out);
-    });
+    await session().withDb(db, (handle) => fn(handle, out));
   });
 }
 
@@ -80,7 +78,7 @@ export function registerConstraintsCommands(program: Command): void {
     .option("--archived", "include archived sets")
     .option("--json", "print JSON")
     .action((o: { archived?: boolean; json?: boolean }) =>
-      run(o, async (prisma, out) => {
+      run(o, async ({ prisma }, out) => {
         const all = await history().constraintSetHistory(prisma, { includeArchived: o.archived });
         const rows = all.map((s) => ({
           id: s.id,
@@ -109,7 +107,7 @@ export function registerConstraintsCommands(program: Command): void {
     .argument("<set>", "constraint set id", intOption)
     .option("--json", "print JSON")
     .action((id: number, o: { json?: boolean }) =>
-      run(o, async (prisma, out) => {
+      run(o, async ({ prisma }, out) => {
         const [s] = await history().constraintSetHistory(prisma, { id });
         if (o.json) return out.json(s);
         out.info(`constraint set ${s!.id} "${s!.name}"${s!.archived ? " (archived)" : ""}`);
@@ -133,7 +131,7 @@ export function registerConstraintsCommands(program: Command): void {
     .argument("<to>", "version id", intOption)
     .option("--json", "print JSON")
     .action((from: number, to: number, o: { json?: boolean }) =>
-      run(o, async (prisma, out) => {
+      run(o, async ({ prisma }, out) => {
         const changes = await history().diffConstraintSetVersions(prisma, from, to);
         if (o.json) return out.json(changes);
         printChanges(out, changes);
@@ -152,13 +150,9 @@ export function registerConstraintsCommands(program: Command): void {
     .option("--note <text>", "why the version is made")
     .option("--json", "print JSON")
     .action((id: number, o: { patch?: string; file?: string; note?: string; json?: boolean }) =>
-      run(o, async (prisma, out) => {
+      run(o, async (db, out) => {
         const patch = await patchText(o);
-        printVersion(
-          out,
-          o,
-          await history().patchConstraintSet(prisma, id, patch, cliSave(o.note)),
-        );
+        printVersion(out, o, await history().patchConstraintSet(db, id, patch, cliSave(o.note)));
       }),
     );
   c.command("restore")
@@ -168,11 +162,11 @@ export function registerConstraintsCommands(program: Command): void {
     .option("--note <text>", "why (default: which version it restores)")
     .option("--json", "print JSON")
     .action((id: number, versionId: number, o: { note?: string; json?: boolean }) =>
-      run(o, async (prisma, out) =>
+      run(o, async (db, out) =>
         printVersion(
           out,
           o,
-          await history().restoreConstraintSetVersion(prisma, id, versionId, cliSave(o.note)),
+          await history().restoreConstraintSetVersion(db, id, versionId, cliSave(o.note)),
         ),
       ),
     );
@@ -185,11 +179,11 @@ export function registerConstraintsCommands(program: Command): void {
       .argument("<set>", "constraint set id", intOption)
       .option("--json", "print JSON")
       .action((id: number, o: { json?: boolean }) =>
-        run(o, async (prisma, out) => {
+        run(o, async (db, out) => {
           const s =
             name === "archive"
-              ? await sets().archiveConstraintSet(prisma, id)
-              : await sets().unarchiveConstraintSet(prisma, id);
+              ? await sets().archiveConstraintSet(db, id)
+              : await sets().unarchiveConstraintSet(db, id);
           if (o.json) out.json({ id: s.id, name: s.name, archived: name === "archive" });
           else out.info(`constraint set ${s.id} "${s.name}" ${name}d`);
         }),

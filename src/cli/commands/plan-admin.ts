@@ -2,7 +2,7 @@
 // with plans from the command line, through the services the GraphQL API uses.
 import type { Command } from "commander";
 import type * as AuditTrail from "../../services/audit-trail";
-import type { Pool, PrismaClient } from "../../services/db-handles";
+import type { Db } from "../../services/db-handles";
 import type * as PlanAdmin from "../../services/plan-admin";
 import type * as Plans from "../../services/plans";
 import type * as PrismaSession from "../../services/prisma-session";
@@ -23,13 +23,11 @@ const CLI = { name: "cli", keyId: null };
 
 async function run(
   o: { json?: boolean },
-  fn: (db: { pool: Pool; prisma: PrismaClient }, out: Output) => Promise<void>,
+  fn: (db: Db, out: Output) => Promise<void>,
 ): Promise<void> {
   const out = createOutput(o);
   await withDatabase(out, async (db) => {
-    await session().withPrisma(db.url, async (prisma) => {
-      await fn({ pool: db.pool, prisma }, out);
-    });
+    await session().withDb(db, (handle) => fn(handle, out));
   });
 }
 
@@ -77,8 +75,8 @@ export function registerPlanAdminCommands(plan: Command): void {
     .requiredOption("--plan <id>", "plan id", intOption)
     .option("--json", "print JSON")
     .action((o: { plan: number; json?: boolean }) =>
-      run(o, async ({ prisma }, out) => {
-        const p = await admin().approvePlan(prisma, o.plan, CLI);
+      run(o, async (db, out) => {
+        const p = await admin().approvePlan(db, o.plan, CLI);
         if (o.json) out.json({ id: p.id, approvedAt: p.approvedAt, approvedBy: p.approvedBy });
         else out.info(`plan ${p.id} approved`);
       }),

@@ -7,7 +7,7 @@ import { ConstraintResolutionError } from "../../domain/resolution-error";
 import type { Disaggregation, Method } from "../../optimize/types";
 import type * as ConstraintSets from "../../services/constraint-sets";
 import type { Database } from "../../services/database";
-import type { PrismaClient } from "../../services/db-handles";
+import { createDb, type Db } from "../../services/db-handles";
 import type * as PlanExport from "../../services/plan-export";
 import type * as PlanReads from "../../services/plan-reads";
 import {
@@ -231,7 +231,7 @@ export async function runPlan(out: Output, db: Database, o: PlanRunOptions): Pro
   checkThreads(o.threads);
   const { createPlan, executePlan } = plans();
   return session().withPrisma(db.url, async (prisma) => {
-    const versionId = await constraintVersion(prisma, o.constraints);
+    const versionId = await constraintVersion(createDb(db.pool, prisma), o.constraints);
     const created = await createPlan(
       prisma,
       versionId,
@@ -280,11 +280,11 @@ function jsonObjectOption(value: string): Record<string, unknown> {
   return v as Record<string, unknown>;
 }
 
-export async function constraintVersion(prisma: PrismaClient, ref: string): Promise<number> {
+export async function constraintVersion(db: Db, ref: string): Promise<number> {
   const { ConstraintSetInputError, getVersion, saveConstraintSetByName } = constraintSets();
   if (/^\d+$/.test(ref))
     return (
-      await getVersion(prisma, Number(ref)).catch((e: Error) => {
+      await getVersion(db.prisma, Number(ref)).catch((e: Error) => {
         throw new CliError(e.message);
       })
     ).versionId;
@@ -297,7 +297,7 @@ export async function constraintVersion(prisma: PrismaClient, ref: string): Prom
     );
   }
   try {
-    return (await saveConstraintSetByName(prisma, json)).versionId;
+    return (await saveConstraintSetByName(db, json)).versionId;
   } catch (e) {
     if (e instanceof ConstraintSetInputError)
       throw new CliError(

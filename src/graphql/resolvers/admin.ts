@@ -5,7 +5,7 @@ import { IMPORT_FILES, importDataset } from "../../services/imports";
 import { requireRole } from "../../auth";
 import type { Resolvers } from "../__generated__/resolvers";
 import { importTarget } from "../import-root";
-import type { GraphQLContext } from "../context";
+import { dbOf, type GraphQLContext } from "../context";
 import { pageRequest, toPage, type ListOrder } from "../pagination";
 import { globalId, NODE_TYPES, parseGlobalId, parseId, type NodeType } from "../global-id";
 
@@ -61,11 +61,11 @@ export const adminResolvers: Resolvers = {
   Mutation: {
     createApiKey: (_p, { name, role }, ctx) => {
       requireRole(ctx.caller, "ADMIN");
-      return createApiKey(ctx.prisma, name, role, actorOf(ctx));
+      return createApiKey(dbOf(ctx), name, role, actorOf(ctx));
     },
     revokeApiKey: async (_p, { id }, ctx) => {
       requireRole(ctx.caller, "ADMIN");
-      const key = await revokeApiKey(ctx.prisma, parseId(id, "id", "ApiKey"), actorOf(ctx));
+      const key = await revokeApiKey(dbOf(ctx), parseId(id, "id", "ApiKey"), actorOf(ctx));
       // The NOTIFY reaches this process too, a moment later; the next request may come sooner.
       ctx.invalidateKeys?.();
       ctx.log.info({ keyId: key.id }, "API key revoked");

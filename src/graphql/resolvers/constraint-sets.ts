@@ -22,7 +22,7 @@ import {
 import { requireRole } from "../../auth";
 import type { CustomCapacityField, Resolvers } from "../__generated__/resolvers";
 import { customCapacityField } from "../enums";
-import type { GraphQLContext } from "../context";
+import { dbOf, type GraphQLContext } from "../context";
 import { globalId, parseId } from "../global-id";
 import { orderName, pageRequest, toPage, type CursorPart, type ListOrder } from "../pagination";
 
@@ -114,7 +114,7 @@ export const constraintSetResolvers: Resolvers = {
       requireRole(ctx.caller, "ADMIN");
       return payload(
         ctx,
-        await createConstraintSet(ctx.prisma, contractJson(input), adminSave(ctx, note)),
+        await createConstraintSet(dbOf(ctx), contractJson(input), adminSave(ctx, note)),
       );
     },
     reviseConstraintSet: async (_p, { id, input, note }, ctx) => {
@@ -122,13 +122,13 @@ export const constraintSetResolvers: Resolvers = {
       const setId = parseId(id, "id", "ConstraintSet");
       return payload(
         ctx,
-        await reviseConstraintSet(ctx.prisma, setId, contractJson(input), adminSave(ctx, note)),
+        await reviseConstraintSet(dbOf(ctx), setId, contractJson(input), adminSave(ctx, note)),
       );
     },
     patchConstraintSet: async (_p, { id, patch, note }, ctx) => {
       requireRole(ctx.caller, "ADMIN");
       const setId = parseId(id, "id", "ConstraintSet");
-      return payload(ctx, await patchConstraintSet(ctx.prisma, setId, patch, adminSave(ctx, note)));
+      return payload(ctx, await patchConstraintSet(dbOf(ctx), setId, patch, adminSave(ctx, note)));
     },
     restoreConstraintSetVersion: async (_p, { id, versionId, note }, ctx) => {
       requireRole(ctx.caller, "ADMIN");
@@ -138,19 +138,19 @@ export const constraintSetResolvers: Resolvers = {
       ];
       return payload(
         ctx,
-        await restoreConstraintSetVersion(ctx.prisma, setId, vId, adminSave(ctx, note)),
+        await restoreConstraintSetVersion(dbOf(ctx), setId, vId, adminSave(ctx, note)),
       );
     },
     archiveConstraintSet: async (_p, { id }, ctx) => {
       requireRole(ctx.caller, "ADMIN");
-      return archiveConstraintSet(ctx.prisma, parseId(id, "id", "ConstraintSet"), {
+      return archiveConstraintSet(dbOf(ctx), parseId(id, "id", "ConstraintSet"), {
         name: ctx.caller.name,
         keyId: ctx.caller.keyId,
       });
     },
     unarchiveConstraintSet: async (_p, { id }, ctx) => {
       requireRole(ctx.caller, "ADMIN");
-      return unarchiveConstraintSet(ctx.prisma, parseId(id, "id", "ConstraintSet"), {
+      return unarchiveConstraintSet(dbOf(ctx), parseId(id, "id", "ConstraintSet"), {
         name: ctx.caller.name,
         keyId: ctx.caller.keyId,
       });

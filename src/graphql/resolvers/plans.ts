@@ -28,7 +28,7 @@ import { approvalRequired, approvePlan, deletePlan } from "../../services/plan-a
 import type { PlanKpis, PlanTimings, Resolvers } from "../__generated__/resolvers";
 import { channelByExternalId } from "../catalog-lookup";
 import { constraintKind, planPhase } from "../enums";
-import type { GraphQLContext } from "../context";
+import { dbOf, type GraphQLContext } from "../context";
 import type { ChannelContactsModel, PlanModel } from "../models";
 
 type PlanKpisModel = Omit<PlanKpis, "contactsByChannel"> & {
@@ -208,7 +208,7 @@ export const planResolvers: Resolvers = {
     },
     approvePlan: async (_p, { id }, ctx) => {
       requireRole(ctx.caller, "ADMIN");
-      const plan = await approvePlan(ctx.prisma, parseId(id, "id", "Plan"), actorOf(ctx));
+      const plan = await approvePlan(dbOf(ctx), parseId(id, "id", "Plan"), actorOf(ctx));
       ctx.log.info({ planId: plan.id }, "plan approved");
       return plan;
     },

@@ -1,6 +1,7 @@
 // comparePlans and Customer.explanation through GraphQL (Apollo's executeOperation with the
 // server's resolvers, error mapping and per-request loaders), checked against numbers computed
 // here in JS from the plans' own rows: assignments, constraint reports, eligible options.
+import { createDb } from "../../../src/services/db-handles";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -36,13 +37,13 @@ beforeAll(async () => {
   await writeDataset({ customers: 2000, seed: 5, profile: "default", outDir: dir });
   await importDataset(db.pool, dir);
   const def = JSON.parse(await readFile(path.join(dir, "constraints.json"), "utf8"));
-  const a = await saveConstraintSetByName(prisma, {
+  const a = await saveConstraintSetByName(createDb(db.pool, prisma), {
     ...def,
     name: "compare-a",
     budget: 800,
     hurdleRate: HURDLE_A,
   });
-  const b = await saveConstraintSetByName(prisma, {
+  const b = await saveConstraintSetByName(createDb(db.pool, prisma), {
     ...def,
     name: "compare-b",
     budget: 1300,

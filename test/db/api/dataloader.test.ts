@@ -2,6 +2,7 @@
 // statements whether it holds 10 rows or 100: relations go through per-request DataLoaders, not
 // one query per row. Statements are counted where every query passes, pg's Client#query (the
 // app's pool and Prisma's driver adapter both use it), around the real HTTP app of createApi().
+import { createDb } from "../../../src/services/db-handles";
 import pg from "pg";
 import pino from "pino";
 import { createPrisma, type PrismaClient } from "../../../src/db/prisma";
@@ -43,7 +44,7 @@ beforeAll(async () => {
   prisma = createPrisma(db.url);
   data = await generatedDataset(1500, 3);
   await importDataset(db.pool, data.dir);
-  const { versionId } = await saveConstraintSetByName(prisma, data.constraints);
+  const { versionId } = await saveConstraintSetByName(createDb(db.pool, prisma), data.constraints);
   planId = (await createPlan(prisma, versionId, { method: "GREEDY" })).id;
   await executePlan(db.pool, prisma, planId);
   key = (await createApiKeyInDatabase(db.url, "VIEWER", "dataloader")).secret;

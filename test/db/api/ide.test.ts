@@ -3,6 +3,7 @@
 import pino from "pino";
 import { CLI_ACTOR } from "../../../src/db/audit";
 import { createPrisma, type PrismaClient } from "../../../src/db/prisma";
+import { createDb } from "../../../src/services/db-handles";
 import { createApiKey } from "../../../src/services/api-keys";
 import { createApi, type Api } from "../../../src/server/app";
 import { describeWithChromium, loadPageInChromium } from "../../support/chromium";
@@ -26,7 +27,7 @@ async function start(ide: boolean): Promise<string> {
 beforeAll(async () => {
   db = await createTestDatabase();
   prisma = createPrisma(db.url);
-  secret = (await createApiKey(prisma, "ide", "VIEWER", CLI_ACTOR)).secret;
+  secret = (await createApiKey(createDb(db.pool, prisma), "ide", "VIEWER", CLI_ACTOR)).secret;
   withIde = await start(true);
   withoutIde = await start(false);
 });

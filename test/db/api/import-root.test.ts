@@ -1,4 +1,5 @@
 // Imports over the API read only below the import root: `..`, symlinked directories and
+import { createDb } from "../../../src/services/db-handles";
 import { RequestBudget } from "../../../src/graphql/request-budget";
 // symlinked files that lead out are refused alike (the answer never tells whether something
 // exists outside), paths come back relative to the root, and a production server without a
@@ -176,7 +177,7 @@ describe("importResponses below the import root", () => {
   let planId: string;
   beforeAll(async () => {
     const def = JSON.parse(await readFile(path.join(root, "data", "constraints.json"), "utf8"));
-    const v = await saveConstraintSetByName(prisma, def);
+    const v = await saveConstraintSetByName(createDb(db.pool, prisma), def);
     const plan = await createPlan(prisma, v.versionId, { method: "GREEDY" });
     await executePlan(db.pool, prisma, plan.id);
     planId = String(plan.id);

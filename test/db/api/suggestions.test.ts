@@ -4,6 +4,7 @@
 import pino from "pino";
 import { CLI_ACTOR } from "../../../src/db/audit";
 import { createPrisma, type PrismaClient } from "../../../src/db/prisma";
+import { createDb } from "../../../src/services/db-handles";
 import { createApiKey } from "../../../src/services/api-keys";
 import { createApi, type Api } from "../../../src/server/app";
 import { startApiServer, type ApiServer } from "../../support/api-server";
@@ -17,7 +18,8 @@ const apis: Api[] = [];
 beforeAll(async () => {
   db = await createTestDatabase();
   prisma = createPrisma(db.url);
-  secret = (await createApiKey(prisma, "suggestions", "ADMIN", CLI_ACTOR)).secret;
+  secret = (await createApiKey(createDb(db.pool, prisma), "suggestions", "ADMIN", CLI_ACTOR))
+    .secret;
 });
 afterAll(async () => {
   for (const api of apis) await api.close();

@@ -1,5 +1,6 @@
 // Plan exports and CSV reports opened in a spreadsheet: ids and names that look like formulas
 // (imported from customers' files) are written as text; --raw-csv writes them as they are.
+import { createDb } from "../../../src/services/db-handles";
 import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -47,7 +48,7 @@ beforeAll(async () => {
   await rewrite("channels.csv", channel);
   await importDataset(db.pool, dir);
   const def = JSON.parse(await readFile(path.join(dir, "constraints.json"), "utf8"));
-  const v = await saveConstraintSetByName(prisma, {
+  const v = await saveConstraintSetByName(createDb(db.pool, prisma), {
     ...def,
     name: "=1+1 campaign",
     budget: 1_000_000,

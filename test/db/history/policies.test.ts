@@ -1,6 +1,7 @@
 // Contact policies end to end: the facts read from the history for a campaign date (window edges
 // included), a plan run that honours every rule and reports each (report-only rows stored as
 // such), and rule ids checked against the dataset when a set is saved.
+import { createDb } from "../../../src/services/db-handles";
 import { loadInstance } from "../../../src/db/instance-loader";
 import { loadPolicies } from "../../../src/db/policy-facts";
 import { resolvePolicies } from "../../../src/domain/resolve-policies";
@@ -147,7 +148,7 @@ describe("contact policies from the history", () => {
   it("runs a plan that honours every rule and stores the report, report-only rows marked", async () => {
     const { definition } = await getVersion(f.prisma, f.versionId);
     const { versionId } = await createConstraintSet(
-      f.prisma,
+      createDb(f.db.pool, f.prisma),
       { ...definition, name: "with policies", maxOffersPerCustomer: 2, ...RULES },
       { checkDataset: true },
     );
@@ -237,7 +238,7 @@ describe("contact policies from the history", () => {
   it("rejects a rule naming an unknown category, and a bad campaign date", async () => {
     const { definition } = await getVersion(f.prisma, f.versionId);
     const e = await createConstraintSet(
-      f.prisma,
+      createDb(f.db.pool, f.prisma),
       { ...definition, name: "bad", coolOffRules: [{ days: 5, offerCategory: "crypto" }] },
       { checkDataset: true },
     ).catch((x: unknown) => x);
@@ -256,7 +257,7 @@ describe("contact policies from the history", () => {
   it("plans a calendar of waves: each assignment in its wave, per-wave budgets held", async () => {
     const { definition } = await getVersion(f.prisma, f.versionId);
     const { versionId } = await createConstraintSet(
-      f.prisma,
+      createDb(f.db.pool, f.prisma),
       {
         ...definition,
         name: "calendar",

@@ -1,5 +1,6 @@
 // A plan end to end against PostgreSQL: generated data → import → constraint set → run → the
 // stored rows obey every constraint and agree with each other; a failure mid-write leaves nothing.
+import { createDb } from "../../../src/services/db-handles";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -24,7 +25,8 @@ beforeAll(async () => {
   await writeDataset({ customers: 3000, seed: 11, profile: "default", outDir: dir });
   await importDataset(db.pool, dir);
   const def = JSON.parse(await readFile(path.join(dir, "constraints.json"), "utf8"));
-  versionId = (await saveConstraintSetByName(prisma, { ...def, budget })).versionId;
+  versionId = (await saveConstraintSetByName(createDb(db.pool, prisma), { ...def, budget }))
+    .versionId;
 });
 afterAll(async () => {
   await prisma.$disconnect();

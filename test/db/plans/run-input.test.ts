@@ -1,6 +1,7 @@
 // What a plan run is asked for is checked before the plan is queued: more clusters than
 // customers, a seed out of range, or a what-if naming offers, channels or segments the dataset
 // does not have are refused at their field, and nothing is written.
+import { createDb } from "../../../src/services/db-handles";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -26,7 +27,7 @@ beforeAll(async () => {
   await writeDataset({ customers: CUSTOMERS, seed: 2, profile: "default", outDir: dir });
   await importDataset(db.pool, dir);
   const def = JSON.parse(await readFile(path.join(dir, "constraints.json"), "utf8"));
-  versionId = (await saveConstraintSetByName(prisma, def)).versionId;
+  versionId = (await saveConstraintSetByName(createDb(db.pool, prisma), def)).versionId;
 });
 afterAll(async () => {
   await prisma.$disconnect();

@@ -1,6 +1,7 @@
 // Shared by the results tests: a small imported dataset, and response files simulated from known
 // true probabilities (the scores' effective probability × a true factor per offer when contacted,
 // a fixed share of it when held out), drawn with a seeded generator.
+import { createDb } from "../../../src/services/db-handles";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -27,7 +28,10 @@ export async function resultsFixture(customers = 2000): Promise<ResultsFixture> 
   await writeDataset({ customers, seed: 5, profile: "default", outDir: dir });
   await importDataset(db.pool, dir);
   const def = JSON.parse(await readFile(path.join(dir, "constraints.json"), "utf8"));
-  const { versionId } = await saveConstraintSetByName(prisma, { ...def, budget: 1500 });
+  const { versionId } = await saveConstraintSetByName(createDb(db.pool, prisma), {
+    ...def,
+    budget: 1500,
+  });
   return {
     db,
     prisma,
