@@ -12,15 +12,16 @@
 
 import type { Instance, PlanConstraints } from "./instance";
 import type { ExtraRowSpec, LocalRules } from "./policies";
+import type { PolicyKind } from "./policy-types";
 import type { ConstraintKind } from "./types";
 import { NEVER, POLL_EVERY_OPTIONS_MASK, type StopCheck } from "./stop";
 
+/**
+ * The rows' kinds: every policy's rows arrive as custom-capacity rows (ExtraRowSpec, from its
+ * rule kind's `rows`); the other policy kinds act per customer (policies.ts)
+ */
 export type RowKind =
-  Exclude<ConstraintKind, "offers_per_customer" | PolicyKindOutsideRows> | "custom_capacity";
-
-/** policies that never become coupling rows (policies.ts handles them per customer) */
-type PolicyKindOutsideRows =
-  "fatigue" | "cool_off" | "mutual_exclusion" | "sequencing" | "household";
+  Exclude<ConstraintKind, "offers_per_customer" | PolicyKind> | "custom_capacity";
 
 export interface CouplingRow {
   name: string;
