@@ -73,6 +73,8 @@ export interface RuleKind<P extends PolicyShape = PolicyShape> {
   report(p: P, inst: Instance, chosen: Chosen): PolicyRow[];
   /** offers every exception to the rule to d.consider; absent = priced as a coupling row */
   exceptions?(p: P, d: DualContext): void;
+  /** turns its rows' duals (in `duals`, by row name) into the report's units */
+  reportDuals?(p: P, inst: Instance, selected: Uint8Array, duals: Map<string, number>): void;
 }
 
 /** The built-in kinds: a kind of the Policy union without an entry does not compile. */

@@ -2,7 +2,7 @@
 // filter, bounded above and/or below. An ordinary coupling row with a per-option coefficient
 // (coupling.ts), priced by the LP and the Lagrangian like the budget; a customer without a value
 // for the measure cannot take the options it bounds. Report rows: the sum or the average.
-import { cellMask, customRowName, filterFits, measureOf } from "../option-filter";
+import { cellMask, customRowName, filterFits, matches, measureOf } from "../option-filter";
 import type { ExtraRowSpec } from "../policies";
 import type { CustomCapacityPolicy, PolicyKind } from "../policy-types";
 import type { PolicyRow } from "../policy-report";
@@ -35,6 +35,21 @@ export const customCapacity: RuleKind<CustomCapacityPolicy> = {
   },
   rows: customRows,
   report: customReport,
+  reportDuals(p, inst, selected, duals) {
+    // an average's row Σ (a − b)·x ≤ 0 moves by the matching contacts N when b moves by 1, so
+    // d objective / d b = N × the row's dual
+    if (p.aggregate !== "AVERAGE") return;
+    let n = 0;
+    for (let i = 0; i < inst.numCustomers; i++) {
+      for (let q = inst.custStart[i]; q < inst.custStart[i + 1]; q++) {
+        if (selected[q] && matches(p.filter, inst.optOffer[q], inst.optChannel[q])) n++;
+      }
+    }
+    for (const name of [p.name, `${p.name}:max`, `${p.name}:min`]) {
+      const d = duals.get(name);
+      if (d !== undefined) duals.set(name, d * n + 0);
+    }
+  },
 };
 
 function customRows(pol: CustomCapacityPolicy, inst: Instance, stop: StopCheck): ExtraRowSpec[] {
