@@ -68,6 +68,13 @@ export interface PlanRunOptions {
 
 export function registerPlanCommands(program: Command): void {
   const plan = program.command("plan").description("run, show and export plans");
+  registerPlanRunCommand(plan);
+  registerPlanReadCommands(plan);
+  registerPlanCommitCommand(plan);
+  registerPlanAdminCommands(plan);
+}
+
+function registerPlanRunCommand(plan: Command): void {
   plan
     .command("run")
     .description(
@@ -118,6 +125,10 @@ export function registerPlanCommands(program: Command): void {
         (out, report) => printPlan(out, report),
       ),
     );
+}
+
+/** show, export, replay: a stored plan. */
+function registerPlanReadCommands(plan: Command): void {
   plan
     .command("show")
     .description("KPIs, constraint report and contacts of a stored plan")
@@ -171,8 +182,6 @@ export function registerPlanCommands(program: Command): void {
         if (!r.matches) process.exitCode = 1;
       });
     });
-  registerPlanCommitCommand(plan);
-  registerPlanAdminCommands(plan);
 }
 
 interface ReplayOutcome {
