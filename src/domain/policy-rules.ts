@@ -47,7 +47,8 @@ export interface PolicyRule<S extends z.ZodType = z.ZodType> {
 
 type OfferFilter = { offerId?: string | null; offerCategory?: string | null };
 
-const join = (...parts: (string | null)[]) => parts.filter((p) => p !== null).join("/");
+/** A report name from its parts, the absent ones left out: "fatigue:30d/channel:call". */
+export const joinName = (...parts: (string | null)[]) => parts.filter((p) => p !== null).join("/");
 
 /** How a rule's name says which offers it covers: an offer, a category, or all (null). */
 export function offerLabel(r: OfferFilter): string | null {
@@ -146,7 +147,7 @@ const fatigue: PolicyRule<typeof fatigueRuleSchema> = {
   schema: fatigueRuleSchema,
   name: (r) =>
     r.name ??
-    join(
+    joinName(
       `fatigue:${r.windowDays}d`,
       r.channelId == null ? null : `channel:${r.channelId}`,
       offerLabel(r),
@@ -171,7 +172,7 @@ const coolOff: PolicyRule<typeof coolOffRuleSchema> = {
   field: "coolOffRules",
   word: "cool-off",
   schema: coolOffRuleSchema,
-  name: (r) => r.name ?? join(`cool_off:${r.days}d`, offerLabel(r)),
+  name: (r) => r.name ?? joinName(`cool_off:${r.days}d`, offerLabel(r)),
   chosenNameIsRowName: true,
   repeatedPerWave: true,
   resolve: (r, path, ids) => ({

@@ -3,13 +3,11 @@
 // sets instead (reportNameProblems), from the same names the resolvers give the rows (each
 // contact-policy kind's entry in policy-rules.ts).
 import type { ConstraintSetDefinition, FieldProblem, SegmentRule } from "./constraint-set";
-import { policyRules, rulesIn } from "./policy-rules";
+import { joinName, policyRules, rulesIn } from "./policy-rules";
 
 type Def = ConstraintSetDefinition;
-const join = (...parts: (string | null)[]) => parts.filter((p) => p !== null).join("/");
-
 export function segmentRuleName(r: SegmentRule): string {
-  return join(
+  return joinName(
     `segment:${r.segment}`,
     r.offerId == null ? null : `offer:${r.offerId}`,
     r.channelId == null ? null : `channel:${r.channelId}`,
