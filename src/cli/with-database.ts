@@ -2,7 +2,7 @@
 // embedded server is stopped cleanly and reused next time.
 import type * as DatabaseService from "../services/database";
 import type { Database } from "../services/database";
-import type { Output } from "./output";
+import { createOutput, type Output } from "./output";
 
 // Required when a command opens the database, not when the CLI starts: `--help` and `--version`
 // should not pay for loading pg and the embedded-server code (src/cli/main.ts).
@@ -34,4 +34,21 @@ export async function withDatabase<T>(
     process.off("SIGTERM", onSignal);
     await close();
   }
+}
+
+/**
+ * What most commands do: open the database, read or do one thing, and show it, as JSON with
+ * --json and as `print` writes it otherwise.
+ */
+export async function showWithDatabase<T>(
+  o: { json?: boolean },
+  read: (db: Database, out: Output) => Promise<T>,
+  print: (out: Output, value: T) => void,
+): Promise<void> {
+  const out = createOutput(o);
+  await withDatabase(out, async (db) => {
+    const value = await read(db, out);
+    if (o.json) out.json(value);
+    else print(out, value);
+  });
 }

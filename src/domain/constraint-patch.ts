@@ -6,50 +6,41 @@
 // other field and entry as it was. A list may also be given as an array of whole entries, each
 // added or replacing the entry of its key. What-if overrides merge the same way.
 import type { ConstraintSetDefinition } from "./constraint-set";
-import {
-  coolOffRuleName,
-  exclusionRuleName,
-  fatigueRuleName,
-  householdRuleName,
-  segmentRuleName,
-  sequencingRuleName,
-} from "./rule-names";
+import { policyRules } from "./policy-rules";
+import { segmentRuleName } from "./rule-names";
 
 type Def = ConstraintSetDefinition;
 type Entry = Record<string, unknown>;
 
-/** The key each list's entries are matched by (the constraint report's name for rules). */
-const KEYS: Record<string, (e: Entry) => string> = {
-  channelCapacities: (e) => String(e.channelId),
-  offerVolumes: (e) => String(e.offerId),
-  segmentRules: (e) => segmentRuleName(e as never),
-  fatigueRules: (e) => fatigueRuleName(e as never),
-  coolOffRules: (e) => coolOffRuleName(e as never),
-  exclusionRules: (e) => exclusionRuleName(e as never),
-  sequencingRules: (e) => sequencingRuleName(e as never),
-  customCapacities: (e) => String(e.name),
-  householdRules: (e) => householdRuleName(e as never),
-  waves: (e) => String(e.name),
-};
-
 /**
- * The field a new entry added in the keyed form takes its key from, when the patch leaves it
- * out. Segment rules have none: their key is made of their fields, which must then agree.
+ * The keyed lists, in the definition's order: the key each list's entries are matched by (the
+ * constraint report's name for rules, policy-rules.ts), and the field a new entry added in the
+ * keyed form takes its key from when the patch leaves it out. Segment rules have none: their key
+ * is made of their fields, which must then agree. A function, so that a rule kind registered at
+ * run time is keyed too.
  */
-const KEY_FIELDS: Record<string, string | null> = {
-  channelCapacities: "channelId",
-  offerVolumes: "offerId",
-  segmentRules: null,
-  fatigueRules: "name",
-  coolOffRules: "name",
-  exclusionRules: "name",
-  sequencingRules: "name",
-  customCapacities: "name",
-  householdRules: "name",
-  waves: "name",
-};
+interface KeyedList {
+  key: (e: Entry) => string;
+  field: string | null;
+}
 
-export const KEYED_LISTS = Object.keys(KEYS);
+function keyedLists(): Map<string, KeyedList> {
+  return new Map<string, KeyedList>([
+    ["channelCapacities", { key: (e) => String(e.channelId), field: "channelId" }],
+    ["offerVolumes", { key: (e) => String(e.offerId), field: "offerId" }],
+    ["segmentRules", { key: (e) => segmentRuleName(e as never), field: null }],
+    ...policyRules().map((r): [string, KeyedList] => [
+      r.field,
+      { key: (e) => (r.key ?? r.name)(e), field: "name" },
+    ]),
+    ["waves", { key: (e) => String(e.name), field: "name" }],
+  ]);
+}
+const isKeyed = (field: string) => keyedLists().has(field);
+const keyOf = (field: string) => keyedLists().get(field)!.key;
+
+/** the keyed lists of the built-in definition */
+export const KEYED_LISTS = [...keyedLists().keys()];
 
 export class PatchError extends Error {
   constructor(
@@ -68,7 +59,7 @@ export function applyPatch(def: Def, patch: unknown): Entry {
   if (!isObject(patch)) throw new PatchError("", "a patch is a JSON object");
   const out: Entry = { ...(def as unknown as Entry) };
   for (const [field, change] of Object.entries(patch)) {
-    if (field in KEYS) out[field] = patchList(field, (out[field] as Entry[]) ?? [], change);
+    if (isKeyed(field)) out[field] = patchList(field, (out[field] as Entry[]) ?? [], change);
     else if (change === null) delete out[field];
     else out[field] = change;
   }
@@ -77,7 +68,7 @@ export function applyPatch(def: Def, patch: unknown): Entry {
 
 function patchList(field: string, current: Entry[], change: unknown): Entry[] | undefined {
   if (change === null) return undefined;
-  const key = KEYS[field]!;
+  const key = keyOf(field);
   const entries = new Map(current.map((e) => [key(e), e]));
   if (Array.isArray(change)) {
     change.forEach((e, i) => {
@@ -104,13 +95,13 @@ function mergeEntry(field: string, key: string, old: Entry | undefined, change: 
     else merged[f] = v;
   }
   if (old) return merged;
-  const keyField = KEY_FIELDS[field];
+  const keyField = keyedLists().get(field)!.field;
   // a new rule named by its key, unless its own fields already give it that name
-  if (keyField && merged[keyField] == null && KEYS[field]!(merged) !== key) merged[keyField] = key;
-  if (KEYS[field]!(merged) !== key)
+  if (keyField && merged[keyField] == null && keyOf(field)(merged) !== key) merged[keyField] = key;
+  if (keyOf(field)(merged) !== key)
     throw new PatchError(
       `${field}.${key}`,
-      `a new entry's fields make its key "${KEYS[field]!(merged)}", not "${key}"`,
+      `a new entry's fields make its key "${keyOf(field)(merged)}", not "${key}"`,
     );
   return merged;
 }
@@ -127,13 +118,13 @@ export function patchedParts(
   const fields: Entry = {};
   const at: Record<string, string[]> = {};
   for (const [field, change] of Object.entries(patch)) {
-    if (!(field in KEYS)) {
+    if (!isKeyed(field)) {
       if (change !== null) fields[field] = patched[field];
       continue;
     }
-    const byKey = new Map(((patched[field] as Entry[]) ?? []).map((e) => [KEYS[field]!(e), e]));
+    const byKey = new Map(((patched[field] as Entry[]) ?? []).map((e) => [keyOf(field)(e), e]));
     const named: [string, string][] = Array.isArray(change)
-      ? change.map((e, i) => [KEYS[field]!(e as Entry), String(i)])
+      ? change.map((e, i) => [keyOf(field)(e as Entry), String(i)])
       : isObject(change)
         ? Object.keys(change)
             .filter((k) => change[k] !== null)
@@ -163,7 +154,7 @@ export function diffDefinitions(from: Def, to: Def): Change[] {
   const changes: Change[] = [];
   const fields = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
   for (const f of fields) {
-    if (f in KEYS) changes.push(...diffList(f, (a[f] as Entry[]) ?? [], (b[f] as Entry[]) ?? []));
+    if (isKeyed(f)) changes.push(...diffList(f, (a[f] as Entry[]) ?? [], (b[f] as Entry[]) ?? []));
     else if (!same(a[f], b[f])) changes.push(change(f, a[f], b[f]));
   }
   return changes;
@@ -175,7 +166,7 @@ function change(path: string, old: unknown, now: unknown): Change {
 }
 
 function diffList(field: string, from: Entry[], to: Entry[]): Change[] {
-  const key = KEYS[field]!;
+  const key = keyOf(field);
   const a = new Map(from.map((e) => [key(e), e]));
   const b = new Map(to.map((e) => [key(e), e]));
   const out: Change[] = [];

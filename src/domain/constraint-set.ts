@@ -2,36 +2,20 @@
 // GraphQL ConstraintSetInput and the stored version definition all have exactly this shape.
 import { fieldsAt, nearestField } from "./field-suggestions";
 import { z } from "zod";
-import {
-  atMost,
-  MAX_CAPACITY,
-  MAX_DAYS,
-  MAX_HURDLE_RATE,
-  MAX_MONEY,
-  MAX_OFFERS_PER_CUSTOMER,
-  MAX_RULES_PER_LIST,
-  showLimit,
-} from "./limits";
+import { atMost, MAX_HURDLE_RATE, MAX_OFFERS_PER_CUSTOMER } from "./limits";
+import { extraPolicyLists, POLICY_LISTS } from "./policy-rules";
 import { reportNameProblems } from "./rule-names";
+import { count, days, id, list, money } from "./schema-parts";
 
-const id = z.string().trim().min(1, "must be a non-empty id");
-const nonNegInt = z.number().int("must be a whole number").min(0, "must be >= 0");
-/** a count of contacts */
-const count = nonNegInt.max(MAX_CAPACITY, atMost(MAX_CAPACITY));
-const days = (min: number) =>
-  z
-    .number()
-    .int("must be a whole number")
-    .min(min, `must be >= ${min}`)
-    .max(MAX_DAYS, atMost(MAX_DAYS));
-const money = z.number().min(0, "must be >= 0").max(MAX_MONEY, atMost(MAX_MONEY));
-/** a bound of any sign on a sum of money, contacts or an attribute */
-const bound = z
-  .number()
-  .min(-MAX_MONEY, `must be at least -${showLimit(MAX_MONEY)}`)
-  .max(MAX_MONEY, atMost(MAX_MONEY));
-const list = <T extends z.ZodType>(item: T) =>
-  z.array(item).max(MAX_RULES_PER_LIST, `at most ${MAX_RULES_PER_LIST} entries`);
+// the contact policies' schemas are their entries' (policy-rules.ts)
+export {
+  coolOffRuleSchema,
+  customCapacitySchema,
+  exclusionRuleSchema,
+  fatigueRuleSchema,
+  householdRuleSchema,
+  sequencingRuleSchema,
+} from "./policy-rules";
 
 export const channelCapacitySchema = z.strictObject({ channelId: id, capacity: count });
 
@@ -63,97 +47,6 @@ export const segmentRuleSchema = z
     path: ["max"],
   });
 
-const reportOnly = z.boolean().default(false);
-const oneOfferFilter: [
-  (r: { offerId?: string | null; offerCategory?: string | null }) => boolean,
-  { message: string; path: string[] },
-] = [
-  (r) => r.offerId == null || r.offerCategory == null,
-  { message: "give offerId or offerCategory, not both", path: ["offerCategory"] },
-];
-const ruleName = z.string().trim().min(1, "must be a non-empty name").nullish();
-
-// Contact policies (issue 8): each list's entries become constraint-report rows; see README.
-export const fatigueRuleSchema = z
-  .strictObject({
-    name: ruleName,
-    maxContacts: count,
-    windowDays: days(1),
-    channelId: id.nullish(),
-    offerId: id.nullish(),
-    offerCategory: id.nullish(),
-    reportOnly,
-  })
-  .refine(...oneOfferFilter);
-
-export const coolOffRuleSchema = z
-  .strictObject({
-    name: ruleName,
-    days: days(1),
-    offerId: id.nullish(),
-    offerCategory: id.nullish(),
-    reportOnly,
-  })
-  .refine(...oneOfferFilter);
-
-export const exclusionRuleSchema = z
-  .strictObject({
-    name: ruleName,
-    offerIds: list(id).min(2, "an exclusion names at least two offers"),
-    reportOnly,
-  })
-  .refine((r) => new Set(r.offerIds).size === r.offerIds.length, {
-    message: "offers must be distinct",
-    path: ["offerIds"],
-  });
-
-export const sequencingRuleSchema = z
-  .strictObject({
-    name: ruleName,
-    offerId: id,
-    afterOfferId: id,
-    minDays: days(0),
-    reportOnly,
-  })
-  .refine((r) => r.offerId !== r.afterOfferId, {
-    message: "an offer cannot follow itself",
-    path: ["afterOfferId"],
-  });
-
-export const customCapacitySchema = z
-  .strictObject({
-    name: id,
-    attribute: id.nullish(),
-    field: z.enum(["expectedReturn", "cost", "contacts"]).nullish(),
-    aggregate: z.enum(["SUM", "AVERAGE"]).default("SUM"),
-    max: bound.nullish(),
-    min: bound.nullish(),
-    offerId: id.nullish(),
-    offerCategory: id.nullish(),
-    channelId: id.nullish(),
-    reportOnly,
-  })
-  .refine((r) => (r.attribute == null) !== (r.field == null), {
-    message: "give exactly one of attribute or field",
-    path: ["attribute"],
-  })
-  .refine((r) => r.max != null || r.min != null, {
-    message: "give max, min or both",
-    path: ["max"],
-  })
-  .refine((r) => r.max == null || r.min == null || r.min <= r.max, {
-    message: "min must not exceed max",
-    path: ["min"],
-  })
-  .refine(...oneOfferFilter);
-
-export const householdRuleSchema = z.strictObject({
-  name: ruleName,
-  maxOffers: count,
-  attribute: id.default("household_id"),
-  reportOnly,
-});
-
 /** A campaign calendar's wave (multi-period planning). */
 export const waveSchema = z.strictObject({
   name: id,
@@ -181,13 +74,9 @@ export const constraintSetSchema = z.strictObject({
   channelCapacities: list(channelCapacitySchema).default([]),
   offerVolumes: list(offerVolumeSchema).default([]),
   segmentRules: list(segmentRuleSchema).default([]),
-  // contact policies and waves: absent in sets stored before them, so optional rather than []
-  fatigueRules: list(fatigueRuleSchema).optional(),
-  coolOffRules: list(coolOffRuleSchema).optional(),
-  exclusionRules: list(exclusionRuleSchema).optional(),
-  sequencingRules: list(sequencingRuleSchema).optional(),
-  customCapacities: list(customCapacitySchema).optional(),
-  householdRules: list(householdRuleSchema).optional(),
+  // contact policies (each list's entries become constraint-report rows; see README) and waves:
+  // absent in sets stored before them, so optional rather than []
+  ...POLICY_LISTS,
   waves: list(waveSchema).optional(),
 });
 
@@ -200,11 +89,28 @@ export interface FieldProblem {
   message: string;
 }
 
+let extended: { generation: number; schema: z.ZodType<ConstraintSetDefinition> } | null = null;
+
+/** The schema with the rule lists registered at run time (policy-rules.ts), if any. */
+function currentSchema(): z.ZodType<ConstraintSetDefinition> {
+  const extra = extraPolicyLists();
+  if (Object.keys(extra.lists).length === 0) return constraintSetSchema;
+  if (extended?.generation !== extra.generation) {
+    // the registered lists are parsed, but are not part of the definition's static type
+    const schema = constraintSetSchema.extend(
+      extra.lists,
+    ) as unknown as z.ZodType<ConstraintSetDefinition>;
+    extended = { generation: extra.generation, schema };
+  }
+  return extended.schema;
+}
+
 /** Parses and validates a constraint set; problems name the field path of each error. */
 export function parseConstraintSet(
   input: unknown,
 ): { ok: true; value: ConstraintSetDefinition } | { ok: false; problems: FieldProblem[] } {
-  const res = constraintSetSchema.safeParse(input);
+  const schema = currentSchema();
+  const res = schema.safeParse(input);
   if (res.success) {
     const problems = [...duplicateProblems(res.data), ...reportNameProblems(res.data)];
     return problems.length ? { ok: false, problems } : { ok: true, value: res.data };
@@ -214,7 +120,7 @@ export function parseConstraintSet(
     problems: res.error.issues.flatMap((i): FieldProblem[] => {
       const path = i.path.map(String).join(".");
       if (i.code !== "unrecognized_keys") return [{ path, message: i.message }];
-      const known = fieldsAt(constraintSetSchema, i.path);
+      const known = fieldsAt(schema, i.path);
       return i.keys.map((k) => {
         const near = nearestField(k, known);
         return {

@@ -2,7 +2,7 @@
 // contact history or customer attributes: that second step needs the database and a campaign
 // date (src/db/policy-facts.ts turns a PolicySpec into the core's Policy).
 import type { z } from "zod";
-import type { customCapacitySchema } from "./constraint-set";
+import type { customCapacitySchema } from "./policy-rules";
 
 // The spec speaks the contract's words; src/db/policy-facts.ts, which builds the core's Policy
 // from it, is where the compiler checks that the core accepts them.

@@ -1,46 +1,18 @@
 // The constraint-report names of a set's rules. The report's key is (plan, name), so two rules of
 // one name make every plan of the set fail when its report is written; the parser refuses such
-// sets instead (reportNameProblems), from the same names the resolvers give the rows.
+// sets instead (reportNameProblems), from the same names the resolvers give the rows (each
+// contact-policy kind's entry in policy-rules.ts).
 import type { ConstraintSetDefinition, FieldProblem, SegmentRule } from "./constraint-set";
+import { joinName, policyRules, rulesIn } from "./policy-rules";
 
 type Def = ConstraintSetDefinition;
-type OfferFilter = { offerId?: string | null; offerCategory?: string | null };
-
-const join = (...parts: (string | null)[]) => parts.filter((p) => p !== null).join("/");
-
-/** How a rule's name says which offers it covers: an offer, a category, or all (null). */
-export function offerLabel(r: OfferFilter): string | null {
-  if (r.offerId != null) return `offer:${r.offerId}`;
-  if (r.offerCategory != null) return `category:${r.offerCategory}`;
-  return null;
-}
-
 export function segmentRuleName(r: SegmentRule): string {
-  return join(
+  return joinName(
     `segment:${r.segment}`,
     r.offerId == null ? null : `offer:${r.offerId}`,
     r.channelId == null ? null : `channel:${r.channelId}`,
   );
 }
-
-type Rule<K extends keyof Def> = NonNullable<Def[K]> extends readonly (infer R)[] ? R : never;
-
-export const fatigueRuleName = (r: Rule<"fatigueRules">) =>
-  r.name ??
-  join(
-    `fatigue:${r.windowDays}d`,
-    r.channelId == null ? null : `channel:${r.channelId}`,
-    offerLabel(r),
-  );
-export const coolOffRuleName = (r: Rule<"coolOffRules">) =>
-  r.name ?? join(`cool_off:${r.days}d`, offerLabel(r));
-export const exclusionRuleName = (r: Rule<"exclusionRules">) =>
-  r.name ?? `exclusion:${r.offerIds.join("+")}`;
-export const sequencingRuleName = (r: Rule<"sequencingRules">) =>
-  r.name ?? `sequencing:${r.offerId}_after_${r.afterOfferId}_${r.minDays}d`;
-export const customCapacityName = (r: Rule<"customCapacities">) => `custom:${r.name}`;
-export const householdRuleName = (r: Rule<"householdRules">) =>
-  r.name ?? `household:${r.attribute}`;
 
 /** Rows every plan may have whatever its set says. */
 const OWN_ROWS = new Set(["budget", "hurdle", "offers_per_customer", "distinct_offers"]);
@@ -73,33 +45,20 @@ function rows(def: Def): { rows: NamedRow[]; chosen: NamedRow[] } {
     out.push({ name: segmentRuleName(r), path, at: path });
   });
   const perWave: NamedRow[] = [];
-  const add = <R extends { name?: string | null }>(
-    list: R[] | undefined,
-    field: string,
-    name: (r: R) => string,
-    repeatedPerWave: boolean,
-    rowsOf: (r: R, name: string) => string[] = (_r, n) => [n],
-  ) =>
-    (list ?? []).forEach((r, i) => {
-      const path = `${field}.${i}`;
+  for (const rule of policyRules()) {
+    rulesIn(def, rule).forEach((entry, i) => {
+      const r = entry as { name?: string | null };
+      const path = `${rule.field}.${i}`;
       const at = r.name != null ? `${path}.name` : path;
-      const n = name(r);
-      if (r.name != null && field !== "customCapacities") chosen.push({ name: n, path, at });
-      for (const row of rowsOf(r, n)) {
+      const n = rule.name(r);
+      if (r.name != null && rule.chosenNameIsRowName) chosen.push({ name: n, path, at });
+      for (const row of rule.rowNames?.(r, n) ?? [n]) {
         out.push({ name: row, path, at });
-        if (repeatedPerWave && calendar)
+        if (rule.repeatedPerWave && calendar)
           for (const w of waves) perWave.push({ name: `${row}@${w.name}`, path, at });
       }
     });
-  add(def.fatigueRules, "fatigueRules", fatigueRuleName, true);
-  add(def.coolOffRules, "coolOffRules", coolOffRuleName, true);
-  add(def.exclusionRules, "exclusionRules", exclusionRuleName, false);
-  add(def.sequencingRules, "sequencingRules", sequencingRuleName, true);
-  // a custom capacity with both bounds has a row for each
-  add(def.customCapacities, "customCapacities", customCapacityName, false, (r, n) =>
-    r.max != null && r.min != null ? [n, `${n}:max`, `${n}:min`] : [n],
-  );
-  add(def.householdRules, "householdRules", householdRuleName, false);
+  }
   return { rows: [...out, ...perWave], chosen };
 }
 

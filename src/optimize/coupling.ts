@@ -12,15 +12,16 @@
 
 import type { Instance, PlanConstraints } from "./instance";
 import type { ExtraRowSpec, LocalRules } from "./policies";
+import type { PolicyKind } from "./policy-types";
 import type { ConstraintKind } from "./types";
 import { NEVER, POLL_EVERY_OPTIONS_MASK, type StopCheck } from "./stop";
 
+/**
+ * The rows' kinds: every policy's rows arrive as custom-capacity rows (ExtraRowSpec, from its
+ * rule kind's `rows`); the other policy kinds act per customer (policies.ts)
+ */
 export type RowKind =
-  Exclude<ConstraintKind, "offers_per_customer" | PolicyKindOutsideRows> | "custom_capacity";
-
-/** policies that never become coupling rows (policies.ts handles them per customer) */
-type PolicyKindOutsideRows =
-  "fatigue" | "cool_off" | "mutual_exclusion" | "sequencing" | "household";
+  Exclude<ConstraintKind, "offers_per_customer" | PolicyKind> | "custom_capacity";
 
 export interface CouplingRow {
   name: string;
@@ -133,6 +134,75 @@ export function buildCoupling(
 ): Coupling {
   const O = inst.offerIds.length;
   const K = inst.channelIds.length;
+  // 1. the rows, in the report's order
+  const { rows, extraRow } = couplingRows(inst, cons, policies.extraRows);
+  const m = rows.length;
+  // 2. the (segment slot, offer, channel) groups
+  const groups = groupsOf(inst, cons);
+  // 3. each row's coefficients: on the option's own numbers, and per group
+  const h = cons.hurdleRate ?? 0;
+  const table = coefficientTable(cons, rows, groups, h);
+  const sparse = sparseGroupRows(table.groupF, groups.numGroups, m);
+  // 4. every option's group, checked, and the rows' units
+  const nOpt = inst.optOffer.length;
+  const { optGroup, absR, sumC, absH, bad } = optionGroups(
+    inst,
+    groups.slotOfSegment,
+    O,
+    K,
+    h,
+    stop,
+  );
+  if (bad >= 0) {
+    throw new Error(
+      `invalid optimisation input: option ${bad} has offer ${inst.optOffer[bad]} / channel ` +
+        `${inst.optChannel[bad]}, return ${inst.optReturn[bad]}, cost ${inst.optCost[bad]}`,
+    );
+  }
+  const meanOr1 = (x: number) => (nOpt > 0 && x > 0 ? x / nOpt : 1);
+  const unit = new Float64Array(m);
+  rows.forEach((row, j) => {
+    unit[j] =
+      row.kind === "budget"
+        ? meanOr1(sumC)
+        : row.kind === "hurdle"
+          ? meanOr1(absH)
+          : row.kind === "custom_capacity"
+            ? meanAbsNonZero(policies.extraRows[row.ref].coef, stop)
+            : 1;
+  });
+
+  return {
+    m,
+    rows,
+    ...table,
+    ...sparse,
+    numOffers: O,
+    numChannels: K,
+    numSlots: groups.numSlots,
+    numGroups: groups.numGroups,
+    groupOffer: groups.groupOffer,
+    groupChannel: groups.groupChannel,
+    groupSlot: groups.groupSlot,
+    slotOfSegment: groups.slotOfSegment,
+    segmentOfSlot: Int32Array.from(groups.segmentOfSlot),
+    optGroup,
+    unit,
+    valueScale: meanOr1(absR),
+    maxOffersPerCustomer: cons.maxOffersPerCustomer,
+    hurdleFactor: cons.hurdleRate === null ? 0 : 1 + h,
+    extraRow,
+    extraCoef: policies.extraRows.map((x) => x.coef),
+    local: policies.local,
+  };
+}
+
+/** Budget, hurdle, capacities, offer minimums and maximums, segment rules, then custom rows. */
+function couplingRows(
+  inst: Instance,
+  cons: PlanConstraints,
+  extraRows: ExtraRowSpec[],
+): { rows: CouplingRow[]; extraRow: Int32Array } {
   const rows: CouplingRow[] = [];
   if (Number.isFinite(cons.budget)) {
     rows.push({ name: "budget", kind: "budget", sense: "LE", rhs: cons.budget, ref: -1 });
@@ -181,13 +251,28 @@ export function buildCoupling(
       rows.push({ name: rule.name, kind: "segment_min_share", sense: "GE", rhs: 0, ref: q });
     }
   });
-  const extraRow = new Int32Array(policies.extraRows.length);
-  policies.extraRows.forEach((x, t) => {
+  const extraRow = new Int32Array(extraRows.length);
+  extraRows.forEach((x, t) => {
     extraRow[t] = rows.length;
     rows.push({ name: x.name, kind: "custom_capacity", sense: x.sense, rhs: x.rhs, ref: t });
   });
-  const m = rows.length;
+  return { rows, extraRow };
+}
 
+interface Groups {
+  numSlots: number;
+  numGroups: number;
+  groupOffer: Int32Array;
+  groupChannel: Int32Array;
+  groupSlot: Int32Array;
+  slotOfSegment: Int32Array;
+  segmentOfSlot: number[];
+}
+
+/** A slot per segment named by a segment rule (slot 0: everyone else), × offers × channels. */
+function groupsOf(inst: Instance, cons: PlanConstraints): Groups {
+  const O = inst.offerIds.length;
+  const K = inst.channelIds.length;
   const slotOfSegment = new Int32Array(inst.segments.length);
   const segmentOfSlot: number[] = [-1];
   for (const rule of cons.segmentRules) {
@@ -214,13 +299,31 @@ export function buildCoupling(
       }
     }
   }
+  return {
+    numSlots,
+    numGroups,
+    groupOffer,
+    groupChannel,
+    groupSlot,
+    slotOfSegment,
+    segmentOfSlot,
+  };
+}
 
+/** Each row's sense, bound, coefficients on return and cost, and dense group table F. */
+function coefficientTable(
+  cons: PlanConstraints,
+  rows: CouplingRow[],
+  groups: Groups,
+  h: number,
+): Pick<Coupling, "sign" | "rhs" | "coefR" | "coefC" | "groupF" | "pqRows"> {
+  const m = rows.length;
+  const { numGroups, groupOffer, groupChannel, groupSlot, segmentOfSlot } = groups;
   const sign = new Float64Array(m);
   const rhs = new Float64Array(m);
   const coefR = new Float64Array(m);
   const coefC = new Float64Array(m);
   const groupF = new Float64Array(numGroups * m);
-  const h = cons.hurdleRate ?? 0;
   rows.forEach((row, j) => {
     sign[j] = row.sense === "LE" ? 1 : -1;
     rhs[j] = row.rhs;
@@ -260,7 +363,15 @@ export function buildCoupling(
   });
   const pq: number[] = [];
   for (let j = 0; j < m; j++) if (coefR[j] !== 0 || coefC[j] !== 0) pq.push(j);
+  return { sign, rhs, coefR, coefC, groupF, pqRows: Int32Array.from(pq) };
+}
 
+/** The non-zeros of the group table F per group, as compressed rows. */
+function sparseGroupRows(
+  groupF: Float64Array,
+  numGroups: number,
+  m: number,
+): Pick<Coupling, "groupRowStart" | "groupRowIndex" | "groupRowValue"> {
   const groupRowStart = new Int32Array(numGroups + 1);
   for (let g = 0; g < numGroups; g++) {
     let nz = 0;
@@ -279,64 +390,21 @@ export function buildCoupling(
       }
     }
   }
+  return { groupRowStart, groupRowIndex, groupRowValue };
+}
 
-  const nOpt = inst.optOffer.length;
-  const { optGroup, absR, sumC, absH, bad } = optionGroups(inst, slotOfSegment, O, K, h, stop);
-  if (bad >= 0) {
-    throw new Error(
-      `invalid optimisation input: option ${bad} has offer ${inst.optOffer[bad]} / channel ` +
-        `${inst.optChannel[bad]}, return ${inst.optReturn[bad]}, cost ${inst.optCost[bad]}`,
-    );
-  }
-  const meanOr1 = (x: number) => (nOpt > 0 && x > 0 ? x / nOpt : 1);
-  const unit = new Float64Array(m);
-  rows.forEach((row, j) => {
-    unit[j] = row.kind === "budget" ? meanOr1(sumC) : row.kind === "hurdle" ? meanOr1(absH) : 1;
-    if (row.kind === "custom_capacity") {
-      const coef = policies.extraRows[row.ref].coef;
-      let abs = 0;
-      let nz = 0;
-      for (let p = 0; p < coef.length; p++) {
-        if ((p & POLL_EVERY_OPTIONS_MASK) === 0) stop.poll();
-        if (coef[p] !== 0) {
-          abs += Math.abs(coef[p]);
-          nz++;
-        }
-      }
-      unit[j] = nz > 0 && abs > 0 ? abs / nz : 1;
+/** Mean |coefficient| over the non-zero ones (1 when none): a custom row's typical contact. */
+function meanAbsNonZero(coef: Float64Array, stop: StopCheck): number {
+  let abs = 0;
+  let nz = 0;
+  for (let p = 0; p < coef.length; p++) {
+    if ((p & POLL_EVERY_OPTIONS_MASK) === 0) stop.poll();
+    if (coef[p] !== 0) {
+      abs += Math.abs(coef[p]);
+      nz++;
     }
-  });
-
-  return {
-    m,
-    rows,
-    sign,
-    rhs,
-    coefR,
-    coefC,
-    pqRows: Int32Array.from(pq),
-    numOffers: O,
-    numChannels: K,
-    numSlots,
-    numGroups,
-    groupOffer,
-    groupChannel,
-    groupSlot,
-    groupF,
-    groupRowStart,
-    groupRowIndex,
-    groupRowValue,
-    slotOfSegment,
-    segmentOfSlot: Int32Array.from(segmentOfSlot),
-    optGroup,
-    unit,
-    valueScale: meanOr1(absR),
-    maxOffersPerCustomer: cons.maxOffersPerCustomer,
-    hurdleFactor: cons.hurdleRate === null ? 0 : 1 + h,
-    extraRow,
-    extraCoef: policies.extraRows.map((x) => x.coef),
-    local: policies.local,
-  };
+  }
+  return nz > 0 && abs > 0 ? abs / nz : 1;
 }
 
 /**

@@ -16,7 +16,8 @@
 //    priced by the LP and the Lagrangian like the budget.
 
 import type { Instance, PlanConstraints } from "./instance";
-import type { CustomCapacityPolicy, OptionFilter, Policy } from "./policy-types";
+import type { Policy } from "./policy-types";
+import { ruleKind, type CompileContext } from "./rule-kinds";
 import { NEVER, type StopCheck } from "./stop";
 
 /** At most cap chosen options of one customer inside mask (O × K, offer-major). */
@@ -64,25 +65,14 @@ export interface CompiledPolicies {
   extraRowsInput: ExtraRowSpec[];
 }
 
-/** the filter that counts every option */
-export const ALL: OptionFilter = { offers: null, channels: null };
+export { ALL, cellMask, customRowName, matches, measureOf } from "./option-filter";
 
 export function enforced(cons: PlanConstraints): Policy[] {
   return (cons.policies ?? []).filter((p) => !p.reportOnly);
 }
 
-export function matches(f: OptionFilter, offer: number, channel: number): boolean {
-  return (
-    (f.offers === null || f.offers[offer] === 1) &&
-    (f.channels === null || f.channels[channel] === 1)
-  );
-}
-
-/** Checks the per-customer arrays against the instance; throws with the rule's name. */
+/** Checks the per-customer arrays against the instance (rules/); throws with the rule's name. */
 export function validatePolicies(inst: Instance, cons: PlanConstraints): void {
-  const n = inst.numCustomers;
-  const O = inst.offerIds.length;
-  const K = inst.channelIds.length;
   const fail = (p: Policy, what: string): never => {
     throw new Error(`invalid optimisation input: policy ${p.name}: ${what}`);
   };
@@ -90,56 +80,8 @@ export function validatePolicies(inst: Instance, cons: PlanConstraints): void {
   for (const p of cons.policies ?? []) {
     if (names.has(p.name)) fail(p, "duplicate name");
     names.add(p.name);
-    const filterOk = (f: OptionFilter) =>
-      (f.offers === null || f.offers.length === O) &&
-      (f.channels === null || f.channels.length === K);
-    switch (p.kind) {
-      case "fatigue":
-        if (p.prior.length !== n) fail(p, "prior length");
-        if (!filterOk(p.filter)) fail(p, "filter length");
-        if (!(p.limit >= 0)) fail(p, "limit");
-        break;
-      case "cool_off":
-        if (p.blockedCustomer.length !== p.blockedOffer.length) fail(p, "blocked pairs");
-        for (let t = 0; t < p.blockedCustomer.length; t++) {
-          const i = p.blockedCustomer[t];
-          const o = p.blockedOffer[t];
-          if (i < 0 || i >= n || o < 0 || o >= O) fail(p, `blocked pair ${t} out of range`);
-        }
-        break;
-      case "mutual_exclusion":
-        if (p.offers.length < 2 || p.offers.some((o) => o < 0 || o >= O)) fail(p, "offers");
-        break;
-      case "sequencing":
-        if (p.qualified.length !== n) fail(p, "qualified length");
-        if (p.offer < 0 || p.offer >= O || p.after < 0 || p.after >= O) fail(p, "offers");
-        break;
-      case "household":
-        if (p.household.length !== n) fail(p, "household length");
-        if (!(p.limit >= 0)) fail(p, "limit");
-        break;
-      case "custom_capacity":
-        if (!filterOk(p.filter)) fail(p, "filter length");
-        if (p.field === null && (p.customerValue === null || p.customerValue.length !== n)) {
-          fail(p, "customerValue length");
-        }
-        if (p.max === null && p.min === null) fail(p, "neither max nor min");
-        break;
-    }
-  }
-}
-
-/** The measure of option p of customer i under a custom capacity (NaN = missing). */
-export function measureOf(pol: CustomCapacityPolicy, inst: Instance, i: number, p: number): number {
-  switch (pol.field) {
-    case "expectedReturn":
-      return inst.optReturn[p];
-    case "cost":
-      return inst.optCost[p];
-    case "contacts":
-      return 1;
-    default:
-      return pol.customerValue![i];
+    const problem = ruleKind(p.kind).check(p, inst);
+    if (problem !== null) fail(p, problem);
   }
 }
 
@@ -160,143 +102,40 @@ export function compilePolicies(
       extraRowsInput: [],
     };
   }
-  const n = inst.numCustomers;
   const O = inst.offerIds.length;
   const K = inst.channelIds.length;
-  const M = cons.maxOffersPerCustomer;
   const nOpt = inst.optOffer.length;
-  const start = inst.custStart;
-  const offer = inst.optOffer;
-  const channel = inst.optChannel;
+  const blockedBy = new Uint16Array(nOpt);
+  const context = (idx: number): CompileContext => ({
+    inst,
+    n: inst.numCustomers,
+    O,
+    K,
+    M: cons.maxOffersPerCustomer,
+    stop,
+    blockedBy,
+    tag: idx + 1,
+  });
 
   // 1. options no method may choose (blockedBy: first rule that forbids each)
-  const blockedBy = new Uint16Array(nOpt);
-  for (const { p: pol, idx } of active) {
-    const tag = idx + 1;
-    if (pol.kind === "cool_off") {
-      const cells = cellMask(pol.filter ?? ALL, O, K);
-      for (let t = 0; t < pol.blockedCustomer.length; t++) {
-        stop.every(t);
-        const i = pol.blockedCustomer[t];
-        const o = pol.blockedOffer[t];
-        for (let q = start[i]; q < start[i + 1]; q++) {
-          if (offer[q] === o && cells[o * K + channel[q]] && blockedBy[q] === 0) blockedBy[q] = tag;
-        }
-      }
-    } else if (pol.kind === "sequencing") {
-      const cells = cellMask(pol.filter ?? ALL, O, K);
-      const o = pol.offer;
-      for (let i = 0; i < n; i++) {
-        stop.every(i);
-        if (pol.qualified[i]) continue;
-        for (let q = start[i]; q < start[i + 1]; q++) {
-          if (offer[q] === o && cells[o * K + channel[q]] && blockedBy[q] === 0) blockedBy[q] = tag;
-        }
-      }
-    } else if (pol.kind === "fatigue") {
-      const cells = cellMask(pol.filter, O, K);
-      for (let i = 0; i < n; i++) {
-        stop.every(i);
-        if (pol.prior[i] < pol.limit) continue;
-        for (let q = start[i]; q < start[i + 1]; q++) {
-          if (cells[offer[q] * K + channel[q]] && blockedBy[q] === 0) blockedBy[q] = tag;
-        }
-      }
-    } else if (pol.kind === "custom_capacity" && pol.customerValue !== null) {
-      // a customer without a value for the measure cannot take the options it bounds
-      const cells = cellMask(pol.filter, O, K);
-      const value = pol.customerValue;
-      for (let i = 0; i < n; i++) {
-        stop.every(i);
-        if (!Number.isNaN(value[i])) continue;
-        for (let q = start[i]; q < start[i + 1]; q++) {
-          if (cells[offer[q] * K + channel[q]] && blockedBy[q] === 0) blockedBy[q] = tag;
-        }
-      }
-    } else if (pol.kind === "household" && pol.limit === 0) {
-      for (let i = 0; i < n; i++) {
-        stop.every(i);
-        if (pol.household[i] < 0) continue;
-        for (let q = start[i]; q < start[i + 1]; q++) if (blockedBy[q] === 0) blockedBy[q] = tag;
-      }
-    }
-  }
-  let kept = 0;
-  for (let p = 0; p < nOpt; p++) if (blockedBy[p] === 0) kept++;
-  const anyBlocked = kept < nOpt;
+  for (const { p, idx } of active) ruleKind(p.kind).forbid?.(p, context(idx));
+  const { inst: cInst, origIndex } = withoutBlocked(inst, blockedBy, stop);
 
-  let cInst = inst;
-  let origIndex: Int32Array | null = null;
-  if (anyBlocked) {
-    origIndex = new Int32Array(kept);
-    const custStart = new Int32Array(n + 1);
-    const optOffer = new Int32Array(kept);
-    const optChannel = new Int32Array(kept);
-    const optReturn = new Float64Array(kept);
-    const optCost = new Float64Array(kept);
-    let w = 0;
-    for (let i = 0; i < n; i++) {
-      stop.every(i);
-      custStart[i] = w;
-      for (let p = start[i]; p < start[i + 1]; p++) {
-        if (blockedBy[p] !== 0) continue;
-        origIndex[w] = p;
-        optOffer[w] = offer[p];
-        optChannel[w] = channel[p];
-        optReturn[w] = inst.optReturn[p];
-        optCost[w++] = inst.optCost[p];
-      }
-    }
-    custStart[n] = w;
-    cInst = { ...inst, custStart, optOffer, optChannel, optReturn, optCost };
-  }
-
-  // 2. per-customer classes (only where a customer may take more than one offer)
+  // 2. per-customer classes (only where a customer may take more than one offer) and households
   const classes: LocalClass[] = [];
   const households: HouseholdLimit[] = [];
-  for (const { p: pol } of active) {
-    if (pol.kind === "fatigue" && M > 1) {
-      const cap = new Uint8Array(n).fill(255);
-      let binds = false;
-      for (let i = 0; i < n; i++) {
-        stop.every(i);
-        const room = pol.limit - pol.prior[i];
-        if (room > 0 && room < M) {
-          cap[i] = room;
-          binds = true;
-        }
-      }
-      if (binds) classes.push({ name: pol.name, mask: maskOf(pol.filter, O, K), cap });
-    } else if (pol.kind === "mutual_exclusion" && M > 1) {
-      const mask = new Uint8Array(O * K);
-      for (const o of pol.offers) mask.fill(1, o * K, (o + 1) * K);
-      classes.push({ name: pol.name, mask, cap: new Uint8Array(n).fill(1) });
-    } else if (pol.kind === "household" && pol.limit > 0) {
-      const { dense, count } = denseHouseholds(pol.household);
-      // a household no larger than its limit (with every member at M) can never be full
-      const size = new Int32Array(count);
-      for (let i = 0; i < n; i++) if (dense[i] >= 0) size[dense[i]]++;
-      let binds = false;
-      for (let h = 0; h < count && !binds; h++) if (size[h] * M > pol.limit) binds = true;
-      if (binds) {
-        households.push({
-          name: pol.name,
-          limit: pol.limit,
-          household: dense,
-          numHouseholds: count,
-        });
-      }
-    }
+  for (const { p, idx } of active) {
+    const kind = ruleKind(p.kind);
+    const cl = kind.localClass?.(p, context(idx)) ?? null;
+    if (cl !== null) classes.push(cl);
+    const h = kind.household?.(p, context(idx)) ?? null;
+    if (h !== null) households.push(h);
   }
 
-  // 3. custom capacities as rows, built over the input's options (the report prices blocked
-  // options too) and then narrowed to the compiled instance's
+  // 3. coupling rows (custom capacities), built over the input's options (the report prices
+  // blocked options too) and then narrowed to the compiled instance's
   stop.poll();
-  const extraRowsInput = customRows(
-    inst,
-    active.map(({ p }) => p),
-    stop,
-  );
+  const extraRowsInput = active.flatMap(({ p }) => ruleKind(p.kind).rows?.(p, inst, stop) ?? []);
   stop.poll();
   const extraRows = extraRowsInput.map((x) => ({
     ...x,
@@ -310,107 +149,52 @@ export function compilePolicies(
   return {
     inst: cInst,
     origIndex,
-    blockedBy: anyBlocked ? blockedBy : null,
+    blockedBy: origIndex !== null ? blockedBy : null,
     local,
     extraRows,
     extraRowsInput,
   };
 }
 
+/** The instance without its blocked options, and where each kept option came from (null: none). */
+function withoutBlocked(
+  inst: Instance,
+  blockedBy: Uint16Array,
+  stop: StopCheck,
+): { inst: Instance; origIndex: Int32Array | null } {
+  const n = inst.numCustomers;
+  const nOpt = inst.optOffer.length;
+  const start = inst.custStart;
+  let kept = 0;
+  for (let p = 0; p < nOpt; p++) if (blockedBy[p] === 0) kept++;
+  if (kept === nOpt) return { inst, origIndex: null };
+  const origIndex = new Int32Array(kept);
+  const custStart = new Int32Array(n + 1);
+  const optOffer = new Int32Array(kept);
+  const optChannel = new Int32Array(kept);
+  const optReturn = new Float64Array(kept);
+  const optCost = new Float64Array(kept);
+  let w = 0;
+  for (let i = 0; i < n; i++) {
+    stop.every(i);
+    custStart[i] = w;
+    for (let p = start[i]; p < start[i + 1]; p++) {
+      if (blockedBy[p] !== 0) continue;
+      origIndex[w] = p;
+      optOffer[w] = inst.optOffer[p];
+      optChannel[w] = inst.optChannel[p];
+      optReturn[w] = inst.optReturn[p];
+      optCost[w++] = inst.optCost[p];
+    }
+  }
+  custStart[n] = w;
+  return { inst: { ...inst, custStart, optOffer, optChannel, optReturn, optCost }, origIndex };
+}
+
 function gather(src: Float64Array, index: Int32Array): Float64Array {
   const out = new Float64Array(index.length);
   for (let q = 0; q < index.length; q++) out[q] = src[index[q]];
   return out;
-}
-
-/** Report name of a custom capacity's max or min row (both get a suffix when both are given). */
-export function customRowName(pol: CustomCapacityPolicy, side: "max" | "min"): string {
-  return pol.max !== null && pol.min !== null ? `${pol.name}:${side}` : pol.name;
-}
-
-function customRows(inst: Instance, policies: Policy[], stop: StopCheck): ExtraRowSpec[] {
-  const out: ExtraRowSpec[] = [];
-  const n = inst.numCustomers;
-  for (const pol of policies) {
-    if (pol.kind !== "custom_capacity") continue;
-    const nOpt = inst.optOffer.length;
-    const raw = new Float64Array(nOpt);
-    const inClass = new Uint8Array(nOpt);
-    const cells = cellMask(pol.filter, inst.offerIds.length, inst.channelIds.length);
-    const K = inst.channelIds.length;
-    const value = pol.customerValue;
-    for (let i = 0; i < n; i++) {
-      stop.every(i);
-      const vi = value === null ? 0 : value[i];
-      for (let q = inst.custStart[i]; q < inst.custStart[i + 1]; q++) {
-        if (!cells[inst.optOffer[q] * K + inst.optChannel[q]]) continue;
-        const v =
-          pol.field === "expectedReturn"
-            ? inst.optReturn[q]
-            : pol.field === "cost"
-              ? inst.optCost[q]
-              : pol.field === "contacts"
-                ? 1
-                : vi;
-        if (Number.isNaN(v)) continue; // blocked (compilePolicies)
-        raw[q] = v;
-        inClass[q] = 1;
-      }
-    }
-    const row = (side: "max" | "min", bound: number) => {
-      // average ≤ b  ⇔  Σ (a − b)·x ≤ 0 over the matching contacts
-      const coef = new Float64Array(nOpt);
-      for (let q = 0; q < nOpt; q++) {
-        if (inClass[q]) coef[q] = pol.aggregate === "AVERAGE" ? raw[q] - bound : raw[q];
-      }
-      out.push({
-        name: customRowName(pol, side),
-        sense: side === "max" ? "LE" : "GE",
-        rhs: pol.aggregate === "AVERAGE" ? 0 : bound,
-        coef,
-      });
-    };
-    if (pol.max !== null) row("max", pol.max);
-    if (pol.min !== null) row("min", pol.min);
-  }
-  return out;
-}
-
-/** 1 per (offer, channel) cell the filter counts, offer-major. */
-export function cellMask(f: OptionFilter, O: number, K: number): Uint8Array {
-  return maskOf(f, O, K);
-}
-
-function maskOf(f: OptionFilter, O: number, K: number): Uint8Array {
-  const mask = new Uint8Array(O * K);
-  for (let o = 0; o < O; o++) {
-    for (let k = 0; k < K; k++) {
-      mask[o * K + k] =
-        (f.offers === null || f.offers[o] === 1) && (f.channels === null || f.channels[k] === 1)
-          ? 1
-          : 0;
-    }
-  }
-  return mask;
-}
-
-function denseHouseholds(household: Int32Array): { dense: Int32Array; count: number } {
-  const map = new Map<number, number>();
-  const dense = new Int32Array(household.length);
-  for (let i = 0; i < household.length; i++) {
-    const h = household[i];
-    if (h < 0) {
-      dense[i] = -1;
-      continue;
-    }
-    let d = map.get(h);
-    if (d === undefined) {
-      d = map.size;
-      map.set(h, d);
-    }
-    dense[i] = d;
-  }
-  return { dense, count: map.size };
 }
 
 /** The households a limit can bind (more members × M than the limit), as compressed rows. */

@@ -5,8 +5,9 @@
 import type { Coupling } from "./coupling";
 import type { Instance, PlanConstraints } from "./instance";
 import { priceTable, type ObjectiveWeights } from "./lagrangian";
-import { matches, type CompiledPolicies } from "./policies";
+import type { CompiledPolicies } from "./policies";
 import { policyDuals } from "./policy-report";
+import { ruleKind } from "./rule-kinds";
 
 /** Reduced value of every option of the input instance at ≤-form prices lambda. */
 export function inputValues(
@@ -39,9 +40,8 @@ export function inputValues(
 }
 
 /**
- * The method's duals plus every per-customer policy's (null prices: none) and the custom
- * averages' duals per unit of their bound: the row Σ (a − b)·x ≤ 0 moves by the matching contacts
- * N when b moves by 1, so d objective / d b = N × the row's dual.
+ * The method's duals plus every per-customer policy's (null prices: none), each in the report's
+ * units (a custom average's per unit of its bound: its rule kind's reportDuals).
  */
 export function withPolicyDuals(
   inst: Instance,
@@ -57,19 +57,7 @@ export function withPolicyDuals(
   if (values !== null) {
     for (const [name, d] of policyDuals(inst, cons, selected, values, scale)) out.set(name, d);
   }
-  for (const pol of cons.policies ?? []) {
-    if (pol.kind !== "custom_capacity" || pol.aggregate !== "AVERAGE") continue;
-    let n = 0;
-    for (let i = 0; i < inst.numCustomers; i++) {
-      for (let p = inst.custStart[i]; p < inst.custStart[i + 1]; p++) {
-        if (selected[p] && matches(pol.filter, inst.optOffer[p], inst.optChannel[p])) n++;
-      }
-    }
-    for (const name of [pol.name, `${pol.name}:max`, `${pol.name}:min`]) {
-      const d = out.get(name);
-      if (d !== undefined) out.set(name, d * n + 0);
-    }
-  }
+  for (const pol of cons.policies ?? []) ruleKind(pol.kind).reportDuals?.(pol, inst, selected, out);
   return out;
 }
 

@@ -3,6 +3,7 @@
 // constraint report names it (budget, capacity:branch, offer_min:resp, …).
 
 import type { LpSolver } from "./lp/types";
+import type { PolicyKind } from "./policy-types";
 
 export type Method = "CLUSTER_LP" | "EXACT" | "GREEDY";
 export type Disaggregation = "GREEDY" | "RANDOM" | "ASSIGNMENT";
@@ -16,12 +17,7 @@ export type ConstraintKind =
   | "segment_max"
   | "segment_min_share"
   | "offers_per_customer"
-  | "fatigue"
-  | "cool_off"
-  | "mutual_exclusion"
-  | "sequencing"
-  | "household"
-  | "custom_capacity";
+  | PolicyKind;
 
 export type Sense = "LE" | "GE" | "EQ";
 

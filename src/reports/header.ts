@@ -1,5 +1,6 @@
 // The report's header: when the plan ran and for whom, the constraint-set version with its key
 // settings, the what-if overrides, and what the plan was computed from.
+import { policyRules } from "../domain/policy-rules";
 import { basePlanLine, provenanceParts, type PlanReport } from "../services/plan-report";
 import { cents, esc, int, pct } from "./format";
 
@@ -36,20 +37,11 @@ function volumes(r: PlanReport, def: Definition): string | null {
     .join(" · ");
 }
 
-const POLICY_KEYS: [string, string][] = [
-  ["fatigueRules", "fatigue"],
-  ["coolOffRules", "cool-off"],
-  ["exclusionRules", "exclusion"],
-  ["sequencingRules", "sequencing"],
-  ["customCapacities", "custom capacity"],
-  ["householdRules", "household"],
-];
-
 function rules(def: Definition): string | null {
   const parts = [
     list(def.segmentRules).length ? `${list(def.segmentRules).length} segment rules` : null,
-    ...POLICY_KEYS.map(([key, word]) =>
-      list(def[key]).length ? `${list(def[key]).length} ${word}` : null,
+    ...policyRules().map(({ field, word }) =>
+      list(def[field]).length ? `${list(def[field]).length} ${word}` : null,
     ),
     list(def.waves).length ? `${list(def.waves).length} waves` : null,
   ].filter((x): x is string => x !== null);

@@ -18,7 +18,12 @@ import { makeExecutableSchema } from "@graphql-tools/schema";
 import { maxAliasesRule } from "@escape.tech/graphql-armor-max-aliases";
 import { maxDepthRule } from "@escape.tech/graphql-armor-max-depth";
 import express from "express";
-import { GraphQLError, type ValidationContext } from "graphql";
+import {
+  GraphQLError,
+  type GraphQLSchema,
+  type ValidationContext,
+  type ValidationRule,
+} from "graphql";
 import type { Pool } from "pg";
 import type { Logger } from "pino";
 import type { PrismaClient } from "../db/prisma";
@@ -119,15 +124,7 @@ export async function createApi(opts: AppOptions): Promise<Api> {
   app.disable("x-powered-by");
   const server = http.createServer(app);
   const auth = new Authenticator(pool);
-  const importRootRequired = opts.requireImportRoot ?? process.env.NODE_ENV === "production";
-  if (opts.importRoot) {
-    // a warning, not a refusal to start: the root may be a volume mounted later (docker-compose)
-    const ok = await stat(opts.importRoot).then(
-      (s) => s.isDirectory(),
-      () => false,
-    );
-    if (!ok) log.warn({ importRoot: opts.importRoot }, "the import root is not a directory");
-  } else if (importRootRequired) log.warn(IMPORT_ROOT_REQUIRED);
+  const importRootRequired = await checkImportRoot(opts);
   const revocations = new KeyRevocationListener(pool.options, auth, log);
   const rateLimiter = new RateLimiter(pool, {
     ratePerSecond: limits.rateLimitPerSecond,
@@ -157,7 +154,73 @@ export async function createApi(opts: AppOptions): Promise<Api> {
     limits,
     showSuggestions: introspection,
   });
-  const apollo = new ApolloServer<GraphQLContext>({
+  const apollo = apolloServer(
+    schema,
+    validationRules,
+    introspection,
+    server,
+    subscriptions,
+    log,
+    limits,
+  );
+  await apollo.start();
+
+  if (opts.ide ?? process.env.NODE_ENV === "development") mountIde(app);
+  mountHealth(app, opts);
+
+  const context = contextOf(opts, { auth, rateLimiter, runChanges, importRootRequired });
+
+  app.use(
+    "/graphql",
+    express.json({ limit: limits.maxBodyBytes }),
+    graphqlHandler(apollo, limits, context),
+  );
+  app.use(bodyErrors(limits));
+
+  return {
+    server,
+    apollo,
+    limits,
+    listen: (port, host = "127.0.0.1") =>
+      new Promise((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(port, host, () => {
+          const addr = server.address();
+          resolve(typeof addr === "object" && addr ? addr.port : port);
+        });
+      }),
+    close: async () => {
+      await apollo.stop();
+      await revocations.stop();
+      await runChanges.stop();
+    },
+  };
+}
+
+/** Warns when the import root is missing (required in production); says whether it is required. */
+async function checkImportRoot(opts: AppOptions): Promise<boolean> {
+  const importRootRequired = opts.requireImportRoot ?? process.env.NODE_ENV === "production";
+  if (opts.importRoot) {
+    // a warning, not a refusal to start: the root may be a volume mounted later (docker-compose)
+    const ok = await stat(opts.importRoot).then(
+      (s) => s.isDirectory(),
+      () => false,
+    );
+    if (!ok) opts.log.warn({ importRoot: opts.importRoot }, "the import root is not a directory");
+  } else if (importRootRequired) opts.log.warn(IMPORT_ROOT_REQUIRED);
+  return importRootRequired;
+}
+
+function apolloServer(
+  schema: GraphQLSchema,
+  validationRules: ValidationRule[],
+  introspection: boolean,
+  server: http.Server,
+  subscriptions: ReturnType<typeof startSubscriptionServer>,
+  log: Logger,
+  limits: ApiLimits,
+): ApolloServer<GraphQLContext> {
+  return new ApolloServer<GraphQLContext>({
     schema,
     introspection,
     includeStacktraceInErrorResponses: false,
@@ -187,9 +250,10 @@ export async function createApi(opts: AppOptions): Promise<Api> {
       requestLimitsPlugin({ maxCost: limits.maxCost, assumedListSize: DEFAULT_ASSUMED_LIST_SIZE }),
     ],
   });
-  await apollo.start();
+}
 
-  if (opts.ide ?? process.env.NODE_ENV === "development") mountIde(app);
+/** Liveness, and readiness: accepting requests and the database answering. */
+function mountHealth(app: express.Express, opts: AppOptions): void {
   app.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });
   });
@@ -199,14 +263,27 @@ export async function createApi(opts: AppOptions): Promise<Api> {
       return;
     }
     try {
-      await pool.query("SELECT 1 FROM graphile_worker.jobs LIMIT 0");
+      await opts.pool.query("SELECT 1 FROM graphile_worker.jobs LIMIT 0");
       res.json({ status: "ready" });
     } catch {
       res.status(503).json({ status: "database unavailable" });
     }
   });
+}
 
-  const context = async (req: express.Request, budget: RequestBudget): Promise<GraphQLContext> => {
+/** Who calls (401 otherwise), within their rate (429 otherwise), with what. */
+function contextOf(
+  opts: AppOptions,
+  deps: {
+    auth: Authenticator;
+    rateLimiter: RateLimiter;
+    runChanges: RunChangeListener;
+    importRootRequired: boolean;
+  },
+): (req: express.Request, budget: RequestBudget) => Promise<GraphQLContext> {
+  const { pool, prisma, log } = opts;
+  const { auth, rateLimiter, runChanges, importRootRequired } = deps;
+  return async (req: express.Request, budget: RequestBudget): Promise<GraphQLContext> => {
     let caller;
     try {
       caller = await auth.authenticate(req.headers.authorization);
@@ -235,86 +312,71 @@ export async function createApi(opts: AppOptions): Promise<Api> {
       invalidateKeys: () => auth.clear(),
     };
   };
+}
 
-  // Apollo's Express integration, plus the time cap: a query still running when its time is up
-  // is answered REQUEST_TIMEOUT at once. Its resolvers stop at the next field (the budget is
-  // expired); a database statement already running finishes in the background.
-  app.use(
-    "/graphql",
-    express.json({ limit: limits.maxBodyBytes }),
-    async (req: express.Request, res: express.Response, next: express.NextFunction) => {
-      const budget = new RequestBudget(limits.maxRows, limits.requestTimeoutMs);
-      const timer = setTimeout(() => {
-        if (!budget.timeCapped || res.headersSent) return;
-        budget.expire();
-        const refusal = limitResponse(budget.timeoutError());
-        res.status(refusal.status).set(refusal.headers).json(refusal.body);
-      }, limits.requestTimeoutMs);
-      try {
-        const headers = new HeaderMap();
-        for (const [key, value] of Object.entries(req.headers))
-          if (value !== undefined)
-            headers.set(key, Array.isArray(value) ? value.join(", ") : value);
-        const response = await apollo.executeHTTPGraphQLRequest({
-          httpGraphQLRequest: {
-            method: req.method.toUpperCase(),
-            headers,
-            search: new URL(req.originalUrl, "http://localhost").search,
-            body: req.body as unknown,
-          },
-          context: () => context(req, budget),
-        });
-        if (res.headersSent) return;
-        for (const [key, value] of response.headers) res.setHeader(key, value);
-        res.statusCode = response.status ?? 200;
-        if (response.body.kind === "complete") {
-          res.send(response.body.string);
-          return;
-        }
-        for await (const chunk of response.body.asyncIterator) res.write(chunk);
-        res.end();
-      } catch (e) {
-        next(e);
-      } finally {
-        clearTimeout(timer);
+/**
+ * Apollo's Express integration, plus the time cap: a query still running when its time is up
+ * is answered REQUEST_TIMEOUT at once. Its resolvers stop at the next field (the budget is
+ * expired); a database statement already running finishes in the background.
+ */
+function graphqlHandler(
+  apollo: ApolloServer<GraphQLContext>,
+  limits: ApiLimits,
+  context: (req: express.Request, budget: RequestBudget) => Promise<GraphQLContext>,
+): express.RequestHandler {
+  return async (req: express.Request, res: express.Response, next: express.NextFunction) => {
+    const budget = new RequestBudget(limits.maxRows, limits.requestTimeoutMs);
+    const timer = setTimeout(() => {
+      if (!budget.timeCapped || res.headersSent) return;
+      budget.expire();
+      const refusal = limitResponse(budget.timeoutError());
+      res.status(refusal.status).set(refusal.headers).json(refusal.body);
+    }, limits.requestTimeoutMs);
+    try {
+      const headers = new HeaderMap();
+      for (const [key, value] of Object.entries(req.headers))
+        if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(", ") : value);
+      const response = await apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: {
+          method: req.method.toUpperCase(),
+          headers,
+          search: new URL(req.originalUrl, "http://localhost").search,
+          body: req.body as unknown,
+        },
+        context: () => context(req, budget),
+      });
+      if (res.headersSent) return;
+      for (const [key, value] of response.headers) res.setHeader(key, value);
+      res.statusCode = response.status ?? 200;
+      if (response.body.kind === "complete") {
+        res.send(response.body.string);
+        return;
       }
-    },
-  );
-  // Body-parser errors (too large, bad JSON) as JSON with a code, not an HTML page.
-  app.use(
-    (
-      err: { status?: number; type?: string },
-      _req: express.Request,
-      res: express.Response,
-      next: express.NextFunction,
-    ) => {
-      if (!err || typeof err.status !== "number") return next(err);
-      const code = err.type === "entity.too.large" ? "PAYLOAD_TOO_LARGE" : "BAD_REQUEST";
-      const message =
-        err.type === "entity.too.large"
-          ? `request body over ${limits.maxBodyBytes} bytes`
-          : "malformed request body";
-      res.status(err.status).json({ errors: [{ message, extensions: { code } }] });
-    },
-  );
+      for await (const chunk of response.body.asyncIterator) res.write(chunk);
+      res.end();
+    } catch (e) {
+      next(e);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+}
 
-  return {
-    server,
-    apollo,
-    limits,
-    listen: (port, host = "127.0.0.1") =>
-      new Promise((resolve, reject) => {
-        server.once("error", reject);
-        server.listen(port, host, () => {
-          const addr = server.address();
-          resolve(typeof addr === "object" && addr ? addr.port : port);
-        });
-      }),
-    close: async () => {
-      await apollo.stop();
-      await revocations.stop();
-      await runChanges.stop();
-    },
+/** Body-parser errors (too large, bad JSON) as JSON with a code, not an HTML page. */
+function bodyErrors(limits: ApiLimits): express.ErrorRequestHandler {
+  return (
+    err: { status?: number; type?: string },
+    _req: express.Request,
+    res: express.Response,
+    next: express.NextFunction,
+  ) => {
+    if (!err || typeof err.status !== "number") return next(err);
+    const code = err.type === "entity.too.large" ? "PAYLOAD_TOO_LARGE" : "BAD_REQUEST";
+    const message =
+      err.type === "entity.too.large"
+        ? `request body over ${limits.maxBodyBytes} bytes`
+        : "malformed request body";
+    res.status(err.status).json({ errors: [{ message, extensions: { code } }] });
   };
 }
 

@@ -17,9 +17,10 @@ import {
   type DocumentNode,
   type GraphQLFormattedError,
   type GraphQLSchema,
+  type OperationDefinitionNode,
   type ValidationRule,
 } from "graphql";
-import type { Context } from "graphql-ws";
+import type { Context, SubscribePayload } from "graphql-ws";
 import { useServer, type Extra } from "graphql-ws/use/ws";
 import type { Pool } from "pg";
 import type { Logger } from "pino";
@@ -88,25 +89,7 @@ export function startSubscriptionServer(opts: SubscriptionServerOptions): {
     }
   };
 
-  const format = (errors: readonly GraphQLError[]): GraphQLFormattedError[] =>
-    errors.map((e) =>
-      formatError(
-        e.toJSON(),
-        e,
-        (internal) => {
-          const requestId = randomUUID();
-          log.error({ err: internal, requestId }, "internal error");
-          return requestId;
-        },
-        { hideSuggestions: !opts.showSuggestions },
-      ),
-    );
-
-  // formatError gives a known error its code and fields from the error it wraps
-  const refusal = (e: unknown): readonly GraphQLError[] => {
-    if (!(e instanceof Error) || !toClientError(e)) throw e;
-    return [new GraphQLError(e.message, { originalError: e })];
-  };
+  const format = formatter(log, opts.showSuggestions);
 
   const server = useServer<Record<string, unknown> | undefined>(
     {
@@ -117,29 +100,9 @@ export function startSubscriptionServer(opts: SubscriptionServerOptions): {
         // again for each subscription: a key revoked since the connection opened stops here
         const caller = await authenticate(ctx);
         if (!caller) return [userError("UNAUTHENTICATED", "the API key is no longer valid")];
-        let document: DocumentNode;
-        try {
-          document = parse(payload.query);
-        } catch (e) {
-          return [coded(e as GraphQLError, "GRAPHQL_PARSE_FAILED")];
-        }
-        const invalid = validate(schema, document, [...specifiedRules, ...opts.validationRules]);
-        if (invalid.length) return invalid.map((e) => coded(e, "GRAPHQL_VALIDATION_FAILED"));
-        const operation = getOperationAST(document, payload.operationName);
-        if (!operation)
-          return [badRequest("name the operation to run (operationName): none matches")];
-        if (operation.operation !== "subscription")
-          return [
-            badRequest(
-              `a ${operation.operation} goes to POST /graphql; this WebSocket runs subscriptions`,
-            ),
-          ];
-        const variables = getVariableValues(
-          schema,
-          operation.variableDefinitions ?? [],
-          payload.variables ?? {},
-        );
-        if (variables.errors) return variables.errors.map((e) => coded(e, "BAD_USER_INPUT"));
+        const checked = subscriptionOf(schema, opts.validationRules, payload);
+        if (Array.isArray(checked)) return checked;
+        const { document, operation } = checked;
         try {
           checkOperationCost(schema, document, operation, payload.variables ?? {}, {
             maxCost: limits.maxCost,
@@ -174,6 +137,64 @@ export function startSubscriptionServer(opts: SubscriptionServerOptions): {
     wss,
   );
   return { dispose: async () => server.dispose() };
+}
+
+/** Errors as a client sees them: known ones with their code, internal ones as a request id. */
+function formatter(
+  log: Logger,
+  showSuggestions: boolean,
+): (errors: readonly GraphQLError[]) => GraphQLFormattedError[] {
+  return (errors) =>
+    errors.map((e) =>
+      formatError(
+        e.toJSON(),
+        e,
+        (internal) => {
+          const requestId = randomUUID();
+          log.error({ err: internal, requestId }, "internal error");
+          return requestId;
+        },
+        { hideSuggestions: !showSuggestions },
+      ),
+    );
+}
+
+/** A limit's or the rate limiter's refusal as the answer's errors; anything else is thrown. */
+function refusal(e: unknown): readonly GraphQLError[] {
+  // formatError gives a known error its code and fields from the error it wraps
+  if (!(e instanceof Error) || !toClientError(e)) throw e;
+  return [new GraphQLError(e.message, { originalError: e })];
+}
+
+/** The subscription a message asks for, parsed and checked; or the errors to answer it with. */
+function subscriptionOf(
+  schema: GraphQLSchema,
+  rules: ValidationRule[],
+  payload: SubscribePayload,
+): { document: DocumentNode; operation: OperationDefinitionNode } | GraphQLError[] {
+  let document: DocumentNode;
+  try {
+    document = parse(payload.query);
+  } catch (e) {
+    return [coded(e as GraphQLError, "GRAPHQL_PARSE_FAILED")];
+  }
+  const invalid = validate(schema, document, [...specifiedRules, ...rules]);
+  if (invalid.length) return invalid.map((e) => coded(e, "GRAPHQL_VALIDATION_FAILED"));
+  const operation = getOperationAST(document, payload.operationName);
+  if (!operation) return [badRequest("name the operation to run (operationName): none matches")];
+  if (operation.operation !== "subscription")
+    return [
+      badRequest(
+        `a ${operation.operation} goes to POST /graphql; this WebSocket runs subscriptions`,
+      ),
+    ];
+  const variables = getVariableValues(
+    schema,
+    operation.variableDefinitions ?? [],
+    payload.variables ?? {},
+  );
+  if (variables.errors) return variables.errors.map((e) => coded(e, "BAD_USER_INPUT"));
+  return { document, operation };
 }
 
 const badRequest = (message: string) =>

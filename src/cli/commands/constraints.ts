@@ -73,6 +73,12 @@ export function registerConstraintsCommands(program: Command): void {
   const c = program
     .command("constraints")
     .description("constraint sets and their versions: list, show, diff, patch, restore, archive");
+  registerReadCommands(c);
+  registerVersionCommands(c);
+}
+
+/** list, show, diff: read the sets and their versions. */
+function registerReadCommands(c: Command): void {
   c.command("list")
     .description("constraint sets with their latest version")
     .option("--archived", "include archived sets")
@@ -137,6 +143,10 @@ export function registerConstraintsCommands(program: Command): void {
         printChanges(out, changes);
       }),
     );
+}
+
+/** patch, restore, archive, unarchive: make a new version, or change whether the set is listed. */
+function registerVersionCommands(c: Command): void {
   c.command("patch")
     .description(
       "a new version with a patch merged in: fields replace, lists merge by key, null removes (docs/api.md)",

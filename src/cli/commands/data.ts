@@ -9,7 +9,7 @@ import type * as DatasetSummaryService from "../../services/dataset-summary";
 import type { DatasetSummary } from "../../services/dataset-summary";
 import { CliError } from "../errors";
 import { count, createOutput, table, type Output } from "../output";
-import { withDatabase } from "../with-database";
+import { showWithDatabase, withDatabase } from "../with-database";
 import { intOption } from "./options";
 
 // Loaded by the command that needs them, not at start (src/cli/main.ts).
@@ -64,14 +64,13 @@ export function registerDataCommands(program: Command): void {
     .command("summary")
     .description("summarise the loaded dataset: customers, segments, offers, channels, eligibility")
     .option("--json", "print JSON")
-    .action(async (o: { json?: boolean }) => {
-      const out = createOutput(o);
-      await withDatabase(out, async (db) => {
-        const s = await summaries().datasetSummary(db.pool);
-        if (o.json) out.json(s);
-        else printSummary(out, s);
-      });
-    });
+    .action((o: { json?: boolean }) =>
+      showWithDatabase(
+        o,
+        (db) => summaries().datasetSummary(db.pool),
+        (out, s) => printSummary(out, s),
+      ),
+    );
 
   program
     .command("migrate")

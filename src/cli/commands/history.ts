@@ -5,8 +5,8 @@ import path from "node:path";
 import { ImportError } from "../../services/errors";
 import type * as History from "../../services/history";
 import { importRejected } from "../errors";
-import { count, createOutput } from "../output";
-import { withDatabase } from "../with-database";
+import { count } from "../output";
+import { showWithDatabase } from "../with-database";
 import { intOption } from "./options";
 
 // Loaded when a history command runs, not at start (src/cli/main.ts).
@@ -38,34 +38,33 @@ export function registerHistoryCommands(program: Command): void {
     )
     .requiredOption("--file <path>", "the CSV file")
     .option("--json", "print a JSON summary")
-    .action(async (o: { file: string; json?: boolean }) => {
-      const out = createOutput(o);
-      await withDatabase(out, async (db) => {
-        const s = await history()
-          .importHistory(db.pool, path.resolve(o.file), { importedBy: "cli" })
-          .catch(userFacing);
-        if (o.json) out.json(s);
-        else
+    .action((o: { file: string; json?: boolean }) =>
+      showWithDatabase(
+        o,
+        (db) =>
+          history()
+            .importHistory(db.pool, path.resolve(o.file), { importedBy: "cli" })
+            .catch(userFacing),
+        (out, s) =>
           out.info(
             `${count(s.rowsRead)} contact rows from ${s.file}: ${count(s.inserted)} new, ${count(s.unchanged)} already in the history (${s.seconds.toFixed(1)} s, import ${s.importId})`,
-          );
-      });
-    });
+          ),
+      ),
+    );
   historyCommand
     .command("summary")
     .description("contacts, customers contacted, first and last contact")
     .option("--json", "print JSON")
-    .action(async (o: { json?: boolean }) => {
-      const out = createOutput(o);
-      await withDatabase(out, async (db) => {
-        const s = await history().contactHistorySummary(db.pool);
-        if (o.json) out.json(s);
-        else
+    .action((o: { json?: boolean }) =>
+      showWithDatabase(
+        o,
+        (db) => history().contactHistorySummary(db.pool),
+        (out, s) =>
           out.info(
             `${count(s.contacts)} contacts of ${count(s.customers)} customers, ${s.first?.toISOString() ?? "-"} to ${s.last?.toISOString() ?? "-"}`,
-          );
-      });
-    });
+          ),
+      ),
+    );
 }
 
 /** `plan commit` (a subcommand of `plan`). */
@@ -82,17 +81,17 @@ export function registerPlanCommitCommand(plan: Command): void {
       campaignDateOption,
     )
     .option("--json", "print JSON")
-    .action(async (o: { plan: number; campaignDate: Date; json?: boolean }) => {
-      const out = createOutput(o);
-      await withDatabase(out, async (db) => {
-        const r = await history()
-          .commitPlan(db.pool, o.plan, o.campaignDate, { committedBy: "cli" })
-          .catch(userFacing);
-        if (o.json) out.json(r);
-        else
+    .action((o: { plan: number; campaignDate: Date; json?: boolean }) =>
+      showWithDatabase(
+        o,
+        (db) =>
+          history()
+            .commitPlan(db.pool, o.plan, o.campaignDate, { committedBy: "cli" })
+            .catch(userFacing),
+        (out, r) =>
           out.info(
             `plan ${r.planId} committed: ${count(r.contacts)} treatment contacts on ${r.campaignDate.toISOString()} (${count(r.inserted)} new to the history)`,
-          );
-      });
-    });
+          ),
+      ),
+    );
 }

@@ -21,7 +21,7 @@ import { checkThreads, MAX_THREADS_ENV } from "../../services/threads";
 import type * as PrismaSession from "../../services/prisma-session";
 import { CliError } from "../errors";
 import { count, createOutput, money, pct, table, type Output } from "../output";
-import { withDatabase } from "../with-database";
+import { showWithDatabase, withDatabase } from "../with-database";
 import { registerPlanCommitCommand } from "./history";
 import { registerPlanAdminCommands } from "./plan-admin";
 import { intOption, RAW_CSV_HELP } from "./options";
@@ -68,6 +68,13 @@ export interface PlanRunOptions {
 
 export function registerPlanCommands(program: Command): void {
   const plan = program.command("plan").description("run, show and export plans");
+  registerPlanRunCommand(plan);
+  registerPlanReadCommands(plan);
+  registerPlanCommitCommand(plan);
+  registerPlanAdminCommands(plan);
+}
+
+function registerPlanRunCommand(plan: Command): void {
   plan
     .command("run")
     .description(
@@ -111,28 +118,33 @@ export function registerPlanCommands(program: Command): void {
     .option("--name <name>", "what the plan's users will call it")
     .option("--notes <text>", "why it is run")
     .option("--json", "print JSON")
-    .action(async (o: PlanRunOptions) => {
-      const out = createOutput(o);
-      await withDatabase(out, async (db) => {
-        const report = await runPlan(out, db, o);
-        if (o.json) out.json(report);
-        else printPlan(out, report);
-      });
-    });
+    .action((o: PlanRunOptions) =>
+      showWithDatabase(
+        o,
+        (db, out) => runPlan(out, db, o),
+        (out, report) => printPlan(out, report),
+      ),
+    );
+}
+
+/** show, export, replay: a stored plan. */
+function registerPlanReadCommands(plan: Command): void {
   plan
     .command("show")
     .description("KPIs, constraint report and contacts of a stored plan")
     .requiredOption("--plan <id>", "plan id", intOption)
     .option("--json", "print JSON")
-    .action(async (o: { plan: number; json?: boolean }) => {
-      const out = createOutput(o);
-      await withDatabase(out, async (db) => {
-        const report = await planReport(db.pool, o.plan);
-        if (!report) throw new CliError(`plan ${o.plan} does not exist`);
-        if (o.json) out.json(report);
-        else printPlan(out, report);
-      });
-    });
+    .action((o: { plan: number; json?: boolean }) =>
+      showWithDatabase(
+        o,
+        async (db) => {
+          const report = await planReport(db.pool, o.plan);
+          if (!report) throw new CliError(`plan ${o.plan} does not exist`);
+          return report;
+        },
+        (out, report) => printPlan(out, report),
+      ),
+    );
   plan
     .command("export")
     .description("write a plan's assignments as the data contract's export CSV")
@@ -170,8 +182,6 @@ export function registerPlanCommands(program: Command): void {
         if (!r.matches) process.exitCode = 1;
       });
     });
-  registerPlanCommitCommand(plan);
-  registerPlanAdminCommands(plan);
 }
 
 interface ReplayOutcome {

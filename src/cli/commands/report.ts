@@ -88,78 +88,82 @@ async function render(r: PlanReport, format: Format, csv: CsvOptions): Promise<s
       return JSON.stringify(r, null, 2) + "\n";
     case "html":
       return renderHtml(r);
-    case "table": {
-      const lines: string[] = [];
-      const sink: Output = {
-        info: (l) => lines.push(l),
-        progress: () => undefined,
-        step: () => undefined,
-        json: () => undefined,
-        done: () => undefined,
-      };
-      printPlan(sink, r);
-      if (r.kpis) {
-        lines.push("\nprofitability by channel");
-        lines.push(
-          table(
-            ["channel", "contacts", "expected return", "cost", "profit", "ROI"],
-            r.channels.map((c) => [
-              c.channel,
-              count(c.contacts),
-              money(c.expectedReturn),
-              money(c.cost),
-              money(c.profit),
-              c.roi === null ? "-" : pct(c.roi),
-            ]),
-          ),
-        );
-        lines.push("\nsegments");
-        lines.push(
-          table(
-            ["segment", "contacts", "expected return", "cost", "ROI"],
-            r.segments.map((s) => [
-              s.segment ?? "(none)",
-              count(s.contacts),
-              money(s.expectedReturn),
-              money(s.cost),
-              s.roi === null ? "-" : pct(s.roi),
-            ]),
-          ),
-        );
-        if (r.results.length) {
-          lines.push(
-            "\nmeasured results (uplift = treatment − control response rate, 95 % interval)",
-          );
-          const rate = (v: number | null) => (v === null ? "-" : pct(v));
-          lines.push(
-            table(
-              [
-                "level",
-                "of",
-                "treatment",
-                "control",
-                "treat. rate",
-                "ctrl rate",
-                "uplift",
-                "interval",
-                "predicted",
-              ],
-              r.results.map((x) => [
-                x.level,
-                resultKey(x),
-                count(x.treatmentCustomers),
-                count(x.controlCustomers),
-                rate(x.treatmentResponseRate),
-                rate(x.controlResponseRate),
-                rate(x.uplift),
-                x.upliftCiLow === null ? "-" : `${rate(x.upliftCiLow)} .. ${rate(x.upliftCiHigh)}`,
-                rate(x.predictedResponseRate),
-              ]),
-            ),
-          );
-        }
-      }
-      return lines.join("\n") + "\n";
-    }
+    case "table":
+      return tableText(r);
   }
+}
+
+/** The plan as the terminal shows it, with the report's profitability, segments and results. */
+function tableText(r: PlanReport): string {
+  const lines: string[] = [];
+  const sink: Output = {
+    info: (l) => lines.push(l),
+    progress: () => undefined,
+    step: () => undefined,
+    json: () => undefined,
+    done: () => undefined,
+  };
+  printPlan(sink, r);
+  if (r.kpis) lines.push(...breakdownTables(r), ...resultLines(r));
+  return lines.join("\n") + "\n";
+}
+
+function breakdownTables(r: PlanReport): string[] {
+  return [
+    "\nprofitability by channel",
+    table(
+      ["channel", "contacts", "expected return", "cost", "profit", "ROI"],
+      r.channels.map((c) => [
+        c.channel,
+        count(c.contacts),
+        money(c.expectedReturn),
+        money(c.cost),
+        money(c.profit),
+        c.roi === null ? "-" : pct(c.roi),
+      ]),
+    ),
+    "\nsegments",
+    table(
+      ["segment", "contacts", "expected return", "cost", "ROI"],
+      r.segments.map((s) => [
+        s.segment ?? "(none)",
+        count(s.contacts),
+        money(s.expectedReturn),
+        money(s.cost),
+        s.roi === null ? "-" : pct(s.roi),
+      ]),
+    ),
+  ];
+}
+
+function resultLines(r: PlanReport): string[] {
+  if (!r.results.length) return [];
+  const rate = (v: number | null) => (v === null ? "-" : pct(v));
+  return [
+    "\nmeasured results (uplift = treatment − control response rate, 95 % interval)",
+    table(
+      [
+        "level",
+        "of",
+        "treatment",
+        "control",
+        "treat. rate",
+        "ctrl rate",
+        "uplift",
+        "interval",
+        "predicted",
+      ],
+      r.results.map((x) => [
+        x.level,
+        resultKey(x),
+        count(x.treatmentCustomers),
+        count(x.controlCustomers),
+        rate(x.treatmentResponseRate),
+        rate(x.controlResponseRate),
+        rate(x.uplift),
+        x.upliftCiLow === null ? "-" : `${rate(x.upliftCiLow)} .. ${rate(x.upliftCiHigh)}`,
+        rate(x.predictedResponseRate),
+      ]),
+    ),
+  ];
 }

@@ -7,8 +7,8 @@ import { ImportError } from "../../services/errors";
 import type * as Results from "../../services/results";
 import type { PlanResults, Recalibration } from "../../services/results";
 import { CliError, importRejected } from "../errors";
-import { count, createOutput, money, table, type Output } from "../output";
-import { withDatabase } from "../with-database";
+import { count, money, table, type Output } from "../output";
+import { showWithDatabase } from "../with-database";
 import { intOption } from "./options";
 
 // Loaded when a results command runs, not at start (src/cli/main.ts).
@@ -46,21 +46,21 @@ export function registerResultsCommands(program: Command): void {
     .requiredOption("--plan <id>", "plan id", intOption)
     .requiredOption("--file <path>", "the CSV file, or a directory holding responses.csv")
     .option("--json", "print a JSON summary")
-    .action(async (o: { plan: number; file: string; json?: boolean }) => {
-      const out = createOutput(o);
-      await withDatabase(out, async (db) => {
-        const s = await results()
-          .importPlanResponses(db.pool, o.plan, path.resolve(o.file), {
-            importedBy: "cli",
-          })
-          .catch(userFacing);
-        if (o.json) out.json(s);
-        else
+    .action((o: { plan: number; file: string; json?: boolean }) =>
+      showWithDatabase(
+        o,
+        (db) =>
+          results()
+            .importPlanResponses(db.pool, o.plan, path.resolve(o.file), {
+              importedBy: "cli",
+            })
+            .catch(userFacing),
+        (out, s) =>
           out.info(
             `plan ${s.planId}: ${count(s.rowsRead)} response rows from ${s.file}: ${count(s.inserted)} new, ${count(s.updated)} changed, ${count(s.unchanged)} unchanged (${s.seconds.toFixed(1)} s)`,
-          );
-      });
-    });
+          ),
+      ),
+    );
 
   program
     .command("results")
@@ -70,18 +70,20 @@ export function registerResultsCommands(program: Command): void {
     .requiredOption("--plan <id>", "plan id", intOption)
     .option("--cells", "also every segment × offer × channel cell")
     .option("--json", "print JSON")
-    .action(async (o: { plan: number; cells?: boolean; json?: boolean }) => {
-      const out = createOutput(o);
-      await withDatabase(out, async (db) => {
-        const r = await results().planResults(db.pool, o.plan).catch(userFacing);
-        if (!r)
-          throw new CliError(
-            `plan ${o.plan} has no responses yet: npx offerplan responses import --plan ${o.plan} --file FILE`,
-          );
-        if (o.json) out.json(r);
-        else printResults(out, r, o.cells === true);
-      });
-    });
+    .action((o: { plan: number; cells?: boolean; json?: boolean }) =>
+      showWithDatabase(
+        o,
+        async (db) => {
+          const r = await results().planResults(db.pool, o.plan).catch(userFacing);
+          if (!r)
+            throw new CliError(
+              `plan ${o.plan} has no responses yet: npx offerplan responses import --plan ${o.plan} --file FILE`,
+            );
+          return r;
+        },
+        (out, r) => printResults(out, r, o.cells === true),
+      ),
+    );
 
   const scores = program.command("scores").description("score calibrations learnt from results");
   scores
@@ -96,19 +98,19 @@ export function registerResultsCommands(program: Command): void {
       positiveOption,
     )
     .option("--json", "print JSON")
-    .action(async (o: { fromPlan: number; priorStrength?: number; json?: boolean }) => {
-      const out = createOutput(o);
-      await withDatabase(out, async (db) => {
-        const r = await results()
-          .recalibrateFromPlan(db.pool, o.fromPlan, {
-            priorStrength: o.priorStrength,
-            createdBy: "cli",
-          })
-          .catch(userFacing);
-        if (o.json) out.json(r);
-        else printRecalibration(out, r);
-      });
-    });
+    .action((o: { fromPlan: number; priorStrength?: number; json?: boolean }) =>
+      showWithDatabase(
+        o,
+        (db) =>
+          results()
+            .recalibrateFromPlan(db.pool, o.fromPlan, {
+              priorStrength: o.priorStrength,
+              createdBy: "cli",
+            })
+            .catch(userFacing),
+        (out, r) => printRecalibration(out, r),
+      ),
+    );
 }
 
 const rate = (v: number | null) => (v === null ? "-" : `${(v * 100).toFixed(2)}%`);

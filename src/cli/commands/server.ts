@@ -35,6 +35,65 @@ function envRate(name: string, value: string | undefined, fallback: number): num
   return Number(value);
 }
 
+interface ServeOptions {
+  port?: number;
+  host: string;
+  workers: number;
+  grace: number;
+  introspection?: boolean;
+  ide?: boolean;
+  importRoot?: string;
+  maxCost?: number;
+  maxRows?: number;
+  requestTimeout?: number;
+  rateLimit?: number;
+  rateBurst?: number;
+}
+
+/** The API's limits: each option, else its environment variable, else the default. */
+function limitsOf(o: ServeOptions) {
+  const { DEFAULT_LIMITS } = app();
+  return {
+    maxCost: o.maxCost ?? envInt("API_MAX_COST", process.env.API_MAX_COST, DEFAULT_LIMITS.maxCost),
+    maxRows: o.maxRows ?? envInt("API_MAX_ROWS", process.env.API_MAX_ROWS, DEFAULT_LIMITS.maxRows),
+    requestTimeoutMs:
+      o.requestTimeout ??
+      envInt(
+        "API_REQUEST_TIMEOUT_MS",
+        process.env.API_REQUEST_TIMEOUT_MS,
+        DEFAULT_LIMITS.requestTimeoutMs,
+      ),
+    rateLimitPerSecond:
+      o.rateLimit ??
+      envRate(
+        "API_RATE_LIMIT_PER_S",
+        process.env.API_RATE_LIMIT_PER_S,
+        DEFAULT_LIMITS.rateLimitPerSecond,
+      ),
+    rateBurst:
+      o.rateBurst ?? envInt("API_RATE_BURST", process.env.API_RATE_BURST, DEFAULT_LIMITS.rateBurst),
+  };
+}
+
+async function serve(o: ServeOptions): Promise<void> {
+  const log = logger().createLogger("offerplan-api");
+  const port = o.port ?? (process.env.PORT ? Number(process.env.PORT) : 4000);
+  const running = await server().serve({
+    port,
+    host: o.host,
+    workers: o.workers,
+    graceMs: o.grace * 1000,
+    introspection: o.introspection,
+    ide: o.ide,
+    importRoot: o.importRoot,
+    limits: limitsOf(o),
+    log,
+  });
+  process.once("SIGTERM", () => void running.stop("SIGTERM"));
+  process.once("SIGINT", () => void running.stop("SIGINT"));
+  await running.stopped;
+}
+
 export function registerServerCommands(program: Command): void {
   program
     .command("serve")
@@ -83,62 +142,7 @@ export function registerServerCommands(program: Command): void {
       "requests one key may send at once (default $API_RATE_BURST or 200)",
       intOption,
     )
-    .action(
-      async (o: {
-        port?: number;
-        host: string;
-        workers: number;
-        grace: number;
-        introspection?: boolean;
-        ide?: boolean;
-        importRoot?: string;
-        maxCost?: number;
-        maxRows?: number;
-        requestTimeout?: number;
-        rateLimit?: number;
-        rateBurst?: number;
-      }) => {
-        const { DEFAULT_LIMITS } = app();
-        const log = logger().createLogger("offerplan-api");
-        const port = o.port ?? (process.env.PORT ? Number(process.env.PORT) : 4000);
-        const running = await server().serve({
-          port,
-          host: o.host,
-          workers: o.workers,
-          graceMs: o.grace * 1000,
-          introspection: o.introspection,
-          ide: o.ide,
-          importRoot: o.importRoot,
-          limits: {
-            maxCost:
-              o.maxCost ?? envInt("API_MAX_COST", process.env.API_MAX_COST, DEFAULT_LIMITS.maxCost),
-            maxRows:
-              o.maxRows ?? envInt("API_MAX_ROWS", process.env.API_MAX_ROWS, DEFAULT_LIMITS.maxRows),
-            requestTimeoutMs:
-              o.requestTimeout ??
-              envInt(
-                "API_REQUEST_TIMEOUT_MS",
-                process.env.API_REQUEST_TIMEOUT_MS,
-                DEFAULT_LIMITS.requestTimeoutMs,
-              ),
-            rateLimitPerSecond:
-              o.rateLimit ??
-              envRate(
-                "API_RATE_LIMIT_PER_S",
-                process.env.API_RATE_LIMIT_PER_S,
-                DEFAULT_LIMITS.rateLimitPerSecond,
-              ),
-            rateBurst:
-              o.rateBurst ??
-              envInt("API_RATE_BURST", process.env.API_RATE_BURST, DEFAULT_LIMITS.rateBurst),
-          },
-          log,
-        });
-        process.once("SIGTERM", () => void running.stop("SIGTERM"));
-        process.once("SIGINT", () => void running.stop("SIGINT"));
-        await running.stopped;
-      },
-    );
+    .action(serve);
 
   program
     .command("worker")
