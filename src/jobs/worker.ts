@@ -1,4 +1,4 @@
-// A plan worker: takes run-plan jobs off the queue, one at a time, and executes them with the
+// A run worker: takes run-plan and run-analysis jobs off the queue and executes them with the
 // same service the CLI uses. It runs in its own process (`offerplan worker`, or forked by
 // `offerplan serve`), so a long optimisation never stalls the API's event loop.
 //
@@ -13,7 +13,8 @@ import type { LoadedInstance } from "../db/instance-loader";
 import type { PrismaClient } from "../db/prisma";
 import { currentRevisions } from "../db/revisions";
 import { startRecoveryLoop } from "../services/recovery";
-import { executePlan, PlanCancelledError, PlanInterruptedError } from "../services/plans";
+import { executePlan } from "../services/plans";
+import { RunCancelledError, RunInterruptedError, type RunTable } from "../services/run-job";
 import { executeAnalysis } from "../services/analyses";
 import {
   queueLogger,
@@ -21,7 +22,7 @@ import {
   RUN_PLAN_TASK,
   type RunAnalysisPayload,
   type RunPlanPayload,
-} from "./plan-queue";
+} from "./run-queue";
 
 export interface WorkerOptions {
   pool: Pool;
@@ -44,58 +45,42 @@ export async function startWorker(opts: WorkerOptions): Promise<Runner> {
     return cache ?? undefined;
   };
 
-  const runPlan: Task = async (payload, helpers) => {
-    const { planId } = payload as RunPlanPayload;
-    const plog = log.child({ planId });
-    const loaded = await current();
-    const started = Date.now();
-    plog.info({ reuseInstance: loaded !== undefined }, "plan started");
-    try {
-      const done = await executePlan(pool, prisma, planId, {
-        loaded,
-        signal: helpers.abortSignal,
-      });
-      cache = done.loaded;
-      plog.info({ seconds: (Date.now() - started) / 1000 }, "plan succeeded");
-    } catch (e) {
-      if (e instanceof PlanInterruptedError) {
-        plog.warn("plan interrupted by shutdown; queued again");
-        throw e; // graphile-worker retries the job
+  /** A task that executes one kind of run, keeping the instance it loaded for the next. */
+  const task =
+    (
+      kind: RunTable,
+      idOf: (payload: unknown) => number,
+      execute: typeof executePlan | typeof executeAnalysis,
+    ): Task =>
+    async (payload, helpers) => {
+      const id = idOf(payload);
+      const rlog = log.child({ [kind === "plan" ? "planId" : "analysisId"]: id });
+      const loaded = await current();
+      const started = Date.now();
+      rlog.info({ reuseInstance: loaded !== undefined }, `${kind} started`);
+      try {
+        const done = await execute(pool, prisma, id, { loaded, signal: helpers.abortSignal });
+        cache = done.loaded;
+        rlog.info({ seconds: (Date.now() - started) / 1000 }, `${kind} succeeded`);
+      } catch (e) {
+        if (e instanceof RunInterruptedError) {
+          rlog.warn(`${kind} interrupted by shutdown; queued again`);
+          throw e; // graphile-worker retries the job
+        }
+        if (e instanceof RunCancelledError) {
+          rlog.info(`${kind} cancelled`);
+          return;
+        }
+        // The run is FAILED with its message; a rerun would fail the same way.
+        rlog.error({ err: e }, `${kind} failed`);
       }
-      if (e instanceof PlanCancelledError) {
-        plog.info("plan cancelled");
-        return;
-      }
-      // The plan is FAILED with its message; a rerun would fail the same way.
-      plog.error({ err: e }, "plan failed");
-    }
-  };
-
-  const runAnalysis: Task = async (payload, helpers) => {
-    const { analysisId } = payload as RunAnalysisPayload;
-    const alog = log.child({ analysisId });
-    const loaded = await current();
-    const started = Date.now();
-    alog.info({ reuseInstance: loaded !== undefined }, "analysis started");
-    try {
-      const done = await executeAnalysis(pool, prisma, analysisId, {
-        loaded,
-        signal: helpers.abortSignal,
-      });
-      cache = done.loaded;
-      alog.info({ seconds: (Date.now() - started) / 1000 }, "analysis succeeded");
-    } catch (e) {
-      if (e instanceof PlanInterruptedError) {
-        alog.warn("analysis interrupted by shutdown; queued again");
-        throw e;
-      }
-      if (e instanceof PlanCancelledError) {
-        alog.info("analysis cancelled");
-        return;
-      }
-      alog.error({ err: e }, "analysis failed");
-    }
-  };
+    };
+  const runPlan = task("plan", (p) => (p as RunPlanPayload).planId, executePlan);
+  const runAnalysis = task(
+    "analysis",
+    (p) => (p as RunAnalysisPayload).analysisId,
+    executeAnalysis,
+  );
 
   const stopRecovery = startRecoveryLoop(pool, log);
   const runner = await run({
