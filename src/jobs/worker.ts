@@ -24,13 +24,34 @@ import {
   type RunPlanPayload,
 } from "./run-queue";
 
+/** A worker's defaults (`offerplan worker` and `serve` pass concurrency and grace of their own). */
+export const WORKER_TUNING = {
+  /**
+   * Runs at once in one process: a run parallelises its own per-customer work (threads.ts) and
+   * holds the main thread in its solves, so a second run would only wait on the first.
+   */
+  concurrency: 1,
+  /**
+   * New jobs are heard through LISTEN at once; polling only finds retries whose time has come and
+   * jobs whose notification was lost to a reconnect, so every 2 s is prompt and cheap.
+   */
+  pollIntervalMs: 2000,
+  /** On stop, how long a run may take to finish before it is aborted and queued again. */
+  graceMs: 30_000,
+  /**
+   * Connections of a worker process: the run's queries, its progress writes (not awaited), the
+   * queue's job fetches and the recovery sweep, each of which may hold one at the same time.
+   */
+  poolSize: 4,
+} as const;
+
 export interface WorkerOptions {
   pool: Pool;
   prisma: PrismaClient;
   log: Logger;
-  /** plans at once in this process (default 1: the optimiser is single-threaded) */
+  /** runs at once in this process (default WORKER_TUNING.concurrency) */
   concurrency?: number;
-  /** on stop, how long a running plan may take to finish before it is put back on the queue */
+  /** on stop, how long a running run may take to finish before it is put back on the queue */
   graceMs?: number;
   pollIntervalMs?: number;
 }
@@ -85,10 +106,10 @@ export async function startWorker(opts: WorkerOptions): Promise<Runner> {
   const stopRecovery = startRecoveryLoop(pool, log);
   const runner = await run({
     pgPool: pool,
-    concurrency: opts.concurrency ?? 1,
+    concurrency: opts.concurrency ?? WORKER_TUNING.concurrency,
     noHandleSignals: true,
-    pollInterval: opts.pollIntervalMs ?? 2000,
-    gracefulShutdownAbortTimeout: opts.graceMs ?? 30_000,
+    pollInterval: opts.pollIntervalMs ?? WORKER_TUNING.pollIntervalMs,
+    gracefulShutdownAbortTimeout: opts.graceMs ?? WORKER_TUNING.graceMs,
     // Unbatched, graphile-worker fires a job's complete/fail without awaiting it, so a worker
     // stopping right after a run closed its pool first and the job stayed locked (4 hours) with
     // its plan QUEUED. Batched (even with no delay), shutdown waits for those writes.

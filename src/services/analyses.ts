@@ -24,6 +24,8 @@ import { todayUtc } from "../domain/dates";
 import { atMost, MAX_CAPACITY, MAX_CLUSTERS, MAX_MONEY } from "../domain/limits";
 
 export const MAX_POINTS = 50;
+/** Budgets in a frontier asked for by range without a count: enough to read it as a curve. */
+const DEFAULT_POINTS = 10;
 
 export interface AnalysisParameters {
   method: Method;
@@ -46,7 +48,7 @@ export function budgetSeries(input: {
 }): number[] {
   if (input.budgets?.length) return input.budgets;
   const { from, to } = input;
-  const n = input.points ?? 10;
+  const n = input.points ?? DEFAULT_POINTS;
   if (from == null || to == null)
     throw new InputError("input.budgets", "give budgets, or from and to (and points)");
   if (!(from >= 0) || !(to > from)) throw new InputError("input.to", "must exceed from (>= 0)");

@@ -218,6 +218,23 @@ export { RunInterruptedError as PlanInterruptedError } from "./run-job";
 /** The plan was cancelled (or otherwise left RUNNING) while it ran; nothing was written. */
 export { RunCancelledError as PlanCancelledError } from "./run-job";
 
+/**
+ * The share of a plan run shown as done at each step, as the API and the CLI show it. The
+ * optimisation is most of a run's time, so most of the bar is its own 0..1 report, mapped onto
+ * [optimizeFrom, optimizeFrom + optimizeShare]; SUCCEEDED sets 1.
+ */
+const PLAN_PROGRESS = {
+  /** loading the instance: a sliver, so that a run just claimed shows it has started */
+  load: 0.02,
+  optimizeFrom: 0.05,
+  optimizeShare: 0.85,
+  /** the one write transaction (assignments, report, summary), after the optimisation */
+  write: 0.92,
+} as const;
+
+/** How long a crash test's pause blocks when OFFERPLAN_TEST_PAUSE_MS is unset: time to kill it. */
+const TEST_PAUSE_DEFAULT_MS = 3000;
+
 export interface ExecuteOptions {
   /** an instance loaded earlier at the current dataset revision (a worker keeps it) */
   loaded?: LoadedInstance;
@@ -258,7 +275,7 @@ export async function executePlan(
     const definition = params.overrides
       ? withOverrides(version.definition, params.overrides)
       : version.definition;
-    run.progress("load", 0.02);
+    run.progress("load", PLAN_PROGRESS.load);
     const loaded = opts.loaded ?? (await loadInstance(pool));
     await run.checkpoint();
     const done = await computeAndWrite(pool, planId, params, definition, loaded, {
@@ -289,7 +306,7 @@ function testPause(planId: number, phase: string): void {
     new Int32Array(new SharedArrayBuffer(4)),
     0,
     0,
-    Number(process.env.OFFERPLAN_TEST_PAUSE_MS ?? 3000),
+    Number(process.env.OFFERPLAN_TEST_PAUSE_MS ?? TEST_PAUSE_DEFAULT_MS),
   );
 }
 
@@ -352,14 +369,15 @@ async function computeAndWrite(
     disaggregation: params.disaggregation,
     seed: params.seed,
     reuse: warm,
-    onProgress: (phase, f) => hooks.progress(phase, 0.05 + 0.85 * f),
+    onProgress: (phase, f) =>
+      hooks.progress(phase, PLAN_PROGRESS.optimizeFrom + PLAN_PROGRESS.optimizeShare * f),
     shouldStop: hooks.shouldStop,
     threads: runThreads(params.threads),
   });
   // reading the contact history for the rules is part of the run
   if (constraints.policies?.length || "calendar" in run) result.timings.policies = policySeconds;
   await hooks.checkpoint();
-  hooks.progress("write", 0.92);
+  hooks.progress("write", PLAN_PROGRESS.write);
   const loadSeconds = hooks.reusedInstance ? 0 : loaded.seconds;
   const held = params.controlShare
     ? holdOut(run.instance, constraints, result, params.controlShare, params.seed ?? 1)
