@@ -4,11 +4,32 @@
 // an analysis's db/analysis-points.ts's. Every statement here names the runner: a run cancelled or
 // taken over by another process is never touched by the one that lost it.
 import type { Pool, PoolClient } from "pg";
+import { CANCEL_CHANNEL } from "./heartbeat";
 
 /** The tables whose rows are runs; also the kind a run is watched and notified under. */
 export type RunTable = "plan" | "analysis";
 
 type Queryable = Pick<Pool, "query"> | Pick<PoolClient, "query">;
+
+/** Minimal view of a Prisma client or transaction: all a cancel needs. */
+interface RawSql {
+  $executeRaw(query: TemplateStringsArray, ...values: unknown[]): Promise<number>;
+}
+
+/**
+ * A QUEUED or RUNNING plan CANCELLED; false when it was neither. The phase it was in is kept as
+ * failed_in_phase, and a cancelled plan shows no live progress. The process running it hears of
+ * it at commit (db/heartbeat.ts listens), not at its next check.
+ */
+export async function cancelPlanRun(tx: RawSql, planId: number): Promise<boolean> {
+  const updated = await tx.$executeRaw`
+    UPDATE plan SET status = 'CANCELLED', finished_at = now(), failed_in_phase = phase,
+                    phase = NULL, progress = 0
+    WHERE id = ${planId} AND status IN ('QUEUED', 'RUNNING')`;
+  if (updated !== 1) return false;
+  await tx.$executeRaw`SELECT pg_notify(${CANCEL_CHANNEL}, ${`plan:${planId}`})`;
+  return true;
+}
 
 /**
  * The phase a running run is in and, when given, its share done (kept to three decimals). Progress

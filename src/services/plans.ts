@@ -14,7 +14,7 @@ import { hasPolicies, resolvePolicies } from "../domain/resolve-policies";
 import { loadPolicies } from "../db/policy-facts";
 import { addDays, isCampaignDate, todayUtc } from "../domain/dates";
 import { currentRevisions, type Revisions } from "../db/revisions";
-import { CANCEL_CHANNEL } from "../db/heartbeat";
+import { cancelPlanRun } from "../db/runs";
 import { replayBlocker } from "../domain/replay";
 import { storedPlanParameters } from "../domain/stored-parameters";
 export { replayBlocker } from "../domain/replay";
@@ -521,22 +521,16 @@ export async function cancelPlan(
   actor: Actor = CLI_ACTOR,
 ): Promise<Plan> {
   const cancelled = await prisma.$transaction(async (tx) => {
-    // the phase it was in is kept as failed_in_phase; a cancelled plan shows no live progress
-    const updated = await tx.$executeRaw`
-      UPDATE plan SET status = 'CANCELLED', finished_at = now(), failed_in_phase = phase,
-                      phase = NULL, progress = 0
-      WHERE id = ${planId} AND status IN ('QUEUED', 'RUNNING')`;
-    if (updated === 1) {
+    const updated = await cancelPlanRun(tx, planId);
+    if (updated) {
       await recordAudit(tx, {
         actor,
         action: "plan.cancel",
         subjectType: "plan",
         subjectId: planId,
       });
-      // the worker running it hears of it at commit (db/heartbeat.ts), not at its next check
-      await tx.$executeRaw`SELECT pg_notify(${CANCEL_CHANNEL}, ${`plan:${planId}`})`;
     }
-    return updated === 1;
+    return updated;
   });
   if (cancelled) {
     await removePlanJob(prisma, planId);
