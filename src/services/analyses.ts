@@ -21,6 +21,7 @@ import { planConstraints } from "./plans";
 import { runJob, RUN_TUNING } from "./run-job";
 import { writeAnalysisPoints } from "../db/analysis-points";
 import { todayUtc } from "../domain/dates";
+import { storedAnalysisParameters } from "../domain/stored-parameters";
 import { atMost, MAX_CAPACITY, MAX_CLUSTERS, MAX_MONEY } from "../domain/limits";
 
 export const MAX_POINTS = 50;
@@ -122,7 +123,7 @@ export async function executeAnalysis(
   };
   return runJob(pool, "analysis", analysisId, lifecycle, async (run) => {
     const a = await prisma.analysis.findUniqueOrThrow({ where: { id: analysisId } });
-    const params = a.parameters as unknown as AnalysisParameters;
+    const params = { ...storedAnalysisParameters(a.parameters), method: a.method };
     const { definition } = await getVersion(prisma, a.constraintSetVersionId);
     const loaded = opts.loaded ?? (await loadInstance(pool));
     await run.checkpoint();

@@ -1,7 +1,10 @@
-// A plan's parameters column reads back as one typed shape: a row written by the current release,
+// A plan's (and an analysis's) parameters column reads back as one typed shape: a row written by the current release,
 // a row stored before later fields existed (down to the column's default {}), and a damaged row,
 // which is refused with the field that is wrong.
-import { storedPlanParameters } from "../../../src/domain/stored-parameters";
+import {
+  storedAnalysisParameters,
+  storedPlanParameters,
+} from "../../../src/domain/stored-parameters";
 
 describe("storedPlanParameters", () => {
   it("reads a row as the current release writes it", () => {
@@ -43,5 +46,21 @@ describe("storedPlanParameters", () => {
     expect(() => storedPlanParameters({ method: "SIMPLEX" })).toThrow(/at method/);
     expect(() => storedPlanParameters({ overrides: [1] })).toThrow(/at overrides/);
     expect(() => storedPlanParameters([])).toThrow(/plan\.parameters is not readable/);
+  });
+});
+
+describe("storedAnalysisParameters", () => {
+  it("reads each kind's row and the column's default", () => {
+    const frontier = { method: "EXACT", seed: 1, budgets: [1000, 1500.5] };
+    expect(storedAnalysisParameters(frontier)).toEqual(frontier);
+    const sweep = { method: "GREEDY", channelId: "branch", capacities: [10, 40] };
+    expect(storedAnalysisParameters(sweep)).toEqual(sweep);
+    expect(storedAnalysisParameters({})).toEqual({});
+  });
+
+  it("refuses a damaged row, naming the column and the field", () => {
+    expect(() => storedAnalysisParameters({ budgets: [1, "2"] })).toThrow(
+      /^analysis\.parameters is not readable: .*at budgets\[1\]/s,
+    );
   });
 });
