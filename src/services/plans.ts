@@ -213,10 +213,12 @@ export function dataRevisions(pool: Pool): Promise<Revisions> {
   return currentRevisions(pool);
 }
 
-/** The plan's run stopped because its worker is shutting down; it is QUEUED again. */
-export { RunInterruptedError as PlanInterruptedError } from "./run-job";
-/** The plan was cancelled (or otherwise left RUNNING) while it ran; nothing was written. */
-export { RunCancelledError as PlanCancelledError } from "./run-job";
+// A plan's run ends with the lifecycle's errors (services/run-job.ts); these names are what
+// bench/cancel.ts and docs/performance.md use for them.
+export {
+  RunInterruptedError as PlanInterruptedError,
+  RunCancelledError as PlanCancelledError,
+} from "./run-job";
 
 /**
  * The share of a plan run shown as done at each step, as the API and the CLI show it. The
