@@ -3,14 +3,14 @@
 import type { Logger } from "pino";
 import { openDatabase } from "../db/connection";
 import { createPrisma } from "../db/prisma";
-import { startWorker } from "./worker";
+import { startWorker, WORKER_TUNING } from "./worker";
 
 export async function runWorkerProcess(opts: {
   concurrency: number;
   graceMs: number;
   log: Logger;
 }): Promise<void> {
-  const db = await openDatabase({ poolSize: 4, log: (m) => opts.log.info(m) });
+  const db = await openDatabase({ poolSize: WORKER_TUNING.poolSize, log: (m) => opts.log.info(m) });
   const prisma = createPrisma(db.url);
   const runner = await startWorker({
     pool: db.pool,

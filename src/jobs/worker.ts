@@ -1,4 +1,4 @@
-// A plan worker: takes run-plan jobs off the queue, one at a time, and executes them with the
+// A run worker: takes run-plan and run-analysis jobs off the queue and executes them with the
 // same service the CLI uses. It runs in its own process (`offerplan worker`, or forked by
 // `offerplan serve`), so a long optimisation never stalls the API's event loop.
 //
@@ -13,7 +13,8 @@ import type { LoadedInstance } from "../db/instance-loader";
 import type { PrismaClient } from "../db/prisma";
 import { currentRevisions } from "../db/revisions";
 import { startRecoveryLoop } from "../services/recovery";
-import { executePlan, PlanCancelledError, PlanInterruptedError } from "../services/plans";
+import { executePlan } from "../services/plans";
+import { RunCancelledError, RunInterruptedError, type RunTable } from "../services/run-job";
 import { executeAnalysis } from "../services/analyses";
 import {
   queueLogger,
@@ -21,15 +22,36 @@ import {
   RUN_PLAN_TASK,
   type RunAnalysisPayload,
   type RunPlanPayload,
-} from "./plan-queue";
+} from "./run-queue";
+
+/** A worker's defaults (`offerplan worker` and `serve` pass concurrency and grace of their own). */
+export const WORKER_TUNING = {
+  /**
+   * Runs at once in one process: a run parallelises its own per-customer work (threads.ts) and
+   * holds the main thread in its solves, so a second run would only wait on the first.
+   */
+  concurrency: 1,
+  /**
+   * New jobs are heard through LISTEN at once; polling only finds retries whose time has come and
+   * jobs whose notification was lost to a reconnect, so every 2 s is prompt and cheap.
+   */
+  pollIntervalMs: 2000,
+  /** On stop, how long a run may take to finish before it is aborted and queued again. */
+  graceMs: 30_000,
+  /**
+   * Connections of a worker process: the run's queries, its progress writes (not awaited), the
+   * queue's job fetches and the recovery sweep, each of which may hold one at the same time.
+   */
+  poolSize: 4,
+} as const;
 
 export interface WorkerOptions {
   pool: Pool;
   prisma: PrismaClient;
   log: Logger;
-  /** plans at once in this process (default 1: the optimiser is single-threaded) */
+  /** runs at once in this process (default WORKER_TUNING.concurrency) */
   concurrency?: number;
-  /** on stop, how long a running plan may take to finish before it is put back on the queue */
+  /** on stop, how long a running run may take to finish before it is put back on the queue */
   graceMs?: number;
   pollIntervalMs?: number;
 }
@@ -44,66 +66,50 @@ export async function startWorker(opts: WorkerOptions): Promise<Runner> {
     return cache ?? undefined;
   };
 
-  const runPlan: Task = async (payload, helpers) => {
-    const { planId } = payload as RunPlanPayload;
-    const plog = log.child({ planId });
-    const loaded = await current();
-    const started = Date.now();
-    plog.info({ reuseInstance: loaded !== undefined }, "plan started");
-    try {
-      const done = await executePlan(pool, prisma, planId, {
-        loaded,
-        signal: helpers.abortSignal,
-      });
-      cache = done.loaded;
-      plog.info({ seconds: (Date.now() - started) / 1000 }, "plan succeeded");
-    } catch (e) {
-      if (e instanceof PlanInterruptedError) {
-        plog.warn("plan interrupted by shutdown; queued again");
-        throw e; // graphile-worker retries the job
+  /** A task that executes one kind of run, keeping the instance it loaded for the next. */
+  const task =
+    (
+      kind: RunTable,
+      idOf: (payload: unknown) => number,
+      execute: typeof executePlan | typeof executeAnalysis,
+    ): Task =>
+    async (payload, helpers) => {
+      const id = idOf(payload);
+      const rlog = log.child({ [kind === "plan" ? "planId" : "analysisId"]: id });
+      const loaded = await current();
+      const started = Date.now();
+      rlog.info({ reuseInstance: loaded !== undefined }, `${kind} started`);
+      try {
+        const done = await execute(pool, prisma, id, { loaded, signal: helpers.abortSignal });
+        cache = done.loaded;
+        rlog.info({ seconds: (Date.now() - started) / 1000 }, `${kind} succeeded`);
+      } catch (e) {
+        if (e instanceof RunInterruptedError) {
+          rlog.warn(`${kind} interrupted by shutdown; queued again`);
+          throw e; // graphile-worker retries the job
+        }
+        if (e instanceof RunCancelledError) {
+          rlog.info(`${kind} cancelled`);
+          return;
+        }
+        // The run is FAILED with its message; a rerun would fail the same way.
+        rlog.error({ err: e }, `${kind} failed`);
       }
-      if (e instanceof PlanCancelledError) {
-        plog.info("plan cancelled");
-        return;
-      }
-      // The plan is FAILED with its message; a rerun would fail the same way.
-      plog.error({ err: e }, "plan failed");
-    }
-  };
-
-  const runAnalysis: Task = async (payload, helpers) => {
-    const { analysisId } = payload as RunAnalysisPayload;
-    const alog = log.child({ analysisId });
-    const loaded = await current();
-    const started = Date.now();
-    alog.info({ reuseInstance: loaded !== undefined }, "analysis started");
-    try {
-      const done = await executeAnalysis(pool, prisma, analysisId, {
-        loaded,
-        signal: helpers.abortSignal,
-      });
-      cache = done.loaded;
-      alog.info({ seconds: (Date.now() - started) / 1000 }, "analysis succeeded");
-    } catch (e) {
-      if (e instanceof PlanInterruptedError) {
-        alog.warn("analysis interrupted by shutdown; queued again");
-        throw e;
-      }
-      if (e instanceof PlanCancelledError) {
-        alog.info("analysis cancelled");
-        return;
-      }
-      alog.error({ err: e }, "analysis failed");
-    }
-  };
+    };
+  const runPlan = task("plan", (p) => (p as RunPlanPayload).planId, executePlan);
+  const runAnalysis = task(
+    "analysis",
+    (p) => (p as RunAnalysisPayload).analysisId,
+    executeAnalysis,
+  );
 
   const stopRecovery = startRecoveryLoop(pool, log);
   const runner = await run({
     pgPool: pool,
-    concurrency: opts.concurrency ?? 1,
+    concurrency: opts.concurrency ?? WORKER_TUNING.concurrency,
     noHandleSignals: true,
-    pollInterval: opts.pollIntervalMs ?? 2000,
-    gracefulShutdownAbortTimeout: opts.graceMs ?? 30_000,
+    pollInterval: opts.pollIntervalMs ?? WORKER_TUNING.pollIntervalMs,
+    gracefulShutdownAbortTimeout: opts.graceMs ?? WORKER_TUNING.graceMs,
     // Unbatched, graphile-worker fires a job's complete/fail without awaiting it, so a worker
     // stopping right after a run closed its pool first and the job stayed locked (4 hours) with
     // its plan QUEUED. Batched (even with no delay), shutdown waits for those writes.

@@ -70,7 +70,7 @@ function whatIf(r: PlanReport): string | null {
 }
 
 function overrides(r: PlanReport): string | null {
-  const o = r.parameters.overrides as Record<string, unknown> | undefined;
+  const o = r.parameters.overrides;
   if (!o || !Object.keys(o).length) return null;
   return Object.entries(o)
     .map(([k, v]) =>

@@ -2,11 +2,10 @@
 // (RUNNING → SUCCEEDED / FAILED), read back. The numbers come from src/optimize/analyses.ts; the
 // points are written in one transaction that also marks the analysis SUCCEEDED.
 import type { Pool } from "pg";
-import { claimRun, runnerId, watchRun } from "../db/heartbeat";
 import { loadInstance, type LoadedInstance } from "../db/instance-loader";
 import type { PrismaClient } from "../db/prisma";
 import type { Analysis, AnalysisKind, Prisma } from "../generated/prisma/client";
-import { enqueueAnalysisJob } from "../jobs/plan-queue";
+import { enqueueAnalysisJob } from "../jobs/run-queue";
 import {
   budgetFrontier,
   capacitySweep,
@@ -14,16 +13,20 @@ import {
   type AnalysisOptions,
   type AnalysisPoint,
 } from "../optimize/analyses";
-import { OptimizeStoppedError } from "../optimize/stop";
+import type { Instance, PlanConstraints } from "../optimize/instance";
 import type { Disaggregation, Method } from "../optimize/types";
 import { getVersion } from "./constraint-sets";
 import { InputError } from "./errors";
-import { storedRunError } from "./run-errors";
-import { planConstraints, PlanCancelledError, PlanInterruptedError } from "./plans";
+import { planConstraints } from "./plans";
+import { runJob, RUN_TUNING } from "./run-job";
+import { writeAnalysisPoints } from "../db/analysis-points";
 import { todayUtc } from "../domain/dates";
+import { storedAnalysisParameters } from "../domain/stored-parameters";
 import { atMost, MAX_CAPACITY, MAX_CLUSTERS, MAX_MONEY } from "../domain/limits";
 
 export const MAX_POINTS = 50;
+/** Budgets in a frontier asked for by range without a count: enough to read it as a curve. */
+const DEFAULT_POINTS = 10;
 
 export interface AnalysisParameters {
   method: Method;
@@ -46,7 +49,7 @@ export function budgetSeries(input: {
 }): number[] {
   if (input.budgets?.length) return input.budgets;
   const { from, to } = input;
-  const n = input.points ?? 10;
+  const n = input.points ?? DEFAULT_POINTS;
   if (from == null || to == null)
     throw new InputError("input.budgets", "give budgets, or from and to (and points)");
   if (!(from >= 0) || !(to > from)) throw new InputError("input.to", "must exceed from (>= 0)");
@@ -113,127 +116,51 @@ export async function executeAnalysis(
   analysisId: number,
   opts: ExecuteAnalysisOptions = {},
 ): Promise<{ points: AnalysisPoint[]; loaded: LoadedInstance }> {
-  const me = await runnerId(pool);
-  if (!(await claimRun(pool, "analysis", analysisId, me)))
-    throw new Error(`analysis ${analysisId} is not queued`);
-  // cancelAnalysis is seen while a point is being optimised (src/db/heartbeat.ts)
-  const watch = watchRun("analysis", analysisId);
-  const a = await prisma.analysis.findUniqueOrThrow({ where: { id: analysisId } });
-  const params = a.parameters as unknown as AnalysisParameters;
-  let phase = "load";
-  let done = 0;
-  const setPhase = (next: string, progress?: number) => {
-    phase = next;
-    done = progress ?? done;
-    opts.onProgress?.(next, done);
-    void pool
-      .query(
-        `UPDATE analysis SET phase = $2, progress = COALESCE($3, progress)
-         WHERE id = $1 AND status = 'RUNNING' AND run_by = $4`,
-        [analysisId, next, progress ?? null, me],
-      )
-      .catch(() => undefined);
+  const lifecycle = {
+    signal: opts.signal,
+    onProgress: opts.onProgress,
+    progressEveryMs: RUN_TUNING.analysisProgressEveryMs,
   };
-  try {
+  return runJob(pool, "analysis", analysisId, lifecycle, async (run) => {
+    const a = await prisma.analysis.findUniqueOrThrow({ where: { id: analysisId } });
+    const params = { ...storedAnalysisParameters(a.parameters), method: a.method };
     const { definition } = await getVersion(prisma, a.constraintSetVersionId);
     const loaded = opts.loaded ?? (await loadInstance(pool));
-    if (opts.signal?.aborted) throw new PlanInterruptedError(`analysis ${analysisId}: stopping`);
-    const { instance } = loaded;
+    await run.checkpoint();
     const constraints = await planConstraints(pool, definition, loaded, todayUtc());
-    setPhase("point 1");
-    const run: AnalysisOptions = {
+    run.progress("point 1");
+    const options: AnalysisOptions = {
       method: params.method,
       clusters: params.clusters,
       disaggregation: params.disaggregation,
       seed: params.seed,
       // progress moves on per point; the phase names the point being computed
       onPoint: (done, total) =>
-        setPhase(`point ${Math.min(done + 1, total)} of ${total}`, done / total),
-      shouldStop: () => watch.cancelled() || opts.signal?.aborted === true,
+        run.progress(`point ${Math.min(done + 1, total)} of ${total}`, done / total),
+      shouldStop: run.shouldStop,
     };
-    let points: AnalysisPoint[];
-    switch (a.kind) {
-      case "BUDGET_FRONTIER":
-        points = await budgetFrontier(instance, constraints, params.budgets ?? [], run);
-        break;
-      case "CAPACITY": {
-        const k = instance.channelIds.indexOf(params.channelId ?? "");
-        if (k < 0) throw new InputError("channelId", `unknown channel "${params.channelId}"`);
-        points = await capacitySweep(instance, constraints, k, params.capacities ?? [], run);
-        break;
-      }
-      case "OFFER_MINIMUMS":
-        points = await offerMinimumCosts(instance, constraints, run);
-        break;
-    }
-    await writePoints(pool, analysisId, points, me);
+    const points = await pointsOf(a.kind, params, loaded.instance, constraints, options);
+    await writeAnalysisPoints(pool, analysisId, points, run.runBy);
     return { points, loaded };
-  } catch (caught) {
-    let e = caught;
-    if (e instanceof OptimizeStoppedError)
-      e = watch.cancelled()
-        ? new PlanCancelledError(`analysis ${analysisId} was cancelled`)
-        : new PlanInterruptedError(`analysis ${analysisId}: stopping`);
-    // cancelled: the row already says so, and nothing was written
-    if (e instanceof PlanCancelledError) throw e;
-    if (e instanceof PlanInterruptedError) {
-      await prisma.analysis.updateMany({
-        where: { id: analysisId, status: "RUNNING", runBy: me },
-        data: { status: "QUEUED", progress: 0, startedAt: null, phase: null, runBy: null },
-      });
-      throw e;
-    }
-    const stored = storedRunError(e);
-    await prisma.analysis.updateMany({
-      where: { id: analysisId, status: "RUNNING", runBy: me },
-      data: {
-        status: "FAILED",
-        error: stored.message,
-        finishedAt: new Date(),
-        failedInPhase: phase,
-        phase: null,
-        progress: 0,
-      },
-    });
-    throw e;
-  } finally {
-    watch.release();
-  }
+  });
 }
 
-async function writePoints(
-  pool: Pool,
-  id: number,
-  points: AnalysisPoint[],
-  runBy: string,
-): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query("BEGIN");
-    await client.query(
-      `INSERT INTO analysis_point (analysis_id, point_index, label, parameter, value, expected_return,
-         cost, roi, contacts, upper_bound, gap, dual, marginal_return, below_hurdle, constraint_report)
-       SELECT $1, i - 1, p.label, p.parameter, p.value, p."expectedReturn", p.cost, p.roi, p.contacts,
-              p."upperBound", p.gap, p.dual, p."marginalReturn", p."belowHurdle", p."constraintReport"
-       FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS e(j, i),
-            jsonb_to_record(e.j) AS p(label text, parameter float8, value float8,
-              "expectedReturn" float8, cost float8, roi float8, contacts int, "upperBound" float8,
-              gap float8, dual float8, "marginalReturn" float8, "belowHurdle" boolean,
-              "constraintReport" jsonb)`,
-      [id, JSON.stringify(points, (_k, v: unknown) => (v === Infinity ? null : v))],
-    );
-    const done = await client.query(
-      `UPDATE analysis SET status = 'SUCCEEDED', progress = 1, phase = NULL, finished_at = now(),
-              run_by = NULL
-       WHERE id = $1 AND status = 'RUNNING' AND run_by = $2`,
-      [id, runBy],
-    );
-    if (done.rowCount !== 1) throw new Error(`analysis ${id} is no longer running`);
-    await client.query("COMMIT");
-  } catch (e) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    throw e;
-  } finally {
-    client.release();
+function pointsOf(
+  kind: AnalysisKind,
+  params: AnalysisParameters,
+  instance: Instance,
+  constraints: PlanConstraints,
+  options: AnalysisOptions,
+): Promise<AnalysisPoint[]> {
+  switch (kind) {
+    case "BUDGET_FRONTIER":
+      return budgetFrontier(instance, constraints, params.budgets ?? [], options);
+    case "CAPACITY": {
+      const k = instance.channelIds.indexOf(params.channelId ?? "");
+      if (k < 0) throw new InputError("channelId", `unknown channel "${params.channelId}"`);
+      return capacitySweep(instance, constraints, k, params.capacities ?? [], options);
+    }
+    case "OFFER_MINIMUMS":
+      return offerMinimumCosts(instance, constraints, options);
   }
 }

@@ -2,6 +2,7 @@
 // (src/optimize/explain.ts). Reads one customer's rows only: its eligible options through the
 // eligible_option view, its assignments in the plan's partition, and the plan's small tables.
 import { storedKpis } from "../domain/stored-kpis";
+import { storedPlanParameters } from "../domain/stored-parameters";
 import type { Pool } from "pg";
 import { parseConstraintSet, type ConstraintSetDefinition } from "../domain/constraint-set";
 import { resolveConstraints } from "./resolve-constraints";
@@ -117,11 +118,11 @@ export async function explainCustomer(
     ),
   ]);
   // A what-if plan ran with overrides on top of its version: price it by what it ran with.
-  const { overrides } = plan.parameters as { overrides?: Record<string, unknown> };
+  const params = storedPlanParameters(plan.parameters);
+  const { overrides } = params;
   const stored = definitionOf(version.rows[0]?.definition);
   const definition = overrides ? withOverrides(stored, overrides) : stored;
   const kpis = storedKpis(plan.kpis);
-  const params = plan.parameters as { campaignDate?: string };
   const policies = hasPolicies(definition)
     ? await customerPolicies(
         pool,

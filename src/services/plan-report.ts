@@ -7,6 +7,7 @@ import type { Pool } from "pg";
 import type { ReportRow } from "../db/plan-writer";
 import { currentRevisions } from "../db/revisions";
 import { storedKpis } from "../domain/stored-kpis";
+import { storedPlanParameters, type StoredPlanParameters } from "../domain/stored-parameters";
 import { storedProvenance, type StoredProvenance } from "../domain/stored-provenance";
 import { replayBlocker } from "../domain/replay";
 
@@ -37,7 +38,7 @@ export interface PlanReport {
     offers: Record<string, { name: string; category: string | null }>;
     channels: Record<string, { name: string }>;
   };
-  parameters: Record<string, unknown>;
+  parameters: StoredPlanParameters;
   kpis: Record<string, unknown> | null;
   timings: Record<string, number> | null;
   error: string | null;
@@ -122,6 +123,7 @@ export async function planReport(pool: Pool, planId: number): Promise<PlanReport
   );
   const p = plan.rows[0];
   if (!p) return null;
+  const parameters = storedPlanParameters(p.parameters);
   const [report, oc, channels, segments, results, names] = await Promise.all([
     pool.query(
       `SELECT name, kind, sense, activity, bound, slack, dual, binding, report_only AS "reportOnly",
@@ -178,13 +180,13 @@ export async function planReport(pool: Pool, planId: number): Promise<PlanReport
     requestedBy: p.requested_by,
     name: p.name,
     notes: p.notes,
-    whatIf: whatIfChanges(p.definition, p.parameters),
+    whatIf: whatIfChanges(p.definition, parameters),
     basePlan: basePlanOf(p),
     createdAt: p.created_at,
     startedAt: p.started_at,
     finishedAt: p.finished_at,
     names,
-    parameters: p.parameters,
+    parameters,
     kpis: p.kpis,
     timings: p.timings,
     error: p.error,
@@ -216,8 +218,8 @@ function basePlanOf(p: {
   };
 }
 
-function whatIfChanges(definition: unknown, parameters: unknown): Change[] | null {
-  const overrides = (parameters as { overrides?: Record<string, unknown> }).overrides;
+function whatIfChanges(definition: unknown, parameters: StoredPlanParameters): Change[] | null {
+  const { overrides } = parameters;
   if (!overrides) return null;
   const parsed = parseConstraintSet(definition);
   if (!parsed.ok) return null;
@@ -275,7 +277,7 @@ async function provenanceOf(
 /** The plan's inputs in a few words each, for one line under its title (CLI and HTML report). */
 export function provenanceParts(r: PlanReport): string[] {
   const p = r.provenance;
-  const params = r.parameters as { seed?: number; campaignDate?: string };
+  const params = r.parameters;
   const e = p.stored?.effective;
   return [
     `dataset revision ${p.datasetRevision ?? "-"}`,

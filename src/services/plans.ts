@@ -8,34 +8,30 @@ import { writeSync } from "node:fs";
 import type { Pool } from "pg";
 import type { PrismaClient } from "../db/prisma";
 import { loadInstance, type LoadedInstance } from "../db/instance-loader";
-import {
-  PlanNoLongerRunningError,
-  writePlanResult,
-  type FailpointHook,
-  type PlanRowsInput,
-} from "../db/plan-writer";
+import { writePlanResult, type FailpointHook, type PlanRowsInput } from "../db/plan-writer";
 import { resolveConstraints } from "./resolve-constraints";
 import { hasPolicies, resolvePolicies } from "../domain/resolve-policies";
 import { loadPolicies } from "../db/policy-facts";
 import { addDays, isCampaignDate, todayUtc } from "../domain/dates";
 import { currentRevisions, type Revisions } from "../db/revisions";
-import { CANCEL_CHANNEL, claimRun, runnerId, watchRun } from "../db/heartbeat";
+import { cancelPlanRun } from "../db/runs";
 import { replayBlocker } from "../domain/replay";
+import { storedPlanParameters } from "../domain/stored-parameters";
 export { replayBlocker } from "../domain/replay";
 import { loadWarmStart } from "../db/warm-start";
 import { softwareVersion } from "../domain/software-version";
 import { expandCalendar, type Calendar, type Wave } from "../optimize/calendar";
 import type { ConstraintSetDefinition } from "../domain/constraint-set";
-import { optimize, OptimizeStoppedError } from "../optimize/optimize";
+import { optimize } from "../optimize/optimize";
 import type { Disaggregation, Method, PlanResult, ProportionRow, Reuse } from "../optimize/types";
 import type { Instance, PlanConstraints } from "../optimize/instance";
-import { enqueuePlanJob, removePlanJob } from "../jobs/plan-queue";
+import { enqueuePlanJob, removePlanJob } from "../jobs/run-queue";
 import type { Plan, Prisma } from "../generated/prisma/client";
 import { calibrateInstance } from "../results";
 import { getVersion } from "./constraint-sets";
 import { checkRunInput } from "./plan-input-checks";
 import { ConflictError, InputError, NotFoundError } from "./errors";
-import { storedRunError } from "./run-errors";
+import { runJob, RUN_TUNING } from "./run-job";
 import { checkThreads, runThreads } from "./threads";
 import {
   calibrationFactors,
@@ -206,9 +202,10 @@ export async function replayPlan(
   if (problem) throw new ConflictError(`plan ${planId} cannot be replayed: ${problem}`);
   // threads are the replaying machine's: they never change the plan, and the original's count
   // may be more than this machine has
-  const { threads: _threads, ...params } = plan.parameters as unknown as RunPlanParameters;
+  const { threads: _threads, ...params } = storedPlanParameters(plan.parameters);
   void _threads;
-  return createPlan(prisma, plan.constraintSetVersionId, params, { ...opts, replayOf: planId });
+  const inputs = { ...params, method: plan.method };
+  return createPlan(prisma, plan.constraintSetVersionId, inputs, { ...opts, replayOf: planId });
 }
 
 /** The current dataset and contact-history revisions (what a plan is stale against). */
@@ -216,15 +213,29 @@ export function dataRevisions(pool: Pool): Promise<Revisions> {
   return currentRevisions(pool);
 }
 
-/** The run stopped because its worker is shutting down; the plan is QUEUED again. */
-export class PlanInterruptedError extends Error {
-  override name = "PlanInterruptedError";
-}
+// A plan's run ends with the lifecycle's errors (services/run-job.ts); these names are what
+// bench/cancel.ts and docs/performance.md use for them.
+export {
+  RunInterruptedError as PlanInterruptedError,
+  RunCancelledError as PlanCancelledError,
+} from "./run-job";
 
-/** The plan was cancelled (or otherwise left RUNNING) while it ran; nothing was written. */
-export class PlanCancelledError extends Error {
-  override name = "PlanCancelledError";
-}
+/**
+ * The share of a plan run shown as done at each step, as the API and the CLI show it. The
+ * optimisation is most of a run's time, so most of the bar is its own 0..1 report, mapped onto
+ * [optimizeFrom, optimizeFrom + optimizeShare]; SUCCEEDED sets 1.
+ */
+const PLAN_PROGRESS = {
+  /** loading the instance: a sliver, so that a run just claimed shows it has started */
+  load: 0.02,
+  optimizeFrom: 0.05,
+  optimizeShare: 0.85,
+  /** the one write transaction (assignments, report, summary), after the optimisation */
+  write: 0.92,
+} as const;
+
+/** How long a crash test's pause blocks when OFFERPLAN_TEST_PAUSE_MS is unset: time to kill it. */
+const TEST_PAUSE_DEFAULT_MS = 3000;
 
 export interface ExecuteOptions {
   /** an instance loaded earlier at the current dataset revision (a worker keeps it) */
@@ -253,99 +264,34 @@ export async function executePlan(
   planId: number,
   opts: ExecuteOptions = {},
 ): Promise<ExecutedPlan> {
-  const me = await runnerId(pool);
-  if (!(await claimRun(pool, "plan", planId, me)))
-    throw new PlanCancelledError(`plan ${planId} is not queued`);
-  // From here a cancel is seen within CANCEL_CHECK_MS plus one poll of the optimiser, whatever
-  // the main thread is doing (src/db/heartbeat.ts).
-  const watch = watchRun("plan", planId);
-  const shouldStop = () => watch.cancelled() || opts.signal?.aborted === true;
-  const plan = await prisma.plan.findUniqueOrThrow({ where: { id: planId } });
-  const params = plan.parameters as unknown as RunPlanParameters;
-  // set by the first progress call ("load"); until then the run is in the claim
-  let phase = "";
-  let lastWrite = 0;
-  const progress = (next: string, fraction: number) => {
-    if (next !== phase) testPause(planId, next);
-    phase = next;
-    opts.onProgress?.(next, fraction);
-    const now = Date.now();
-    if (now - lastWrite < 500) return;
-    lastWrite = now;
-    void pool
-      // Fire-and-forget writes can reach the server out of order; never move progress back.
-      .query(
-        `UPDATE plan SET phase = $2, progress = $3
-         WHERE id = $1 AND status = 'RUNNING' AND run_by = $4 AND progress <= $3`,
-        [planId, next, Math.round(fraction * 1000) / 1000, me],
-      )
-      .catch(() => undefined);
+  const lifecycle = {
+    signal: opts.signal,
+    onProgress: opts.onProgress,
+    onPhase: (phase: string) => testPause(planId, phase),
+    progressEveryMs: RUN_TUNING.planProgressEveryMs,
   };
-  // Between phases: stop when cancelled (status no longer RUNNING) or when shutting down.
-  const checkpoint = async () => {
-    if (watch.cancelled()) throw new PlanCancelledError(`plan ${planId} was cancelled`);
-    if (opts.signal?.aborted) throw new PlanInterruptedError(`plan ${planId}: worker stopping`);
-    const r = await pool.query<{ status: string; run_by: string | null }>(
-      "SELECT status, run_by FROM plan WHERE id = $1",
-      [planId],
-    );
-    if (r.rows[0]?.status !== "RUNNING" || r.rows[0].run_by !== me)
-      throw new PlanCancelledError(`plan ${planId} was cancelled`);
-  };
-  try {
+  return runJob(pool, "plan", planId, lifecycle, async (run) => {
+    const plan = await prisma.plan.findUniqueOrThrow({ where: { id: planId } });
+    const params = { ...storedPlanParameters(plan.parameters), method: plan.method };
     const version = await getVersion(prisma, plan.constraintSetVersionId);
     const definition = params.overrides
       ? withOverrides(version.definition, params.overrides)
       : version.definition;
-    progress("load", 0.02);
+    run.progress("load", PLAN_PROGRESS.load);
     const loaded = opts.loaded ?? (await loadInstance(pool));
-    await checkpoint();
+    await run.checkpoint();
     const done = await computeAndWrite(pool, planId, params, definition, loaded, {
-      progress,
-      checkpoint,
+      progress: run.progress,
+      checkpoint: run.checkpoint,
       reusedInstance: opts.loaded !== undefined,
       // crash tests can also stop the write half-way, inside its transaction
       failpoint: opts.failpoint ?? ((step) => testPause(planId, `write:${step}`)),
-      runBy: me,
-      shouldStop,
-      cancelled: () => watch.cancelled(),
+      runBy: run.runBy,
+      shouldStop: run.shouldStop,
+      cancelled: run.cancelled,
     });
     return { planId, ...done, loaded, definition };
-  } catch (caught) {
-    let e = caught;
-    // the optimiser stopped because the plan was cancelled, or because the worker is stopping
-    if (e instanceof OptimizeStoppedError)
-      e = watch.cancelled()
-        ? new PlanCancelledError(`plan ${planId} was cancelled`)
-        : new PlanInterruptedError(`plan ${planId}: worker stopping`);
-    if (e instanceof PlanNoLongerRunningError) throw new PlanCancelledError(e.message);
-    if (e instanceof PlanCancelledError) throw e;
-    if (e instanceof PlanInterruptedError) {
-      await prisma.plan.updateMany({
-        where: { id: planId, status: "RUNNING", runBy: me },
-        data: { status: "QUEUED", progress: 0, phase: null, startedAt: null, runBy: null },
-      });
-      throw e;
-    }
-    const stored = storedRunError(e);
-    await prisma.plan.updateMany({
-      where: { id: planId, status: "RUNNING", runBy: me },
-      data: {
-        status: "FAILED",
-        error: stored.message,
-        finishedAt: new Date(),
-        failedInPhase: phase || "load",
-        phase: null,
-        progress: 0,
-        runBy: null,
-      },
-    });
-    // the caller logs or shows the original; the reference ties the log line to the stored text
-    if (stored.reference && e instanceof Error) Object.assign(e, { reference: stored.reference });
-    throw e;
-  } finally {
-    watch.release();
-  }
+  });
 }
 
 /**
@@ -362,7 +308,7 @@ function testPause(planId: number, phase: string): void {
     new Int32Array(new SharedArrayBuffer(4)),
     0,
     0,
-    Number(process.env.OFFERPLAN_TEST_PAUSE_MS ?? 3000),
+    Number(process.env.OFFERPLAN_TEST_PAUSE_MS ?? TEST_PAUSE_DEFAULT_MS),
   );
 }
 
@@ -425,14 +371,15 @@ async function computeAndWrite(
     disaggregation: params.disaggregation,
     seed: params.seed,
     reuse: warm,
-    onProgress: (phase, f) => hooks.progress(phase, 0.05 + 0.85 * f),
+    onProgress: (phase, f) =>
+      hooks.progress(phase, PLAN_PROGRESS.optimizeFrom + PLAN_PROGRESS.optimizeShare * f),
     shouldStop: hooks.shouldStop,
     threads: runThreads(params.threads),
   });
   // reading the contact history for the rules is part of the run
   if (constraints.policies?.length || "calendar" in run) result.timings.policies = policySeconds;
   await hooks.checkpoint();
-  hooks.progress("write", 0.92);
+  hooks.progress("write", PLAN_PROGRESS.write);
   const loadSeconds = hooks.reusedInstance ? 0 : loaded.seconds;
   const held = params.controlShare
     ? holdOut(run.instance, constraints, result, params.controlShare, params.seed ?? 1)
@@ -576,22 +523,16 @@ export async function cancelPlan(
   actor: Actor = CLI_ACTOR,
 ): Promise<Plan> {
   const cancelled = await prisma.$transaction(async (tx) => {
-    // the phase it was in is kept as failed_in_phase; a cancelled plan shows no live progress
-    const updated = await tx.$executeRaw`
-      UPDATE plan SET status = 'CANCELLED', finished_at = now(), failed_in_phase = phase,
-                      phase = NULL, progress = 0
-      WHERE id = ${planId} AND status IN ('QUEUED', 'RUNNING')`;
-    if (updated === 1) {
+    const updated = await cancelPlanRun(tx, planId);
+    if (updated) {
       await recordAudit(tx, {
         actor,
         action: "plan.cancel",
         subjectType: "plan",
         subjectId: planId,
       });
-      // the worker running it hears of it at commit (db/heartbeat.ts), not at its next check
-      await tx.$executeRaw`SELECT pg_notify(${CANCEL_CHANNEL}, ${`plan:${planId}`})`;
     }
-    return updated === 1;
+    return updated;
   });
   if (cancelled) {
     await removePlanJob(prisma, planId);

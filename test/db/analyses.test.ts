@@ -18,6 +18,7 @@ import { createAnalysis, executeAnalysis } from "../../src/services/analyses";
 import { saveConstraintSetByName } from "../../src/services/constraint-sets";
 import { InputError } from "../../src/services/errors";
 import { createPlan, executePlan } from "../../src/services/plans";
+import { RunCancelledError } from "../../src/services/run-job";
 import { readFileSync } from "node:fs";
 import { dbId } from "../support/api-server";
 import { createTestDatabase, type TestDatabase } from "../support/db";
@@ -165,6 +166,34 @@ describe("offer minimum costs and capacity", () => {
     const sweep = await executeAnalysis(db.pool, prisma, c.id);
     expect(sweep.points.map((p) => p.label)).toEqual(["capacity:branch 10", "capacity:branch 40"]);
     expect(sweep.points[1]!.value).toBeGreaterThanOrEqual(sweep.points[0]!.value);
+  });
+});
+
+describe("a failed analysis", () => {
+  it("stores its error and phase, names no process any more, and is not run again", async () => {
+    // a channel gone from the data since the analysis was asked for
+    const a = await prisma.analysis.create({
+      data: {
+        kind: "CAPACITY",
+        constraintSetVersionId: versionId,
+        method: "EXACT",
+        parameters: { method: "EXACT", channelId: "nowhere", capacities: [10] },
+      },
+    });
+    await expect(executeAnalysis(db.pool, prisma, a.id)).rejects.toThrow(InputError);
+    const row = await prisma.analysis.findUniqueOrThrow({ where: { id: a.id } });
+    expect(row).toMatchObject({
+      status: "FAILED",
+      error: 'channelId: unknown channel "nowhere"',
+      failedInPhase: "point 1",
+      phase: null,
+      progress: 0,
+      runBy: null,
+    });
+    expect(row.finishedAt).not.toBeNull();
+    await expect(executeAnalysis(db.pool, prisma, a.id)).rejects.toThrow(
+      new RunCancelledError(`analysis ${a.id} is not queued`),
+    );
   });
 });
 

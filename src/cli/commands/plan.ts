@@ -321,10 +321,10 @@ const num = (v: unknown) => (typeof v === "number" ? v : 0);
 
 function printProvenance(out: Output, r: PlanReport): void {
   const p = r.provenance;
-  const params = r.parameters as { overrides?: unknown };
   const parts = provenanceParts(r);
   out.info(`inputs: ${parts.join(", ")}`);
-  if (params.overrides) out.info(`what-if overrides: ${JSON.stringify(params.overrides)}`);
+  if (r.parameters.overrides)
+    out.info(`what-if overrides: ${JSON.stringify(r.parameters.overrides)}`);
   if (p.fingerprint) out.info(`fingerprint: ${p.fingerprint}`);
   if (p.stale) out.info(`stale: ${p.stale}`);
 }

@@ -23,6 +23,7 @@ import {
   planSortKey,
 } from "../../services/plan-reads";
 import { storedProvenance } from "../../domain/stored-provenance";
+import { storedPlanParameters } from "../../domain/stored-parameters";
 import { requireRole } from "../../auth";
 import { approvalRequired, approvePlan, deletePlan } from "../../services/plan-admin";
 import type { PlanKpis, PlanTimings, Resolvers } from "../__generated__/resolvers";
@@ -226,31 +227,28 @@ export const planResolvers: Resolvers = {
     ...planHistoryResolvers,
     id: (p) => globalId("Plan", p.id),
     approvalRequired: () => approvalRequired(),
-    overrides: (p) => (p.parameters as { overrides?: Record<string, unknown> }).overrides ?? null,
+    overrides: (p) => storedPlanParameters(p.parameters).overrides ?? null,
     parameters: (p) => {
-      const params = p.parameters as Record<string, unknown>;
+      const params = storedPlanParameters(p.parameters);
       return {
         method: p.method,
-        clusters: typeof params.clusters === "number" ? params.clusters : null,
-        disaggregation:
-          typeof params.disaggregation === "string"
-            ? (params.disaggregation as Disaggregation)
-            : null,
-        seed: typeof params.seed === "number" ? params.seed : null,
-        controlShare: typeof params.controlShare === "number" ? params.controlShare : null,
+        clusters: params.clusters ?? null,
+        disaggregation: params.disaggregation ?? null,
+        seed: params.seed ?? null,
+        controlShare: params.controlShare ?? null,
         calibrationId:
-          typeof params.calibrationId === "number"
+          params.calibrationId !== undefined
             ? globalId("ScoreCalibration", params.calibrationId)
             : null,
-        campaignDate: typeof params.campaignDate === "string" ? params.campaignDate : null,
+        campaignDate: params.campaignDate ?? null,
         warmStartFrom:
-          typeof params.warmStartFrom === "number" ? globalId("Plan", params.warmStartFrom) : null,
+          params.warmStartFrom !== undefined ? globalId("Plan", params.warmStartFrom) : null,
       };
     },
     provenance: async (p, _a, ctx) => {
       const stored = storedProvenance(p.provenance);
       const effective = stored?.effective;
-      const warm = (p.parameters as { warmStartFrom?: number }).warmStartFrom;
+      const warm = storedPlanParameters(p.parameters).warmStartFrom;
       const now = await revisions(ctx);
       return {
         datasetRevision: p.datasetRevision === null ? null : Number(p.datasetRevision),

@@ -1,6 +1,6 @@
-// The plan queue is graphile-worker's, in the same PostgreSQL: a plan row and its job are
-// created in one transaction, so there is never a queued plan without a job or a job without a
-// plan. One job per plan, keyed "plan:<id>".
+// The queue of runs (plans and analyses) is graphile-worker's, in the same PostgreSQL: a run's
+// row and its job are created in one transaction, so there is never a queued run without a job or
+// a job without a run. One job per run, keyed "plan:<id>" or "analysis:<id>".
 import { Logger } from "graphile-worker";
 import type { Logger as Pino } from "pino";
 import type { PrismaClient } from "../db/prisma";
