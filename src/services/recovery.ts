@@ -21,7 +21,7 @@ export interface Recovered {
 
 interface Kind {
   table: RunTable;
-  /** the job key's prefix (jobs/plan-queue.ts) */
+  /** the job key's prefix (jobs/run-queue.ts) */
   jobKey: string;
   label: string;
 }

@@ -9,6 +9,7 @@ import {
 } from "../../services/record-reads";
 import type { AnalysisKind } from "../../services/records";
 import { requireRole } from "../../auth";
+import { storedAnalysisParameters } from "../../domain/stored-parameters";
 import type { Resolvers } from "../__generated__/resolvers";
 import type { GraphQLContext } from "../context";
 import type { ConstraintReportRow } from "../../optimize/types";
@@ -81,7 +82,7 @@ export const analysisResolvers: Resolvers = {
   },
   Analysis: {
     id: (a) => globalId("Analysis", a.id),
-    parameters: (a) => a.parameters as Record<string, unknown>,
+    parameters: (a) => storedAnalysisParameters(a.parameters),
     constraintSetVersion: async (a, _args, ctx) =>
       (await ctx.loaders.version.load(a.constraintSetVersionId))!,
     points: (a, _args, ctx) => (a.status === "SUCCEEDED" ? analysisPoints(ctx.prisma, a.id) : []),
