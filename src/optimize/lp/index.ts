@@ -9,11 +9,11 @@ import type { LpSolver } from "./types";
 export type SolverName = "highs" | "jslp";
 
 /**
- * HiGHS is every caller's backend, by measurement (bench/lp.ts, cluster LPs, this machine):
- * warm HiGHS solves take ~0.01 s at 50 clusters (1,650 columns), ~0.06 s at 200 and ~0.8–1.2 s at 1,000 (33,000
- * columns); jslp takes ~1 s at 50, ~1.5 s at 200, ~12 s at 400 and ~127 s at 1,000 including its
- * dual LP (another 1,000-cluster instance did not finish in 15 minutes). There is no size at
- * which jslp wins, so there is no size threshold.
+ * HiGHS is every caller's backend, by measurement (bench/lp.ts, cluster LPs, this machine): warm
+ * HiGHS solves take ~0.01 s at 50 clusters (1,650 columns), ~0.06 s at 200 and ~0.8–1.2 s at 1,000
+ * (33,000 columns); jslp takes ~1 s at 50, ~1.5 s at 200, ~12 s at 400 and ~127 s at 1,000
+ * including its dual LP (another 1,000-cluster instance did not finish in 15 minutes). There is no
+ * size at which jslp wins, so there is no size threshold.
  * jslp stays available through createSolver("jslp") as an independent cross-check and a pure-JS
  * fallback should the WASM module fail to load.
  */
