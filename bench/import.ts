@@ -5,6 +5,7 @@
 import { loadavg } from "node:os";
 import { Pool } from "pg";
 import { importDataset, type ImportSummary } from "../src/ingest";
+import { ServerCpu } from "./server-cpu";
 import { benchDataset, dropDatabase, freshDatabase } from "./support";
 
 const DATABASE = "offerplan_bench_import";
@@ -29,7 +30,14 @@ function parseArgs(argv: string[]): Args {
   return args;
 }
 
-function report(label: string, s: ImportSummary, wallSeconds: number, cpuSeconds: number): void {
+function report(
+  label: string,
+  s: ImportSummary,
+  wallSeconds: number,
+  cpuSeconds: number,
+  cpu: ServerCpu,
+  t0: number,
+): void {
   console.log(
     `\n${label}: ${s.rowsRead.toLocaleString("en")} rows in ${wallSeconds.toFixed(1)} s = ` +
       `${Math.round(s.rowsRead / wallSeconds).toLocaleString("en")} rows/s ` +
@@ -46,7 +54,23 @@ function report(label: string, s: ImportSummary, wallSeconds: number, cpuSeconds
       skipped: f.skipped,
     })),
   );
-  console.log("phases: " + s.phases.map((p) => `${p.phase} ${p.seconds.toFixed(2)} s`).join(", "));
+  console.table(
+    s.phases.map((p) => {
+      const from = t0 + p.startedAt * 1000;
+      const used = cpu.between(from, from + p.seconds * 1000);
+      return {
+        phase: p.phase,
+        at: Number(p.startedAt.toFixed(2)),
+        seconds: Number(p.seconds.toFixed(2)),
+        "server CPU": Number(used.server.toFixed(2)),
+        "Node CPU": Number(used.node.toFixed(2)),
+      };
+    }),
+  );
+  const all = cpu.between(t0, t0 + wallSeconds * 1000);
+  console.log(
+    `server CPU ${all.server.toFixed(1)} s in all (backends of ${DATABASE} and their workers)`,
+  );
 }
 
 async function timedImport(pool: Pool, dir: string, label: string): Promise<void> {
@@ -55,12 +79,15 @@ async function timedImport(pool: Pool, dir: string, label: string): Promise<void
       .map((l) => l.toFixed(2))
       .join(" ")}`,
   );
+  const server = new ServerCpu(DATABASE);
+  server.start();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const summary = await importDataset(pool, dir);
   const wall = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
-  report(label, summary, wall, (cpu.user + cpu.system) / 1e6);
+  server.stop();
+  report(label, summary, wall, (cpu.user + cpu.system) / 1e6, server, t0);
   console.log(
     `load average after ${loadavg()
       .map((l) => l.toFixed(2))

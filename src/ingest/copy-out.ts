@@ -150,6 +150,14 @@ export class CopyOut {
     this.pos = this.buf.writeInt32BE(v, this.pos);
   }
 
+  /** an int8 field (a whole number below 2^53) */
+  int8(v: number): void {
+    this.room(12);
+    this.pos = this.buf.writeInt32BE(8, this.pos);
+    this.pos = this.buf.writeUInt32BE(Math.floor(v / 2 ** 32), this.pos);
+    this.pos = this.buf.writeUInt32BE(v >>> 0, this.pos);
+  }
+
   /** a float8 field */
   float8(v: number): void {
     this.room(12);
