@@ -298,11 +298,19 @@ export class PassPool implements BlockRunner, ScanRunner {
     }
   }
 
+  /** shared copies made for scans, by the array copied: made once per pool */
+  private readonly scanCopies = new Map<TypedArray, TypedArray>();
+
   /** a scan's input in shared memory: the pool's own shared arrays where they are the same */
   private sharedScanInput(inp: ScanInput): ScanInput {
     const own = this.main.shared.inst;
-    const pick = <T extends TypedArray>(a: T, mine: T, theirs: T): T =>
-      a === mine && theirs.length === a.length ? theirs : shared(a);
+    const copies = this.scanCopies;
+    const pick = <T extends TypedArray>(a: T, mine: T, theirs: T): T => {
+      if (a === mine && theirs.length === a.length) return theirs;
+      const copy = (copies.get(a) as T | undefined) ?? shared(a);
+      copies.set(a, copy);
+      return copy;
+    };
     return {
       custStart: pick(inp.custStart, this.inst.custStart, own.custStart),
       optOffer: pick(inp.optOffer, this.inst.optOffer, own.optOffer),
