@@ -35,6 +35,12 @@ export interface DirectCustomers {
   staged: StagedFile;
   /** every customer of the file, by external id */
   ids: CustomerIds;
+  /**
+   * What is left to do on the connection: the secondary indexes and the table's statistics. Left
+   * to the caller, so that Node can read the next file while the server builds them; to be
+   * called (once) before anything else is sent on the connection.
+   */
+  finish: () => Promise<void>;
 }
 
 /** The file loaded into `customer`; null when it was rolled back and must go through staging. */
@@ -87,12 +93,16 @@ async function load(
     await client.query(`SELECT setval(pg_get_serial_sequence('customer', 'id'), $1)`, [
       rows[0]!.first + numbering.size - 1,
     ]);
-  if (dropped)
-    await phases.time("rebuild customer indexes", () =>
-      recreateIndexes(client, dropped, (sql, seconds) =>
-        phases.add(`build ${statementName(sql)}`, seconds),
-      ),
-    );
-  await phases.time("analyze customer", () => client.query("ANALYZE customer"));
-  return { staged, ids };
+  // the ids are numbered in Node and checked there for duplicates, byte for byte, as the unique
+  // key compares them: its build cannot refuse a row, so it need not run within the attempt
+  const finish = async () => {
+    if (dropped)
+      await phases.time("rebuild customer indexes", () =>
+        recreateIndexes(client, dropped, (sql, seconds) =>
+          phases.add(`build ${statementName(sql)}`, seconds),
+        ),
+      );
+    await phases.time("analyze customer", () => client.query("ANALYZE customer"));
+  };
+  return { staged, ids, finish };
 }

@@ -16,7 +16,7 @@ import type { CatalogIds } from "./catalog-ids";
 import { loadCustomerIds, type CustomerIds } from "./customer-ids";
 import type { ImportFileSpec } from "./dataset-files";
 import { ProblemLog } from "./errors";
-import { attempt } from "./merge-conflict";
+import { isUniqueViolation } from "./merge-conflict";
 import type { Phases } from "./phases";
 import type { ProgressReporter } from "./progress";
 import { stageFile, type StagedFile } from "./stage-file";
@@ -46,8 +46,33 @@ export async function loadScoresDirect(
   progress: ProgressReporter,
   known: KnownIds,
   phases: Phases,
+  /** work on the connection that must come first; the file is read meanwhile */
+  before: () => Promise<void> = async () => undefined,
 ): Promise<StagedFile | null> {
-  return attempt(client, SAVEPOINT, () => load(client, dir, spec, tables, progress, known, phases));
+  // the rows are numbered in Node from the sequence's next value; it is moved past them after
+  const { rows } = await client.query<{ first: string }>(
+    "SELECT nextval(pg_get_serial_sequence('score', 'id')) AS first",
+  );
+  const firstId = Number(rows[0]!.first);
+  const opened = (async () => {
+    await before();
+    await client.query(`SAVEPOINT ${SAVEPOINT}`);
+  })();
+  // handled below, always; this keeps a failure that comes before load() awaits it from being
+  // taken for an unhandled rejection meanwhile
+  opened.catch(() => undefined);
+  let result: StagedFile | null = null;
+  try {
+    result = await load(client, dir, spec, tables, progress, known, phases, firstId, opened);
+  } catch (e) {
+    // an error on the connection before the savepoint was set is the import's, not the file's
+    await opened;
+    if (!isUniqueViolation(e)) throw e;
+  }
+  await client.query(
+    result === null ? `ROLLBACK TO SAVEPOINT ${SAVEPOINT}` : `RELEASE SAVEPOINT ${SAVEPOINT}`,
+  );
+  return result;
 }
 
 async function load(
@@ -58,27 +83,52 @@ async function load(
   progress: ProgressReporter,
   { catalog, ids }: KnownIds,
   phases: Phases,
+  firstId: number,
+  /** settles once the savepoint is set (after the caller's earlier work) */
+  opened: Promise<void>,
 ): Promise<StagedFile | null> {
   const bulk = (await stat(join(dir, spec.name))).size >= DIRECT_BULK_MIN_BYTES;
-  const dropped = bulk
-    ? await phases.time("drop score indexes", () =>
-        dropIndexes(client, "score", { keepPrimaryKey: true }),
-      )
-    : null;
+  // the customers' ids are needed before the first row: when they must be asked of the
+  // database, the connection's earlier work is waited for
+  if (ids === null) await opened;
   const customers = ids ?? (await phases.time("load customer ids", () => loadCustomerIds(client)));
+  const prepared = (async () => {
+    await opened;
+    if (!bulk) return null;
+    return phases.time("drop score indexes", () =>
+      dropIndexes(client, "score", { keepPrimaryKey: true }),
+    );
+  })();
+  // the COPY opens when the connection is free; Node reads ahead meanwhile
+  const connectionFree = prepared.then(
+    () => undefined,
+    () => undefined,
+  );
   // problems of this attempt only: any of them sends the file through staging, which finds them
   // all again (and the set-based ones with them)
   const problems = new ProblemLog();
   // binary: Node has parsed every number to its double already, and the server then need not
   const copy = {
-    sql: `COPY score (customer_id, offer_id, channel_id, probability, value, cost, attributes)
+    sql: `COPY score (id, customer_id, offer_id, channel_id, probability, value, cost, attributes)
           FROM STDIN (FORMAT binary)`,
     binary: true,
   };
-  const staged = await phases.time("read + copy scores.csv into score", () =>
-    stageFile(client, dir, spec, tables, problems, progress, { catalog, customers }, null, copy),
-  );
+  const context = { catalog, customers, firstScoreId: firstId };
+  let staged: StagedFile;
+  try {
+    staged = await phases.time("read + copy scores.csv into score", () =>
+      stageFile(client, dir, spec, tables, problems, progress, context, connectionFree, copy),
+    );
+  } finally {
+    // the connection's own failure, if any, is the one to report
+    await prepared;
+  }
+  const dropped = await prepared;
   if (!problems.empty) return null;
+  if (staged.staged > 0)
+    await client.query(`SELECT setval(pg_get_serial_sequence('score', 'id'), $1)`, [
+      firstId + staged.staged - 1,
+    ]);
   if (dropped)
     await phases.time("rebuild score indexes", () =>
       recreateIndexes(client, dropped, (sql, seconds) =>

@@ -78,8 +78,10 @@ export interface ImportSummary {
 
 // For this transaction only: memory for the merge's joins and sorts and for the index builds
 // (the default 4MB / 64MB make them spill to disk), and no JIT, whose compilation of the big
-// merge statements measured ~2 s for nothing they gained.
-const SESSION_SETTINGS = `SET LOCAL work_mem = '256MB'; SET LOCAL maintenance_work_mem = '1GB';
+// merge statements measured ~2 s for nothing they gained. A parallel index build shares
+// maintenance_work_mem among its processes: at 2.5M customers (19.6M score keys) 1GB left each
+// a share too small for its part of the sort, which then went to disk.
+const SESSION_SETTINGS = `SET LOCAL work_mem = '256MB'; SET LOCAL maintenance_work_mem = '2GB';
   SET LOCAL jit = off`;
 
 // Imports serialise on these locks; readers (SELECT) go on until a bulk merge alters a table.
@@ -134,6 +136,8 @@ class DatasetImport {
   private readonly staged = new Map<ImportFileName, StagedFile>();
   private readonly counts = new Map<ImportFileName, Counted>();
   private readonly context: EncoderContext = { catalog: null };
+  /** what a direct customer load left to do on the connection (DirectCustomers.finish) */
+  private customersLeft: (() => Promise<void>) | null = null;
 
   constructor(
     private readonly client: PoolClient,
@@ -169,7 +173,17 @@ class DatasetImport {
     const scores = this.toRead("scores.csv");
     if (scores && this.problems.empty && (await isEmpty(client, "score")))
       await this.firstScoreLoad(scores, catalog, ids);
-    else await this.overlappedLoad();
+    else {
+      await this.finishCustomers();
+      await this.overlappedLoad();
+    }
+  }
+
+  /** the direct customer load's remaining work, once, before anything else needs the connection */
+  private finishCustomers(): Promise<void> {
+    const left = this.customersLeft;
+    this.customersLeft = null;
+    return left ? left() : Promise.resolve();
   }
 
   /** customers straight into `customer`; null when not clean (then read through staging) */
@@ -183,6 +197,7 @@ class DatasetImport {
     this.staged.set(spec.name, direct.staged);
     const inserted = direct.staged.staged;
     this.counts.set(spec.name, { inserted, updated: 0, seconds: 0 });
+    this.customersLeft = direct.finish;
     return direct.ids;
   }
 
@@ -222,9 +237,20 @@ class DatasetImport {
       conflict = e;
     }
     const { client, dir, tables, progress, phases } = this;
+    // the server builds the customers' indexes while Node reads the score file ahead
     const direct = conflict
       ? null
-      : await loadScoresDirect(client, dir, scores, tables, progress, { catalog, ids }, phases);
+      : await loadScoresDirect(
+          client,
+          dir,
+          scores,
+          tables,
+          progress,
+          { catalog, ids },
+          phases,
+          () => this.finishCustomers(),
+        );
+    await this.finishCustomers();
     if (direct) {
       this.staged.set("scores.csv", direct);
       this.counts.set("scores.csv", { inserted: direct.staged, updated: 0, seconds: 0 });

@@ -7,7 +7,7 @@ export class MergeConflict extends Error {}
 
 const UNIQUE_VIOLATION = "23505";
 
-function isUniqueViolation(e: unknown): boolean {
+export function isUniqueViolation(e: unknown): boolean {
   return typeof e === "object" && e !== null && (e as { code?: unknown }).code === UNIQUE_VIOLATION;
 }
 

@@ -4,13 +4,19 @@
 export interface PhaseTiming {
   phase: string;
   seconds: number;
+  /** seconds from the start of the import to the start of this step (to line it up with
+   *  other measurements, such as the server's CPU time, taken meanwhile) */
+  startedAt: number;
 }
 
 export class Phases {
   readonly list: PhaseTiming[] = [];
+  private readonly origin = performance.now();
 
+  /** a step that ended just now and took `seconds` */
   add(phase: string, seconds: number): void {
-    this.list.push({ phase, seconds });
+    const startedAt = (performance.now() - this.origin) / 1000 - seconds;
+    this.list.push({ phase, seconds, startedAt });
   }
 
   async time<T>(phase: string, work: () => Promise<T>): Promise<T> {
@@ -18,7 +24,8 @@ export class Phases {
     try {
       return await work();
     } finally {
-      this.list.push({ phase, seconds: (performance.now() - t0) / 1000 });
+      const startedAt = (t0 - this.origin) / 1000;
+      this.list.push({ phase, seconds: (performance.now() - t0) / 1000, startedAt });
     }
   }
 }

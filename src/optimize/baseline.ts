@@ -9,7 +9,9 @@
 
 import type { Coupling } from "./coupling";
 import type { Instance } from "./instance";
+import { cheapestCost as cheapestOf, scanAll, scanOutput, type ScanRunner } from "./baseline-scan";
 import { EXPECTED_RETURN } from "./lagrangian";
+import { poolOf } from "./pass-pool";
 import { PlanState } from "./plan-state";
 import { repair } from "./repair";
 import { argsortDesc, argsortDescTop } from "./sort";
@@ -35,6 +37,8 @@ export function baselinePlan(
   cp: Coupling,
   offerMin: Float64Array,
   stop: StopCheck = NEVER,
+  /** threads for the scan of step 1: by default those of the run's open pool, if any */
+  threads: ScanRunner | null = poolOf(inst),
 ): BaselineOutcome {
   const state = new PlanState(inst, cp);
   const r = inst.optReturn;
@@ -46,27 +50,18 @@ export function baselinePlan(
   const bestOpt = new Int32Array(n);
 
   // 1. mandated minimum volumes, offer by offer: its best channel per customer, best customers
-  //    first (one scan finds every minimum offer's best option per customer)
+  //    first (one scan finds every minimum offer's best option per customer, on the run's
+  //    threads when it has some: baseline-scan.ts)
   const minOffers: number[] = [];
   for (let o = 0; o < inst.offerIds.length; o++) if (offerMin[o] > 0) minOffers.push(o);
   const slotOf = new Int32Array(inst.offerIds.length).fill(-1);
   minOffers.forEach((o, t) => (slotOf[o] = t));
-  const best = new Int32Array(minOffers.length * n).fill(-1);
-  // the same scan records each customer's best return, for step 2
-  const bestR = new Float64Array(n).fill(-Infinity);
-  for (let i = 0; i < n; i++) {
-    stop.every(i);
-    let top = -Infinity;
-    for (let p = start[i]; p < start[i + 1]; p++) {
-      const rp = r[p];
-      if (rp > top) top = rp;
-      const t = slotOf[offer[p]];
-      if (t < 0) continue;
-      const b = best[t * n + i];
-      if (b < 0 || rp > r[b]) best[t * n + i] = p;
-    }
-    bestR[i] = top;
-  }
+  // the same scan records each customer's best return, for step 2, and the cheapest cost
+  const scanned = scanOutput(n, minOffers.length, threads !== null);
+  const input = { custStart: start, optOffer: offer, optReturn: r, optCost: inst.optCost, slotOf };
+  if (threads) threads.scan(input, scanned, stop);
+  else scanAll(input, scanned, stop);
+  const { best, bestR } = scanned;
   minOffers.forEach((o, t) => {
     stop.poll();
     for (let i = 0; i < n; i++) {
@@ -94,7 +89,7 @@ export function baselinePlan(
   // 2. everyone by best expected return, each customer's options best first
   key.set(bestR);
   // only the customers before the budget runs out are visited: sort the top of the order first
-  const cheapestCost = minCost(inst);
+  const cheapestCost = cheapestOf(scanned);
   const budgetRow = cp.rows.findIndex((row) => row.kind === "budget");
   const reach =
     budgetRow >= 0 && cheapestCost > 0
@@ -137,13 +132,6 @@ export function baselinePlan(
   let feasible = state.feasible();
   if (!feasible) feasible = repair(state, { weights: EXPECTED_RETURN, stop }).feasible;
   return { selected: state.selected, feasible };
-}
-
-function minCost(inst: Instance): number {
-  let m = Infinity;
-  const c = inst.optCost;
-  for (let p = 0; p < c.length; p++) if (c[p] < m) m = c[p];
-  return m;
 }
 
 function tryAdd(state: PlanState, i: number, p: number): boolean {

@@ -39,11 +39,20 @@ import {
   NEXT,
   PASS,
   QUIT,
+  SCAN,
   WANT,
   writeParams,
   type PoolShared,
   type Problem,
+  type ScanJob,
 } from "./pass-worker";
+import {
+  scanBlock,
+  scanBlocks,
+  type ScanInput,
+  type ScanOutput,
+  type ScanRunner,
+} from "./baseline-scan";
 import type { StopCheck } from "./stop";
 
 /**
@@ -138,7 +147,18 @@ function served(inst: Instance, cp: Coupling): Served {
   };
 }
 
-export class PassPool implements BlockRunner {
+/**
+ * The open pool of the run that works on an instance, for the per-customer loops that the run's
+ * phases reach without it in hand (the ad-hoc plan's scan): the same threads, no second pool.
+ */
+const openPools = new WeakMap<Instance, PassPool>();
+
+/** the open pool over this instance (optimize() makes one per run with threads), if any */
+export function poolOf(inst: Instance): PassPool | null {
+  return openPools.get(inst) ?? null;
+}
+
+export class PassPool implements BlockRunner, ScanRunner {
   private readonly workers: Worker[] = [];
   private readonly ports: MessagePort[] = [];
   private readonly base: Omit<PoolShared, "slot" | "port">;
@@ -180,6 +200,7 @@ export class PassPool implements BlockRunner {
       this.workers.push(worker);
       this.ports.push(port1);
     }
+    openPools.set(inst, this);
   }
 
   get threads(): number {
@@ -245,6 +266,60 @@ export class PassPool implements BlockRunner {
     if (out.margins) out.margins.set(margins.subarray(0, out.margins.length));
   }
 
+  /**
+   * The ad-hoc plan's scan (baseline-scan.ts) on every thread. out must live in shared memory
+   * (scanOutput(…, true)): the workers write into it.
+   */
+  scan(inp: ScanInput, out: ScanOutput, stop: StopCheck): void {
+    if (this.closed) throw new Error("pass pool used after close");
+    if (!(out.best.buffer instanceof SharedArrayBuffer))
+      throw new Error("a scan's output must be in shared memory");
+    const job: ScanJob = { inp: this.sharedScanInput(inp), out };
+    const control = this.base.control;
+    for (const port of this.ports) port.postMessage(job);
+    const nBlocks = scanBlocks(inp.custStart.length - 1);
+    Atomics.store(control, KIND, SCAN);
+    Atomics.store(control, NEXT, 0);
+    Atomics.store(control, DONE, 0);
+    Atomics.store(control, BLOCKS, nBlocks);
+    Atomics.add(control, GEN, 1);
+    Atomics.notify(control, GEN);
+    try {
+      for (;;) {
+        const b = Atomics.add(control, NEXT, 1);
+        if (b >= nBlocks) break;
+        stop.poll();
+        scanBlock(inp, b, out);
+      }
+    } finally {
+      // a stop leaves the blocks to the workers; they are waited for before the pool runs on
+      this.awaitWorkers();
+      Atomics.store(control, KIND, PASS);
+    }
+  }
+
+  /** shared copies made for scans, by the array copied: made once per pool */
+  private readonly scanCopies = new Map<TypedArray, TypedArray>();
+
+  /** a scan's input in shared memory: the pool's own shared arrays where they are the same */
+  private sharedScanInput(inp: ScanInput): ScanInput {
+    const own = this.main.shared.inst;
+    const copies = this.scanCopies;
+    const pick = <T extends TypedArray>(a: T, mine: T, theirs: T): T => {
+      if (a === mine && theirs.length === a.length) return theirs;
+      const copy = (copies.get(a) as T | undefined) ?? shared(a);
+      copies.set(a, copy);
+      return copy;
+    };
+    return {
+      custStart: pick(inp.custStart, this.inst.custStart, own.custStart),
+      optOffer: pick(inp.optOffer, this.inst.optOffer, own.optOffer),
+      optReturn: pick(inp.optReturn, this.inst.optReturn, own.optReturn),
+      optCost: pick(inp.optCost, this.inst.optCost, own.optCost),
+      slotOf: inp.slotOf,
+    };
+  }
+
   /** Hands the workers another problem (posted on their ports) and waits until they hold it. */
   private load(problem: Problem): void {
     const control = this.base.control;
@@ -289,6 +364,7 @@ export class PassPool implements BlockRunner {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (openPools.get(this.inst) === this) openPools.delete(this.inst);
     Atomics.store(this.base.control, QUIT, 1);
     Atomics.add(this.base.control, GEN, 1);
     Atomics.notify(this.base.control, GEN);

@@ -7,6 +7,7 @@
 import { receiveMessageOnPort, type MessagePort } from "node:worker_threads";
 import type { Coupling } from "./coupling";
 import type { Instance } from "./instance";
+import { scanBlock, type ScanInput, type ScanOutput } from "./baseline-scan";
 import { passBlock, PassScratch, type BlockOut, type PassPrices } from "./lagrangian";
 
 // control words (Int32Array over a SharedArrayBuffer)
@@ -17,11 +18,13 @@ export const FAILED = 3; // 1 once a worker failed
 export const BLOCKS = 4; // blocks of the job
 export const WANT = 5; // bit 0: x(λ), bit 1: margins
 export const QUIT = 6; // 1 = workers leave their loop
-export const KIND = 7; // PASS, or LOAD: take the problem posted on the port
+export const KIND = 7; // PASS, LOAD (take the problem posted on the port) or SCAN
 export const CONTROL_WORDS = 8;
 
 export const PASS = 0;
 export const LOAD = 1;
+/** the ad-hoc plan's scan (baseline-scan.ts), whose job is posted on the port */
+export const SCAN = 2;
 
 /** The instance a pass runs over, as a worker holds it. */
 export interface Problem {
@@ -77,18 +80,39 @@ export function serve(s: PoolShared): void {
     gen = Atomics.load(control, GEN);
     if (Atomics.load(control, QUIT) !== 0) return;
     try {
-      if (Atomics.load(control, KIND) === LOAD) {
+      const kind = Atomics.load(control, KIND);
+      if (kind === LOAD) {
         const posted = receiveMessageOnPort(s.port);
         if (posted === undefined) throw new Error("LOAD without a problem on the port");
         problem = posted.message as Problem;
         scratch = new PassScratch(problem.inst);
-      } else runBlocks(s, problem, cnt, scratch);
+      } else if (kind === SCAN) runScan(s);
+      else runBlocks(s, problem, cnt, scratch);
     } catch (err) {
       s.port.postMessage(String((err instanceof Error && err.stack) || err));
       Atomics.store(control, FAILED, 1);
     }
     Atomics.add(control, DONE, 1);
     Atomics.notify(control, DONE);
+  }
+}
+
+/** A scan's job as posted on a worker's port: its input, and its output in shared memory. */
+export interface ScanJob {
+  inp: ScanInput;
+  out: ScanOutput;
+}
+
+/** This thread's share of a scan: blocks off the shared counter until none is left. */
+function runScan(s: PoolShared) {
+  const posted = receiveMessageOnPort(s.port);
+  if (posted === undefined) throw new Error("SCAN without a job on the port");
+  const { inp, out } = posted.message as ScanJob;
+  const nBlocks = Atomics.load(s.control, BLOCKS);
+  for (;;) {
+    const b = Atomics.add(s.control, NEXT, 1);
+    if (b >= nBlocks) break;
+    scanBlock(inp, b, out);
   }
 }
 

@@ -176,6 +176,8 @@ export interface EncoderContext {
   catalog: CatalogIds | null;
   /** every stored customer: score rows are then written for `score` itself */
   customers?: CustomerIds | null;
+  /** with customers: the id of the first score row, the next ones numbered on from it */
+  firstScoreId?: number;
   /** numbers new customers: customer rows are then written for `customer` itself, with ids */
   newCustomers?: CustomerIdsBuilder | null;
 }

@@ -29,6 +29,8 @@ class ScoreRows extends RowEncoder {
   private readonly probability = range();
   private readonly value = range();
   private readonly cost = range();
+  /** the id of the next row written for `score` itself */
+  private nextId: number;
 
   constructor(
     layout: HeaderLayout,
@@ -36,8 +38,10 @@ class ScoreRows extends RowEncoder {
     out: CopyOut,
     private readonly catalog: CatalogIds,
     private readonly customers: CustomerIds | null,
+    firstId: number,
   ) {
     super(SCORES_FILE, layout, problems, out);
+    this.nextId = firstId;
   }
 
   encode(rec: CsvRecord): void {
@@ -101,7 +105,7 @@ class ScoreRows extends RowEncoder {
     o.end();
   }
 
-  /** a binary COPY row of `score` itself (customer_id, offer_id, …), when all is well */
+  /** a binary COPY row of `score` itself (id, customer_id, offer_id, …), when all is well */
   private direct(
     rec: CsvRecord,
     customers: CustomerIds,
@@ -121,7 +125,10 @@ class ScoreRows extends RowEncoder {
     // a rejected import writes nothing: a bad row need not be sent
     if (!this.ok) return;
     const o = this.out;
-    o.tuple(7);
+    o.tuple(8);
+    // numbered here rather than by the column's default: the server then evaluates no
+    // nextval() per row (about a tenth of its time in the COPY, measured at 1M customers)
+    o.int8(this.nextId++);
     o.int4(customerId);
     o.int4(offerId);
     if (channelId === null) o.nullField();
@@ -165,6 +172,9 @@ export const scoresKind: FileKind = {
   ],
   encoder: (layout, problems, out, ctx) => {
     if (!ctx.catalog) throw new Error("scores need the catalog ids");
-    return new ScoreRows(layout, problems, out, ctx.catalog, ctx.customers ?? null);
+    const customers = ctx.customers ?? null;
+    if (customers !== null && ctx.firstScoreId === undefined)
+      throw new Error("score rows for `score` itself need their first id");
+    return new ScoreRows(layout, problems, out, ctx.catalog, customers, ctx.firstScoreId ?? 0);
   },
 };

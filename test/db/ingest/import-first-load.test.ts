@@ -13,6 +13,7 @@ import {
   problem,
   rejection,
   removeDatasetDirs,
+  SCORE_HEADER,
   schemaOf,
   scoresCsv,
   snapshot,
@@ -164,6 +165,22 @@ describe("first load of scores", () => {
       { id: 3, external_id: "C3" },
       { id: 4, external_id: "C4" },
     ]);
+  });
+
+  it("numbers score rows from the sequence, which later imports continue", async () => {
+    await importDataset(db.pool, await firstLoad(3, scoresCsv(3)));
+    const first = await db.pool.query(`SELECT id FROM score ORDER BY id`);
+    expect(first.rows.map((r: { id: string }) => Number(r.id))).toEqual([1, 2, 3, 4, 5, 6]);
+    // a later import merges through staging, its new rows numbered by the column's default
+    await importDataset(
+      db.pool,
+      await datasetDir({ "scores.csv": SCORE_HEADER + "C1,loan,branch,0.5,7,\n" }),
+    );
+    const { rows } = await db.pool.query(
+      `SELECT s.id, ch.external_id AS channel FROM score s
+       LEFT JOIN channel ch ON ch.id = s.channel_id ORDER BY s.id DESC LIMIT 1`,
+    );
+    expect(rows).toEqual([{ id: "7", channel: "branch" }]);
   });
 
   it("writes nothing when the last customer row is bad or repeats an id", async () => {

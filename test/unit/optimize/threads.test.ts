@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import ts from "typescript";
+import { baselinePlan } from "../../../src/optimize/baseline";
 import { buildCoupling } from "../../../src/optimize/coupling";
 import type { Instance, PlanConstraints } from "../../../src/optimize/instance";
 import { EXPECTED_RETURN, lagrangianPass, PassScratch } from "../../../src/optimize/lagrangian";
@@ -14,6 +15,7 @@ import { optimize, OptimizeError, OptimizeStoppedError } from "../../../src/opti
 import { PassPool } from "../../../src/optimize/pass-pool";
 import { compilePolicies } from "../../../src/optimize/policies";
 import type { Policy } from "../../../src/optimize/policy-types";
+import { NEVER } from "../../../src/optimize/stop";
 import type { PlanResult } from "../../../src/optimize/types";
 import { randomInstance, tightConstraints } from "./helpers";
 
@@ -157,6 +159,48 @@ describe("a price search on worker threads", () => {
       expect([two.passes, two.samplePasses]).toEqual([one.passes, one.samplePasses]);
     } finally {
       await pool.close();
+    }
+  });
+});
+
+describe("the ad-hoc plan's scan on worker threads", () => {
+  test.each([1, 2])("gives the one-thread plan (M = %i, offer minimums)", async (M) => {
+    const cons = tightConstraints(inst, 5, { ...ALL, M });
+    expect(cons.offerMin.some((m) => m > 0)).toBe(true);
+    const cp = buildCoupling(inst, cons);
+    const one = baselinePlan(inst, cp, cons.offerMin, NEVER, null);
+    const pool = new PassPool(inst, cp, 2);
+    const scan = jest.spyOn(pool, "scan");
+    try {
+      // the run's open pool is found by its instance
+      const two = baselinePlan(inst, cp, cons.offerMin);
+      expect(scan).toHaveBeenCalledTimes(1);
+      expect(one.selected.some((x) => x === 1)).toBe(true);
+      expect(two.feasible).toBe(one.feasible);
+      expect(Buffer.from(two.selected).equals(Buffer.from(one.selected))).toBe(true);
+    } finally {
+      await pool.close();
+    }
+    // a closed pool is no longer found
+    expect(Buffer.from(baselinePlan(inst, cp, cons.offerMin).selected)).toEqual(
+      Buffer.from(one.selected),
+    );
+    expect(scan).toHaveBeenCalledTimes(1);
+  });
+
+  test("optimize: threads 1 and 2 report the same baseline", async () => {
+    const cons = tightConstraints(inst, 7, { ...ALL, M: 2 });
+    const scan = jest.spyOn(PassPool.prototype, "scan");
+    try {
+      const one = await optimize(inst, cons, { method: "EXACT", seed: 3, threads: 1 });
+      expect(scan).not.toHaveBeenCalled();
+      const two = await optimize(inst, cons, { method: "EXACT", seed: 3, threads: 2 });
+      expect(scan).toHaveBeenCalledTimes(1);
+      expect(one.baseline).not.toBeNull();
+      expect(two.baseline).toEqual(one.baseline);
+      expect(fingerprint(two)).toEqual(fingerprint(one));
+    } finally {
+      scan.mockRestore();
     }
   });
 });
