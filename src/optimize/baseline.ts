@@ -11,7 +11,6 @@ import type { Coupling } from "./coupling";
 import type { Instance } from "./instance";
 import { cheapestCost as cheapestOf, scanAll, scanOutput, type ScanRunner } from "./baseline-scan";
 import { EXPECTED_RETURN } from "./lagrangian";
-import { poolOf } from "./pass-pool";
 import { PlanState } from "./plan-state";
 import { repair } from "./repair";
 import { argsortDesc, argsortDescTop } from "./sort";
@@ -37,8 +36,8 @@ export function baselinePlan(
   cp: Coupling,
   offerMin: Float64Array,
   stop: StopCheck = NEVER,
-  /** threads for the scan of step 1: by default those of the run's open pool, if any */
-  threads: ScanRunner | null = poolOf(inst),
+  /** threads for the scan of step 1 (the run's pass pool); null = this thread */
+  threads: ScanRunner | null = null,
 ): BaselineOutcome {
   const state = new PlanState(inst, cp);
   const r = inst.optReturn;

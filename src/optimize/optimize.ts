@@ -169,7 +169,7 @@ async function optimizeWith(
   // never report it (analyses) skip it.
   const base =
     options.method === "GREEDY" || options.baseline !== false
-      ? baselinePlan(core.inst, core.cp, cons.offerMin, stop)
+      ? baselinePlan(core.inst, core.cp, cons.offerMin, stop, pool)
       : null;
   if (base) {
     core.progress("baseline", 0);

@@ -147,17 +147,6 @@ function served(inst: Instance, cp: Coupling): Served {
   };
 }
 
-/**
- * The open pool of the run that works on an instance, for the per-customer loops that the run's
- * phases reach without it in hand (the ad-hoc plan's scan): the same threads, no second pool.
- */
-const openPools = new WeakMap<Instance, PassPool>();
-
-/** the open pool over this instance (optimize() makes one per run with threads), if any */
-export function poolOf(inst: Instance): PassPool | null {
-  return openPools.get(inst) ?? null;
-}
-
 export class PassPool implements BlockRunner, ScanRunner {
   private readonly workers: Worker[] = [];
   private readonly ports: MessagePort[] = [];
@@ -200,7 +189,6 @@ export class PassPool implements BlockRunner, ScanRunner {
       this.workers.push(worker);
       this.ports.push(port1);
     }
-    openPools.set(inst, this);
   }
 
   get threads(): number {
@@ -364,7 +352,6 @@ export class PassPool implements BlockRunner, ScanRunner {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    if (openPools.get(this.inst) === this) openPools.delete(this.inst);
     Atomics.store(this.base.control, QUIT, 1);
     Atomics.add(this.base.control, GEN, 1);
     Atomics.notify(this.base.control, GEN);
