@@ -32,7 +32,7 @@ import { polish } from "./polish";
 import { repair } from "./repair";
 import { Rng, sampleIndexes } from "./rng";
 import { subInstance } from "./sample";
-import { defaultScopeSize, marginalScope, smallestMargins } from "./scope";
+import { defaultScopeSize, marginalScope, smallestMargins, tieMargin } from "./scope";
 import { NEVER, type StopCheck } from "./stop";
 
 export interface PriceSearchOptions {
@@ -136,7 +136,8 @@ export interface PricedPlan {
 }
 
 /**
- * A feasible plan at prices λ: the given start (or x(λ)), repaired, then polished. Falls back to
+ * A feasible plan at prices λ: the given start (or x(λ)), repaired, then polished, moving the
+ * customers of smallest margin (scopeSize of them, and every tied one; scope.ts). Falls back to
  * repairing the empty plan when the start cannot be repaired.
  */
 export function planAtPrices(
@@ -147,19 +148,21 @@ export function planAtPrices(
   start?: Uint8Array,
   scratch?: PassScratch,
   stop: StopCheck = NEVER,
+  scopeSize = defaultScopeSize(inst.numCustomers),
 ): PricedPlan {
   let sel: Uint8Array;
   let scope: Int32Array;
-  const size = defaultScopeSize(inst.numCustomers);
+  const size = scopeSize;
+  const tie = tieMargin(cp, w.wr);
   if (start) {
     sel = Uint8Array.from(start);
-    scope = marginalScope(inst, cp, priceTable(cp, lambda, w), sel, size, stop);
+    scope = marginalScope(inst, cp, priceTable(cp, lambda, w), sel, size, stop, tie);
   } else {
     // x(λ) and every customer's margin in one pass
     sel = new Uint8Array(inst.optOffer.length);
     const mg = new Float64Array(inst.numCustomers);
     lagrangianPass(inst, cp, lambda, w, { selected: sel, margins: mg, stop }, scratch);
-    scope = smallestMargins(inst, mg, size, stop);
+    scope = smallestMargins(inst, mg, size, stop, tie);
   }
   stop.poll();
   let state = new PlanState(inst, cp, sel);

@@ -2,6 +2,11 @@
 // choice is nearly tied at the prices can change cheaply; everyone else would lose a lot of
 // reduced value by moving. Restricting the candidate moves to the customers with the smallest
 // margins keeps repair and polish at a fraction of a pass, whatever the customer count.
+// Customers whose choice is tied at the prices are always in: a calendar's waves are copies of the
+// same options, so at converged prices tens of thousands of customers are indifferent between
+// waves, x(λ) sends them all to the wave priced a hair lower, and only they can move that wave's
+// contacts to the others without loss (a fixed-size scope at 300k customers left the repair
+// dropping contacts instead: 91 % of the bound).
 
 import type { Coupling } from "./coupling";
 import type { Instance } from "./instance";
@@ -70,16 +75,21 @@ export function marginalScope(
   selected: Uint8Array,
   k: number,
   stop: StopCheck = NEVER,
+  tie = -Infinity,
 ): Int32Array {
-  return smallestMargins(inst, margins(inst, cp, pt, selected, stop), k, stop);
+  return smallestMargins(inst, margins(inst, cp, pt, selected, stop), k, stop, tie);
 }
 
-/** The k customers (with options) of smallest margin, from margins computed elsewhere. */
+/**
+ * The k customers (with options) of smallest margin, from margins computed elsewhere, and beyond
+ * k every customer whose margin is at most `tie` (a tie at the prices, see above).
+ */
 export function smallestMargins(
   inst: Instance,
   mg: Float64Array,
   k: number,
   stop: StopCheck = NEVER,
+  tie = -Infinity,
 ): Int32Array {
   stop.poll();
   for (let i = 0; i < inst.numCustomers; i++) {
@@ -90,7 +100,22 @@ export function smallestMargins(
   stop.poll();
   let n = 0;
   while (n < Math.min(k, order.length) && mg[order[n]] < Infinity) n++;
+  while (n < order.length && mg[order[n]] <= tie) n++;
   return order.slice(0, n).sort();
+}
+
+/**
+ * Share of the value scale below which a customer's margin counts as a tie. The scope only makes
+ * moves available (repair still takes the cheapest first), so a generous margin costs time, not
+ * value. At 1M customers, 3 waves and every rule the wave prices agreed only to ~1e-4, so the
+ * near-ties were that times a contact's cost (~1e-3): 1e-4 of the value scale left 98.6 % of the
+ * bound, 1e-2 reached 99.95 % with 13.5 % of the customers in scope.
+ */
+const TIE_SHARE = 1e-2;
+
+/** The margin at or below which a customer is tied at the prices, for objective weight wr. */
+export function tieMargin(cp: Coupling, wr: number): number {
+  return TIE_SHARE * cp.valueScale * Math.max(Math.abs(wr), 1e-12);
 }
 
 /** A default scope size: enough customers for the repairs near an optimum, at any scale. */
