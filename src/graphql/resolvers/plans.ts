@@ -24,6 +24,7 @@ import {
 } from "../../services/plan-reads";
 import { storedProvenance } from "../../domain/stored-provenance";
 import { storedPlanParameters } from "../../domain/stored-parameters";
+import { storedTimings } from "../../domain/stored-timings";
 import { requireRole } from "../../auth";
 import { approvalRequired, approvePlan, deletePlan } from "../../services/plan-admin";
 import type { PlanKpis, PlanTimings, Resolvers } from "../__generated__/resolvers";
@@ -77,8 +78,8 @@ function kpisOf(plan: PlanModel): PlanKpisModel | null {
 }
 
 function timingsOf(plan: PlanModel): PlanTimings | null {
-  if (!plan.timings) return null;
-  const t = plan.timings as Record<string, number>;
+  const t = storedTimings(plan.timings);
+  if (!t) return null;
   const optimize = t.total ?? 0;
   return {
     load: t.load ?? null,
