@@ -7,8 +7,9 @@ import { readdirSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import { Logger, runMigrations } from "graphile-worker";
-import { Client } from "pg";
+import { Client, Pool } from "pg";
 import { refreshBiRights } from "./bi-roles";
+import { inTransaction } from "./transaction";
 
 const run = promisify(execFile);
 
@@ -42,18 +43,34 @@ export async function pendingMigrations(url: string): Promise<string[]> {
 }
 
 /**
- * Creates or upgrades graphile-worker's schema; a no-op (one query) when it is current. Its
+ * Serialises the starts that revoke the queue functions' rights: a server and its workers start
+ * together, and two GRANT/REVOKEs on the same functions at once fail in the catalog ("tuple
+ * concurrently updated"). Any fixed key that no other lock in the database uses.
+ */
+const QUEUE_RIGHTS_LOCK = 0x6f70_7177; // "opqw"
+
+/**
+ * Creates or upgrades graphile-worker's schema; a no-op (two queries) when it is current. Its
  * functions are executable by PUBLIC as created: only the application (their owner) calls them,
- * and no other login (a BI role, say) should see them listed.
+ * and no other login (a BI role, say) should see them listed. Only functions still executable by
+ * PUBLIC are revoked, under a lock, so that concurrent starts neither collide nor rewrite the
+ * catalog when nothing is left to do.
  */
 export async function migrateQueueSchema(url: string): Promise<void> {
   await runMigrations({ connectionString: url, logger: new Logger(() => () => undefined) });
-  const client = new Client({ connectionString: url });
-  await client.connect();
+  const pool = new Pool({ connectionString: url, max: 1 });
   try {
-    await client.query("REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA graphile_worker FROM PUBLIC");
+    await inTransaction(pool, async (client) => {
+      await client.query("SELECT pg_advisory_xact_lock($1)", [QUEUE_RIGHTS_LOCK]);
+      const { rows } = await client.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+         WHERE n.nspname = 'graphile_worker' AND has_function_privilege('public', p.oid, 'EXECUTE')`,
+      );
+      if (rows[0]!.n > 0)
+        await client.query("REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA graphile_worker FROM PUBLIC");
+    });
   } finally {
-    await client.end();
+    await pool.end();
   }
 }
 
