@@ -61,7 +61,7 @@ export interface PlanListFilter {
   constraintSetId?: number;
 }
 
-const PLAN_COLUMNS = `id, version_number AS "versionNumber",
+export const PLAN_COLUMNS = `id, version_number AS "versionNumber",
             constraint_set_version_id AS "constraintSetVersionId", status, method, parameters,
             scenario, progress, phase, kpis, timings, error, created_at AS "createdAt",
             started_at AS "startedAt", finished_at AS "finishedAt", requested_by AS "requestedBy",
