@@ -73,6 +73,21 @@ export const PLAN_COLUMNS = `id, version_number AS "versionNumber",
             requested_by_key_id AS "requestedByKeyId", name, notes, approved_at AS "approvedAt",
             approved_by AS "approvedBy", run_by AS "runBy", base_plan_id AS "basePlanId"`;
 
+/**
+ * The dataset revision a SUCCEEDED plan was computed on, as text (a bigint): null when it was not
+ * recorded, undefined when the plan did not succeed.
+ */
+export async function succeededPlanRevision(
+  pool: Pool,
+  planId: number,
+): Promise<string | null | undefined> {
+  const src = await pool.query<{ dataset_revision: string | null }>(
+    "SELECT dataset_revision::text FROM plan WHERE id = $1 AND status = 'SUCCEEDED'",
+    [planId],
+  );
+  return src.rows[0]?.dataset_revision;
+}
+
 // The plan row is read on nearly every request; through the pool it skips Prisma's query
 // compiler (a measurable share of a ~5 ms request).
 export async function plansByIds(pool: Pool, ids: readonly number[]): Promise<Plan[]> {

@@ -16,6 +16,7 @@ import {
 } from "../db/plan-create";
 import type { PrismaClient } from "../db/prisma";
 import { loadInstance, type LoadedInstance } from "../db/instance-loader";
+import { succeededPlanRevision } from "../db/plan-reads";
 import { writePlanResult, type FailpointHook, type PlanRowsInput } from "../db/plan-writer";
 import { resolveConstraints } from "./resolve-constraints";
 import { hasPolicies, resolvePolicies } from "../domain/resolve-policies";
@@ -431,11 +432,7 @@ async function warmStartFor(
   revision: number,
 ): Promise<Reuse> {
   const sourceId = params.warmStartFrom!;
-  const src = await pool.query<{ dataset_revision: string | null }>(
-    "SELECT dataset_revision::text FROM plan WHERE id = $1 AND status = 'SUCCEEDED'",
-    [sourceId],
-  );
-  const at = src.rows[0]?.dataset_revision;
+  const at = await succeededPlanRevision(pool, sourceId);
   if (at === undefined) throw new ConflictError(`warm start: plan ${sourceId} did not succeed`);
   if (at === null || Number(at) !== revision) {
     throw new ConflictError(
