@@ -1,6 +1,27 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
+// One transaction style (README, "Architecture"): a transaction is opened by db/transaction.ts's
+// inTransaction (Db.tx) only. A hand-written BEGIN or a Prisma $transaction elsewhere brings back
+// a second style, with its own pooling, isolation and rollback rules (and Prisma's interactive
+// transactions time out on their own), and code in it cannot share the pg client with the rest.
+// Tests and benches may hold locks by hand; they are not linted by this rule.
+const NO_HAND_TRANSACTION = [
+  {
+    selector: "Literal[value=/^\\s*BEGIN\\b/i]",
+    message: "open transactions with Db.tx / inTransaction (src/db/transaction.ts)",
+  },
+  {
+    selector: "TemplateElement[value.raw=/^\\s*BEGIN\\b/i]",
+    message: "open transactions with Db.tx / inTransaction (src/db/transaction.ts)",
+  },
+  {
+    selector: 'CallExpression[callee.property.name="$transaction"]',
+    message:
+      "open transactions with Db.tx / inTransaction (src/db/transaction.ts), not Prisma's $transaction",
+  },
+];
+
 // The layers (README, "Architecture"). Each boundary is a list of forbidden module specifiers,
 // checked on import declarations and on the lazy `require()` / `import("…")` forms the CLI uses
 // to keep its start-up cheap, so that a deferred load cannot slip past the rule.
@@ -14,6 +35,8 @@ const boundary = (forbidden, message) => {
       { selector: `CallExpression[callee.name="require"][arguments.0.value=/${re}/]`, message },
       { selector: `TSImportType[argument.literal.value=/${re}/]`, message },
       { selector: `ImportExpression[source.value=/${re}/]`, message },
+      // a file's no-restricted-syntax replaces the one of src/**: it repeats its selectors
+      ...NO_HAND_TRANSACTION,
     ],
   };
 };
@@ -56,6 +79,11 @@ export default tseslint.config(
         { argsIgnorePattern: "^_", varsIgnorePattern: "^_" },
       ],
     },
+  },
+  {
+    files: ["src/**/*.ts"],
+    ignores: ["src/db/transaction.ts"],
+    rules: { "no-restricted-syntax": ["error", ...NO_HAND_TRANSACTION] },
   },
   { files: ["src/graphql/**/*.ts", "src/cli/**/*.ts"], rules: EDGE },
   { files: ["src/optimize/*.ts"], rules: CORE("") },

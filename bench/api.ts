@@ -191,7 +191,10 @@ async function storedPlan(
     ...def,
     name: PLAN_SET,
   });
-  const { id } = await createPlan(prisma, versionId, { method: "CLUSTER_LP", seed: 1 });
+  const { id } = await createPlan(createDb(pool, prisma), versionId, {
+    method: "CLUSTER_LP",
+    seed: 1,
+  });
   process.stdout.write(`optimising plan ${id} (once; later runs reuse it) … `);
   const t0 = performance.now();
   await executePlan(pool, prisma, id);

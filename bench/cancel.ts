@@ -189,7 +189,7 @@ async function main() {
       const method = METHODS[m]!;
       // phase start times of an uncancelled run, relative to executePlan's call
       const starts: Array<[string, number]> = [];
-      const plan = await createPlan(prisma, version.versionId, { method, seed: 1 });
+      const plan = await createPlan(createDb(pool, prisma), version.versionId, { method, seed: 1 });
       const t0 = performance.now();
       await executePlan(pool, prisma, plan.id, {
         loaded,
@@ -203,7 +203,10 @@ async function main() {
         const end = starts[s + 1]?.[1] ?? total;
         if (end - at < 300) continue; // too short to aim at
         const delayMs = Math.round(at + (end - at) / 2);
-        const target = await createPlan(prisma, version.versionId, { method, seed: 1 });
+        const target = await createPlan(createDb(pool, prisma), version.versionId, {
+          method,
+          seed: 1,
+        });
         const cancelled = new Promise<number>((resolve) =>
           canceller.once("message", (msg: { cancelledAt: number }) => resolve(msg.cancelledAt)),
         );

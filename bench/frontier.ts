@@ -36,7 +36,7 @@ async function main() {
       name: "bench frontier",
     });
     const budgets = budgetSeries({ from: def.budget * 0.25, to: def.budget * 2.5, points });
-    const a = await createAnalysis(prisma, "BUDGET_FRONTIER", version.versionId, {
+    const a = await createAnalysis(createDb(pool, prisma), "BUDGET_FRONTIER", version.versionId, {
       method,
       clusters: clustersArg ? Number(clustersArg) : undefined,
       budgets,

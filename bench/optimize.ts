@@ -56,7 +56,12 @@ async function main() {
       const method = METHODS[m];
       if (!method) throw new Error(`unknown method ${m}`);
       const v = await saveConstraintSetByName(createDb(pool, prisma), def);
-      const plan = await createPlan(prisma, v.versionId, { method, clusters, seed: 1, threads });
+      const plan = await createPlan(createDb(pool, prisma), v.versionId, {
+        method,
+        clusters,
+        seed: 1,
+        threads,
+      });
       rss.resetPeak();
       t = performance.now();
       const first = await executePlan(pool, prisma, plan.id);
@@ -68,7 +73,7 @@ async function main() {
         ...def,
         budget: def.budget * 1.1,
       });
-      const whatIf = await createPlan(prisma, w.versionId, {
+      const whatIf = await createPlan(createDb(pool, prisma), w.versionId, {
         method,
         clusters,
         seed: 1,

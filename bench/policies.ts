@@ -156,7 +156,7 @@ async function main() {
     for (const m of methods) {
       const method = METHODS[m];
       if (!method) throw new Error(`unknown method ${m}`);
-      const plan = await createPlan(prisma, v.versionId, {
+      const plan = await createPlan(createDb(pool, prisma), v.versionId, {
         method,
         seed: 1,
         campaignDate: CAMPAIGN,

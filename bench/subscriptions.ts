@@ -64,7 +64,10 @@ async function main(): Promise<void> {
   );
   try {
     for (const n of counts) {
-      const { id } = await createPlan(prisma, versionId, { method: "CLUSTER_LP", seed: 1 });
+      const { id } = await createPlan(createDb(pool, prisma), versionId, {
+        method: "CLUSTER_LP",
+        seed: 1,
+      });
       const clients: Client[] = [];
       let waiting: { left: number; done: () => void } | null = null;
       let ready!: () => void;

@@ -9,6 +9,12 @@ export function analysisById(prisma: PrismaClient, id: number): Promise<Analysis
   return prisma.analysis.findUnique({ where: { id } });
 }
 
+/** An analysis row as Prisma reads it. */
+export const ANALYSIS_COLUMNS = `id, kind, constraint_set_version_id AS "constraintSetVersionId",
+  status, method, parameters, progress, phase, failed_in_phase AS "failedInPhase",
+  run_by AS "runBy", error, requested_by AS "requestedBy", created_at AS "createdAt",
+  started_at AS "startedAt", finished_at AS "finishedAt"`;
+
 /** What analyses can be sorted by; each order ends in the analysis id. */
 export type AnalysisOrderField = "CREATED_AT";
 
@@ -32,10 +38,7 @@ export async function listAnalyses(
   const ks = keysetSql(["created_at", "id"], order.descending, page, params);
   const [rows, count] = await Promise.all([
     pool.query<Analysis>(
-      `SELECT id, kind, constraint_set_version_id AS "constraintSetVersionId", status, method,
-              parameters, progress, phase, failed_in_phase AS "failedInPhase", run_by AS "runBy",
-              error, requested_by AS "requestedBy", created_at AS "createdAt",
-              started_at AS "startedAt", finished_at AS "finishedAt"
+      `SELECT ${ANALYSIS_COLUMNS}
        FROM analysis WHERE ${only} AND ${ks.where}
        ORDER BY ${ks.orderBy} LIMIT $${params.length}`,
       params,

@@ -1,10 +1,8 @@
 // The audit trail: one row per administrative action, written in the transaction of the action
 // itself, so an action that rolls back leaves no audit row and one that commits always has one.
-// Both kinds of transaction the code uses are accepted: a Prisma interactive transaction and a pg
-// client inside BEGIN … COMMIT.
+// The transaction is db/transaction.ts's: a pg client inside it.
 import type { ClientBase } from "pg";
 import type { KeysetPage } from "../domain/keyset";
-import type { Prisma } from "../generated/prisma/client";
 import { keysetSql } from "./keyset";
 
 /** Who acted: an API key (its name and id) or the command line. */
@@ -26,7 +24,7 @@ export interface AuditEvent {
   after?: Record<string, unknown> | null;
 }
 
-export type AuditTx = Prisma.TransactionClient | ClientBase;
+export type AuditTx = Pick<ClientBase, "query">;
 
 const INSERT = `INSERT INTO audit_event (actor, actor_key_id, action, subject_type, subject_id, before, after)
   VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb)`;
@@ -41,8 +39,7 @@ export async function recordAudit(tx: AuditTx, event: AuditEvent): Promise<void>
     event.before == null ? null : JSON.stringify(event.before),
     event.after == null ? null : JSON.stringify(event.after),
   ];
-  if ("$executeRawUnsafe" in tx) await tx.$executeRawUnsafe(INSERT, ...params);
-  else await tx.query(INSERT, params);
+  await tx.query(INSERT, params);
 }
 
 export interface StoredAuditEvent {

@@ -61,7 +61,7 @@ export interface PlanListFilter {
   constraintSetId?: number;
 }
 
-const PLAN_COLUMNS = `id, version_number AS "versionNumber",
+export const PLAN_COLUMNS = `id, version_number AS "versionNumber",
             constraint_set_version_id AS "constraintSetVersionId", status, method, parameters,
             scenario, progress, phase, kpis, timings, error, created_at AS "createdAt",
             started_at AS "startedAt", finished_at AS "finishedAt", requested_by AS "requestedBy",
@@ -72,6 +72,21 @@ const PLAN_COLUMNS = `id, version_number AS "versionNumber",
             failed_in_phase AS "failedInPhase", replay_of AS "replayOfId",
             requested_by_key_id AS "requestedByKeyId", name, notes, approved_at AS "approvedAt",
             approved_by AS "approvedBy", run_by AS "runBy", base_plan_id AS "basePlanId"`;
+
+/**
+ * The dataset revision a SUCCEEDED plan was computed on, as text (a bigint): null when it was not
+ * recorded, undefined when the plan did not succeed.
+ */
+export async function succeededPlanRevision(
+  pool: Pool,
+  planId: number,
+): Promise<string | null | undefined> {
+  const src = await pool.query<{ dataset_revision: string | null }>(
+    "SELECT dataset_revision::text FROM plan WHERE id = $1 AND status = 'SUCCEEDED'",
+    [planId],
+  );
+  return src.rows[0]?.dataset_revision;
+}
 
 // The plan row is read on nearly every request; through the pool it skips Prisma's query
 // compiler (a measurable share of a ~5 ms request).

@@ -11,23 +11,20 @@ export type RunTable = "plan" | "analysis";
 
 type Queryable = Pick<Pool, "query"> | Pick<PoolClient, "query">;
 
-/** Minimal view of a Prisma client or transaction: all a cancel needs. */
-interface RawSql {
-  $executeRaw(query: TemplateStringsArray, ...values: unknown[]): Promise<number>;
-}
-
 /**
  * A QUEUED or RUNNING plan CANCELLED; false when it was neither. The phase it was in is kept as
  * failed_in_phase, and a cancelled plan shows no live progress. The process running it hears of
  * it at commit (db/heartbeat.ts listens), not at its next check.
  */
-export async function cancelPlanRun(tx: RawSql, planId: number): Promise<boolean> {
-  const updated = await tx.$executeRaw`
-    UPDATE plan SET status = 'CANCELLED', finished_at = now(), failed_in_phase = phase,
+export async function cancelPlanRun(client: PoolClient, planId: number): Promise<boolean> {
+  const updated = await client.query(
+    `UPDATE plan SET status = 'CANCELLED', finished_at = now(), failed_in_phase = phase,
                     phase = NULL, progress = 0
-    WHERE id = ${planId} AND status IN ('QUEUED', 'RUNNING')`;
-  if (updated !== 1) return false;
-  await tx.$executeRaw`SELECT pg_notify(${CANCEL_CHANNEL}, ${`plan:${planId}`})`;
+     WHERE id = $1 AND status IN ('QUEUED', 'RUNNING')`,
+    [planId],
+  );
+  if (updated.rowCount !== 1) return false;
+  await client.query("SELECT pg_notify($1, $2)", [CANCEL_CHANNEL, `plan:${planId}`]);
   return true;
 }
 

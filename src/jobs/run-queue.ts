@@ -3,6 +3,7 @@
 // a job without a run. One job per run, keyed "plan:<id>" or "analysis:<id>".
 import { Logger } from "graphile-worker";
 import type { Logger as Pino } from "pino";
+import type { PoolClient } from "pg";
 import type { PrismaClient } from "../db/prisma";
 
 export const RUN_PLAN_TASK = "run-plan";
@@ -17,23 +18,25 @@ export interface RunAnalysisPayload {
   analysisId: number;
 }
 
-/** Minimal view of a Prisma client or transaction: all the queue needs. */
-interface SqlRunner {
-  $executeRaw(query: TemplateStringsArray, ...values: unknown[]): Promise<number>;
-}
+/** The run's own transaction: its row and its job commit together. */
+type SqlRunner = Pick<PoolClient, "query">;
 
 const jobKey = (planId: number) => `plan:${planId}`;
 
 export async function enqueuePlanJob(tx: SqlRunner, planId: number): Promise<void> {
-  await tx.$executeRaw`SELECT 1 FROM graphile_worker.add_job(
-    ${RUN_PLAN_TASK}, json_build_object('planId', ${planId}::int),
-    max_attempts := ${MAX_ATTEMPTS}::int, job_key := ${jobKey(planId)})`;
+  await tx.query(
+    `SELECT 1 FROM graphile_worker.add_job(
+       $1, json_build_object('planId', $2::int), max_attempts := $3::int, job_key := $4)`,
+    [RUN_PLAN_TASK, planId, MAX_ATTEMPTS, jobKey(planId)],
+  );
 }
 
 export async function enqueueAnalysisJob(tx: SqlRunner, analysisId: number): Promise<void> {
-  await tx.$executeRaw`SELECT 1 FROM graphile_worker.add_job(
-    ${RUN_ANALYSIS_TASK}, json_build_object('analysisId', ${analysisId}::int),
-    max_attempts := ${MAX_ATTEMPTS}::int, job_key := ${`analysis:${analysisId}`})`;
+  await tx.query(
+    `SELECT 1 FROM graphile_worker.add_job(
+       $1, json_build_object('analysisId', $2::int), max_attempts := $3::int, job_key := $4)`,
+    [RUN_ANALYSIS_TASK, analysisId, MAX_ATTEMPTS, `analysis:${analysisId}`],
+  );
 }
 
 /** Drops a plan's job unless a worker holds it (that worker then sees the plan cancelled). */

@@ -4,7 +4,9 @@
 import type { Pool } from "pg";
 import { loadInstance, type LoadedInstance } from "../db/instance-loader";
 import type { PrismaClient } from "../db/prisma";
-import type { Analysis, AnalysisKind, Prisma } from "../generated/prisma/client";
+import type { Analysis, AnalysisKind } from "../generated/prisma/client";
+import { insertAnalysis } from "../db/analysis-create";
+import type { Db } from "../db/handle";
 import { enqueueAnalysisJob } from "../jobs/run-queue";
 import {
   budgetFrontier,
@@ -71,12 +73,13 @@ function checkSeries(values: number[] | undefined, field: string, max: number): 
 }
 
 export async function createAnalysis(
-  prisma: PrismaClient,
+  db: Db,
   kind: AnalysisKind,
   constraintSetVersionId: number,
   params: AnalysisParameters,
   opts: { requestedBy?: string; enqueue?: boolean } = {},
 ): Promise<Analysis> {
+  const { prisma } = db;
   if (kind === "BUDGET_FRONTIER") checkSeries(params.budgets, "input.budgets", MAX_MONEY);
   if (kind === "CAPACITY") {
     checkSeries(params.capacities, "input.capacities", MAX_CAPACITY);
@@ -88,17 +91,15 @@ export async function createAnalysis(
   if (params.clusters != null && (params.clusters < 1 || params.clusters > MAX_CLUSTERS))
     throw new InputError("input.clusters", `must be from 1 to ${MAX_CLUSTERS}`);
   await getVersion(prisma, constraintSetVersionId);
-  return prisma.$transaction(async (tx) => {
-    const a = await tx.analysis.create({
-      data: {
-        kind,
-        constraintSetVersionId,
-        method: params.method,
-        parameters: params as unknown as Prisma.InputJsonObject,
-        requestedBy: opts.requestedBy,
-      },
+  return db.tx(async (client) => {
+    const a = await insertAnalysis(client, {
+      kind,
+      constraintSetVersionId,
+      method: params.method,
+      parameters: params,
+      requestedBy: opts.requestedBy,
     });
-    if (opts.enqueue) await enqueueAnalysisJob(tx, a.id);
+    if (opts.enqueue) await enqueueAnalysisJob(client, a.id);
     return a;
   });
 }

@@ -5,6 +5,21 @@ import { parseConstraintSet } from "../domain/constraint-set";
 import { withOverrides } from "./overrides";
 import type { Pool } from "pg";
 import type { ReportRow } from "../db/plan-writer";
+import {
+  catalogueNameRows,
+  channelTotals,
+  constraintReportRows,
+  offerChannelTotals,
+  planResultRows,
+  reportHeader,
+  segmentTotals,
+  type ChannelTotal,
+  type OfferChannelTotal,
+  type ResultRow,
+  type SegmentTotal,
+} from "../db/plan-report-reads";
+
+export type { ResultRow } from "../db/plan-report-reads";
 import { currentRevisions } from "../db/revisions";
 import { storedKpis } from "../domain/stored-kpis";
 import { storedPlanParameters, type StoredPlanParameters } from "../domain/stored-parameters";
@@ -54,31 +69,12 @@ export interface PlanReport {
     replayOf: number | null;
   };
   constraintReport: ReportRow[];
-  offerChannel: {
-    offer: string;
-    channel: string;
-    contacts: number;
-    expectedReturn: number;
-    cost: number;
-  }[];
+  offerChannel: OfferChannelTotal[];
   /** every channel, also those the plan does not use */
-  channels: {
-    channel: string;
-    contacts: number;
-    expectedReturn: number;
-    cost: number;
-    profit: number;
-    roi: number | null;
-  }[];
+  channels: ChannelTotal[];
   /** measured results, once responses are imported (bi.plan_results; cells left out) */
   results: ResultRow[];
-  segments: {
-    segment: string | null;
-    contacts: number;
-    expectedReturn: number;
-    cost: number;
-    roi: number | null;
-  }[];
+  segments: SegmentTotal[];
 }
 
 export interface BasePlan {
@@ -92,80 +88,16 @@ export interface BasePlan {
   cost: number | null;
 }
 
-export interface ResultRow {
-  level: string;
-  segment: string | null;
-  offer: string | null;
-  channel: string | null;
-  treatmentCustomers: number;
-  controlCustomers: number;
-  treatmentResponseRate: number | null;
-  controlResponseRate: number | null;
-  uplift: number | null;
-  upliftCiLow: number | null;
-  upliftCiHigh: number | null;
-  predictedResponseRate: number | null;
-  treatmentRevenuePerCustomer: number | null;
-}
-
 export async function planReport(pool: Pool, planId: number): Promise<PlanReport | null> {
-  const plan = await pool.query(
-    `SELECT p.id, p.version_number, p.status, p.method, p.parameters, p.kpis, p.timings, p.error,
-            p.dataset_revision::text, p.history_revision::text, p.fingerprint, p.provenance,
-            p.failed_in_phase, p.replay_of, p.requested_by, p.name, p.notes, p.created_at, p.started_at,
-            p.finished_at, s.id AS set_id, s.name AS set_name, v.version AS set_version,
-            v.definition, b.id AS base_id, b.version_number AS base_run, b.name AS base_name,
-            b.status AS base_status, b.kpis AS base_kpis
-     FROM plan p JOIN constraint_set_version v ON v.id = p.constraint_set_version_id
-     JOIN constraint_set s ON s.id = v.constraint_set_id
-     LEFT JOIN plan b ON b.id = p.base_plan_id WHERE p.id = $1`,
-    [planId],
-  );
-  const p = plan.rows[0];
+  const p = await reportHeader(pool, planId);
   if (!p) return null;
   const parameters = storedPlanParameters(p.parameters);
   const [report, oc, channels, segments, results, names] = await Promise.all([
-    pool.query(
-      `SELECT name, kind, sense, activity, bound, slack, dual, binding, report_only AS "reportOnly",
-              cluster_lp_dual AS "clusterLpDual"
-       FROM plan_constraint_report
-       WHERE plan_id = $1 ORDER BY kind, name`,
-      [planId],
-    ),
-    pool.query(
-      `SELECT o.external_id AS offer, c.external_id AS channel, sum(s.contacts)::int AS contacts,
-              sum(s.expected_return) AS "expectedReturn", sum(s.cost) AS cost
-       FROM plan_summary s JOIN offer o ON o.id = s.offer_id JOIN channel c ON c.id = s.channel_id
-       WHERE s.plan_id = $1 GROUP BY 1, 2 ORDER BY 1, 2`,
-      [planId],
-    ),
-    pool.query(
-      // the BI views' numeric, back to the float8 the plan computed (node-pg reads numeric as text)
-      `SELECT channel_id AS channel, contacts::int, expected_return::float8 AS "expectedReturn",
-              cost::float8, profit::float8, roi::float8
-       FROM bi.channel_profitability WHERE plan_id = $1 ORDER BY channel_id`,
-      [planId],
-    ),
-    pool.query(
-      `SELECT segment, contacts::int, expected_return::float8 AS "expectedReturn", cost::float8,
-              roi::float8
-       FROM bi.segment_summary WHERE plan_id = $1 ORDER BY segment NULLS LAST`,
-      [planId],
-    ),
-    pool.query<ResultRow>(
-      `SELECT level, segment, offer_id AS offer, channel_id AS channel,
-              treatment_customers::int AS "treatmentCustomers",
-              control_customers::int AS "controlCustomers",
-              treatment_response_rate::float8 AS "treatmentResponseRate",
-              control_response_rate::float8 AS "controlResponseRate", uplift::float8,
-              uplift_ci_low::float8 AS "upliftCiLow", uplift_ci_high::float8 AS "upliftCiHigh",
-              predicted_response_rate::float8 AS "predictedResponseRate",
-              treatment_revenue_per_customer::float8 AS "treatmentRevenuePerCustomer"
-       FROM bi.plan_results WHERE plan_id = $1 AND level <> 'cell'
-       ORDER BY array_position(ARRAY['total','segment','offer','channel'], level),
-                segment NULLS FIRST, offer_id NULLS FIRST, channel_id NULLS FIRST`,
-      [planId],
-    ),
+    constraintReportRows(pool, planId),
+    offerChannelTotals(pool, planId),
+    channelTotals(pool, planId),
+    segmentTotals(pool, planId),
+    planResultRows(pool, planId),
     catalogueNames(pool),
   ]);
   return {
@@ -191,11 +123,11 @@ export async function planReport(pool: Pool, planId: number): Promise<PlanReport
     timings: p.timings,
     error: p.error,
     provenance: await provenanceOf(pool, p),
-    constraintReport: report.rows,
-    offerChannel: oc.rows,
-    channels: channels.rows,
-    segments: segments.rows,
-    results: results.rows,
+    constraintReport: report,
+    offerChannel: oc,
+    channels,
+    segments,
+    results,
   };
 }
 
@@ -232,17 +164,10 @@ function whatIfChanges(definition: unknown, parameters: StoredPlanParameters): C
 }
 
 async function catalogueNames(pool: Pool): Promise<PlanReport["names"]> {
-  const [offers, channels] = await Promise.all([
-    pool.query<{ id: string; name: string; category: string | null }>(
-      "SELECT external_id AS id, name, category FROM offer",
-    ),
-    pool.query<{ id: string; name: string }>("SELECT external_id AS id, name FROM channel"),
-  ]);
+  const { offers, channels } = await catalogueNameRows(pool);
   return {
-    offers: Object.fromEntries(
-      offers.rows.map((o) => [o.id, { name: o.name, category: o.category }]),
-    ),
-    channels: Object.fromEntries(channels.rows.map((c) => [c.id, { name: c.name }])),
+    offers: Object.fromEntries(offers.map((o) => [o.id, { name: o.name, category: o.category }])),
+    channels: Object.fromEntries(channels.map((c) => [c.id, { name: c.name }])),
   };
 }
 

@@ -5,9 +5,18 @@ import { withOverrides } from "./overrides";
 
 export { withOverrides };
 import { writeSync } from "node:fs";
-import type { Pool } from "pg";
+import type { Pool, PoolClient } from "pg";
+import type { Db } from "../db/handle";
+import {
+  insertPlan,
+  lastPlanNumber,
+  lockConstraintSetForNumbering,
+  newestPlainSucceeded,
+  versionOfPlan,
+} from "../db/plan-create";
 import type { PrismaClient } from "../db/prisma";
 import { loadInstance, type LoadedInstance } from "../db/instance-loader";
+import { succeededPlanRevision } from "../db/plan-reads";
 import { writePlanResult, type FailpointHook, type PlanRowsInput } from "../db/plan-writer";
 import { resolveConstraints } from "./resolve-constraints";
 import { hasPolicies, resolvePolicies } from "../domain/resolve-policies";
@@ -26,7 +35,7 @@ import { optimize } from "../optimize/optimize";
 import type { Disaggregation, Method, PlanResult, ProportionRow, Reuse } from "../optimize/types";
 import type { Instance, PlanConstraints } from "../optimize/instance";
 import { enqueuePlanJob, removePlanJob } from "../jobs/run-queue";
-import type { Plan, Prisma } from "../generated/prisma/client";
+import type { Plan } from "../generated/prisma/client";
 import { calibrateInstance } from "../results";
 import { getVersion } from "./constraint-sets";
 import { checkRunInput } from "./plan-input-checks";
@@ -94,11 +103,12 @@ export interface CreatePlanOptions {
 
 /** A QUEUED plan numbered 1, 2, 3 … within its constraint set. */
 export async function createPlan(
-  prisma: PrismaClient,
+  db: Db,
   constraintSetVersionId: number,
   params: RunPlanParameters,
   opts: CreatePlanOptions = {},
 ): Promise<CreatedPlan> {
+  const { prisma } = db;
   const version = await getVersion(prisma, constraintSetVersionId);
   if (params.overrides) withOverrides(version.definition, params.overrides);
   checkThreads(params.threads);
@@ -110,38 +120,31 @@ export async function createPlan(
     throw new InputError("input.campaignDate", `"${params.campaignDate}" is not a yyyy-mm-dd date`);
   }
   params = { ...params, campaignDate: params.campaignDate ?? todayUtc() };
-  return prisma.$transaction(async (tx) => {
-    // Serialises numbering among plans of one constraint set.
-    await tx.$queryRaw`SELECT id FROM constraint_set WHERE id = ${version.constraintSetId} FOR UPDATE`;
-    const last = await tx.plan.findFirst({
-      where: { constraintSetVersion: { constraintSetId: version.constraintSetId } },
-      orderBy: { versionNumber: "desc" },
-      select: { versionNumber: true },
+  return db.tx(async (client) => {
+    await lockConstraintSetForNumbering(client, version.constraintSetId);
+    const last = await lastPlanNumber(client, version.constraintSetId);
+    const basePlanId = await basePlanOf(client, constraintSetVersionId, params, opts.basePlanId);
+    const plan = await insertPlan(client, {
+      constraintSetVersionId,
+      basePlanId,
+      versionNumber: last + 1,
+      method: params.method,
+      parameters: params,
+      scenario: params.overrides !== undefined,
+      requestedBy: opts.requestedBy,
+      requestedByKeyId: opts.actor?.keyId ?? null,
+      name: opts.name,
+      notes: opts.notes,
+      replayOfId: opts.replayOf,
     });
-    const basePlanId = await basePlanOf(tx, constraintSetVersionId, params, opts.basePlanId);
-    const plan = await tx.plan.create({
-      data: {
-        constraintSetVersionId,
-        basePlanId,
-        versionNumber: (last?.versionNumber ?? 0) + 1,
-        method: params.method,
-        parameters: JSON.parse(JSON.stringify(params)),
-        scenario: params.overrides !== undefined,
-        requestedBy: opts.requestedBy,
-        requestedByKeyId: opts.actor?.keyId ?? null,
-        name: opts.name,
-        notes: opts.notes,
-        replayOfId: opts.replayOf,
-      },
-    });
-    await recordAudit(tx, {
+    await recordAudit(client, {
       actor: opts.actor ?? CLI_ACTOR,
       action: "plan.run",
       subjectType: "plan",
       subjectId: plan.id,
       after: { constraintSetVersionId, method: params.method, name: opts.name ?? null },
     });
-    if (opts.enqueue) await enqueuePlanJob(tx, plan.id);
+    if (opts.enqueue) await enqueuePlanJob(client, plan.id);
     return { id: plan.id, versionNumber: plan.versionNumber, row: plan };
   });
 }
@@ -151,31 +154,24 @@ export async function createPlan(
  * SUCCEEDED plain run yet.
  */
 async function basePlanOf(
-  tx: Prisma.TransactionClient,
+  client: PoolClient,
   versionId: number,
   params: RunPlanParameters,
   named: number | undefined,
 ): Promise<number | null> {
   if (named === undefined) {
     if (params.overrides === undefined) return null;
-    const newest = await tx.plan.findFirst({
-      where: { constraintSetVersionId: versionId, status: "SUCCEEDED", scenario: false },
-      orderBy: { id: "desc" },
-      select: { id: true },
-    });
-    return newest?.id ?? null;
+    return newestPlainSucceeded(client, versionId);
   }
   if (params.overrides === undefined)
     throw new InputError("input.basePlanId", "a base plan is for a what-if: give overrides too");
-  const base = await tx.plan.findUnique({
-    where: { id: named },
-    select: { constraintSetVersionId: true },
-  });
-  if (!base) throw new InputError("input.basePlanId", `plan ${named} does not exist`);
-  if (base.constraintSetVersionId !== versionId)
+  const baseVersion = await versionOfPlan(client, named);
+  if (baseVersion === undefined)
+    throw new InputError("input.basePlanId", `plan ${named} does not exist`);
+  if (baseVersion !== versionId)
     throw new InputError(
       "input.basePlanId",
-      `plan ${named} ran constraint-set version ${base.constraintSetVersionId}, not ${versionId}: a what-if varies a plan of its own version`,
+      `plan ${named} ran constraint-set version ${baseVersion}, not ${versionId}: a what-if varies a plan of its own version`,
     );
   return named;
 }
@@ -186,18 +182,17 @@ async function basePlanOf(
  * saying so is the point.
  */
 export async function replayPlan(
-  prisma: PrismaClient,
-  pool: Pool,
+  db: Db,
   planId: number,
   opts: Omit<CreatePlanOptions, "replayOf"> = {},
 ): Promise<CreatedPlan> {
-  const plan = await prisma.plan.findUnique({ where: { id: planId } });
+  const plan = await db.prisma.plan.findUnique({ where: { id: planId } });
   if (!plan) throw new NotFoundError(`plan ${planId} does not exist`);
   if (plan.status !== "SUCCEEDED")
     throw new ConflictError(
       `plan ${planId} is ${plan.status}; only a SUCCEEDED plan can be replayed`,
     );
-  const now = await currentRevisions(pool);
+  const now = await currentRevisions(db.pool);
   const problem = replayBlocker(plan, now);
   if (problem) throw new ConflictError(`plan ${planId} cannot be replayed: ${problem}`);
   // threads are the replaying machine's: they never change the plan, and the original's count
@@ -205,7 +200,7 @@ export async function replayPlan(
   const { threads: _threads, ...params } = storedPlanParameters(plan.parameters);
   void _threads;
   const inputs = { ...params, method: plan.method };
-  return createPlan(prisma, plan.constraintSetVersionId, inputs, { ...opts, replayOf: planId });
+  return createPlan(db, plan.constraintSetVersionId, inputs, { ...opts, replayOf: planId });
 }
 
 /** The current dataset and contact-history revisions (what a plan is stale against). */
@@ -437,11 +432,7 @@ async function warmStartFor(
   revision: number,
 ): Promise<Reuse> {
   const sourceId = params.warmStartFrom!;
-  const src = await pool.query<{ dataset_revision: string | null }>(
-    "SELECT dataset_revision::text FROM plan WHERE id = $1 AND status = 'SUCCEEDED'",
-    [sourceId],
-  );
-  const at = src.rows[0]?.dataset_revision;
+  const at = await succeededPlanRevision(pool, sourceId);
   if (at === undefined) throw new ConflictError(`warm start: plan ${sourceId} did not succeed`);
   if (at === null || Number(at) !== revision) {
     throw new ConflictError(
@@ -517,15 +508,12 @@ function toRows(
  * stops at its next poll (docs/optimize.md, "Cancellation"). The plan writer commits only while
  * the plan is RUNNING, so a cancelled run never leaves rows behind, however far it got.
  */
-export async function cancelPlan(
-  prisma: PrismaClient,
-  planId: number,
-  actor: Actor = CLI_ACTOR,
-): Promise<Plan> {
-  const cancelled = await prisma.$transaction(async (tx) => {
-    const updated = await cancelPlanRun(tx, planId);
+export async function cancelPlan(db: Db, planId: number, actor: Actor = CLI_ACTOR): Promise<Plan> {
+  const { prisma } = db;
+  const cancelled = await db.tx(async (client) => {
+    const updated = await cancelPlanRun(client, planId);
     if (updated) {
-      await recordAudit(tx, {
+      await recordAudit(client, {
         actor,
         action: "plan.cancel",
         subjectType: "plan",

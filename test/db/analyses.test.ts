@@ -74,7 +74,7 @@ async function gql<T>(query: string, variables: Record<string, unknown> = {}): P
 describe("budget frontier", () => {
   it("is stored point by point, rising with the budget, and readable over GraphQL", async () => {
     const budgets = [300, 600, 900, 1200];
-    const a = await createAnalysis(prisma, "BUDGET_FRONTIER", versionId, {
+    const a = await createAnalysis(createDb(db.pool, prisma), "BUDGET_FRONTIER", versionId, {
       method: "CLUSTER_LP",
       clusters: 12,
       budgets,
@@ -140,7 +140,7 @@ describe("budget frontier", () => {
       ),
     ).rejects.toThrow(/input\.to/);
     await expect(
-      createAnalysis(prisma, "CAPACITY", versionId, {
+      createAnalysis(createDb(db.pool, prisma), "CAPACITY", versionId, {
         method: "EXACT",
         channelId: "carrier_pigeon",
         capacities: [1],
@@ -151,14 +151,16 @@ describe("budget frontier", () => {
 
 describe("offer minimum costs and capacity", () => {
   it("stores what each minimum costs and a capacity sweep", async () => {
-    const a = await createAnalysis(prisma, "OFFER_MINIMUMS", versionId, { method: "EXACT" });
+    const a = await createAnalysis(createDb(db.pool, prisma), "OFFER_MINIMUMS", versionId, {
+      method: "EXACT",
+    });
     const { points } = await executeAnalysis(db.pool, prisma, a.id);
     expect(points[0]!.label).toBe("all minimums");
     for (const p of points.slice(1)) {
       expect(p.label).toMatch(/^without offer_min:/);
       expect(p.marginalReturn).toBeGreaterThanOrEqual(0);
     }
-    const c = await createAnalysis(prisma, "CAPACITY", versionId, {
+    const c = await createAnalysis(createDb(db.pool, prisma), "CAPACITY", versionId, {
       method: "EXACT",
       channelId: "branch",
       capacities: [10, 40],
@@ -200,9 +202,9 @@ describe("a failed analysis", () => {
 describe("what-if plans", () => {
   it("run a version with overrides as a scenario and leave the version unchanged", async () => {
     const before = await prisma.constraintSetVersion.findMany({ orderBy: { id: "asc" } });
-    const plain = await createPlan(prisma, versionId, { method: "EXACT" });
+    const plain = await createPlan(createDb(db.pool, prisma), versionId, { method: "EXACT" });
     await executePlan(db.pool, prisma, plain.id);
-    const whatIf = await createPlan(prisma, versionId, {
+    const whatIf = await createPlan(createDb(db.pool, prisma), versionId, {
       method: "EXACT",
       overrides: { budget: 2000 },
     });
@@ -223,7 +225,10 @@ describe("what-if plans", () => {
     expect(budgetRow.rows[0]!.bound).toBe(2000);
     expect(await prisma.constraintSetVersion.findMany({ orderBy: { id: "asc" } })).toEqual(before);
     await expect(
-      createPlan(prisma, versionId, { method: "EXACT", overrides: { budget: -1 } }),
+      createPlan(createDb(db.pool, prisma), versionId, {
+        method: "EXACT",
+        overrides: { budget: -1 },
+      }),
     ).rejects.toThrow(/input\.overrides\.budget/);
 
     const data = await gql<{ plan: { scenario: boolean; overrides: Record<string, unknown> } }>(

@@ -37,18 +37,26 @@ beforeAll(async () => {
   await importDataset(db.pool, dir);
   const def = JSON.parse(await readFile(path.join(dir, "constraints.json"), "utf8"));
   const v1 = await saveConstraintSetByName(createDb(db.pool, prisma), { ...def, budget: 900 });
-  planA = (await createPlan(prisma, v1.versionId, { method: "CLUSTER_LP", clusters: 15 })).id;
+  planA = (
+    await createPlan(createDb(db.pool, prisma), v1.versionId, {
+      method: "CLUSTER_LP",
+      clusters: 15,
+    })
+  ).id;
   await executePlan(db.pool, prisma, planA);
   const v2 = await saveConstraintSetByName(createDb(db.pool, prisma), { ...def, budget: 1500 });
-  planB = (await createPlan(prisma, v2.versionId, { method: "EXACT" })).id;
+  planB = (await createPlan(createDb(db.pool, prisma), v2.versionId, { method: "EXACT" })).id;
   await executePlan(db.pool, prisma, planB);
   whatIf = (
-    await createPlan(prisma, v2.versionId, { method: "GREEDY", overrides: { budget: 1200 } })
+    await createPlan(createDb(db.pool, prisma), v2.versionId, {
+      method: "GREEDY",
+      overrides: { budget: 1200 },
+    })
   ).id;
   await executePlan(db.pool, prisma, whatIf);
-  queued = (await createPlan(prisma, v2.versionId, { method: "GREEDY" })).id;
-  cancelled = (await createPlan(prisma, v2.versionId, { method: "GREEDY" })).id;
-  await cancelPlan(prisma, cancelled);
+  queued = (await createPlan(createDb(db.pool, prisma), v2.versionId, { method: "GREEDY" })).id;
+  cancelled = (await createPlan(createDb(db.pool, prisma), v2.versionId, { method: "GREEDY" })).id;
+  await cancelPlan(createDb(db.pool, prisma), cancelled);
   calendarVersion = (
     await saveConstraintSetByName(createDb(db.pool, prisma), {
       ...def,

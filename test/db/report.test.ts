@@ -35,7 +35,10 @@ beforeAll(async () => {
     name: "Q3 <retail> & co",
     budget: 700,
   });
-  const plan = await createPlan(prisma, v.versionId, { method: "CLUSTER_LP", clusters: 10 });
+  const plan = await createPlan(createDb(db.pool, prisma), v.versionId, {
+    method: "CLUSTER_LP",
+    clusters: 10,
+  });
   await executePlan(db.pool, prisma, plan.id);
   report = (await planReport(db.pool, plan.id))!;
 });

@@ -103,7 +103,8 @@ async function run(
     await session().withPrisma(db.url, async (prisma) => {
       const versionId = await constraintVersion(createDb(db.pool, prisma), o.constraints);
       const params = { method, clusters: o.clusters, disaggregation, seed: o.seed, ...extra() };
-      const analysisId = (await createAnalysis(prisma, kind, versionId, params)).id;
+      const analysisId = (await createAnalysis(createDb(db.pool, prisma), kind, versionId, params))
+        .id;
       const started = performance.now();
       out.step(`analysis ${analysisId}: loading`);
       const { points } = await executeAnalysis(db.pool, prisma, analysisId, {

@@ -63,8 +63,8 @@ export function registerPlanAdminCommands(plan: Command): void {
     .requiredOption("--plan <id>", "plan id", intOption)
     .option("--json", "print JSON")
     .action((o: { plan: number; json?: boolean }) =>
-      run(o, async ({ prisma }, out) => {
-        const p = await plans().cancelPlan(prisma, o.plan, CLI);
+      run(o, async (db, out) => {
+        const p = await plans().cancelPlan(db, o.plan, CLI);
         if (o.json) out.json({ id: p.id, status: p.status });
         else out.info(`plan ${p.id} cancelled`);
       }),

@@ -195,7 +195,7 @@ interface ReplayOutcome {
 async function replay(out: Output, db: Database, planId: number): Promise<ReplayOutcome> {
   const { replayPlan, executePlan } = plans();
   return session().withPrisma(db.url, async (prisma) => {
-    const created = await replayPlan(prisma, db.pool, planId, { requestedBy: "cli" });
+    const created = await replayPlan(createDb(db.pool, prisma), planId, { requestedBy: "cli" });
     out.progress(`plan ${created.id}: replaying plan ${planId}`);
     const done = await executePlan(db.pool, prisma, created.id, {
       onProgress: (phase, f) =>
@@ -243,7 +243,7 @@ export async function runPlan(out: Output, db: Database, o: PlanRunOptions): Pro
   return session().withPrisma(db.url, async (prisma) => {
     const versionId = await constraintVersion(createDb(db.pool, prisma), o.constraints);
     const created = await createPlan(
-      prisma,
+      createDb(db.pool, prisma),
       versionId,
       {
         method,

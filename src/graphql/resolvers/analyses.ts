@@ -11,7 +11,7 @@ import type { AnalysisKind } from "../../services/records";
 import { requireRole } from "../../auth";
 import { storedAnalysisParameters } from "../../domain/stored-parameters";
 import type { Resolvers } from "../__generated__/resolvers";
-import type { GraphQLContext } from "../context";
+import { dbOf, type GraphQLContext } from "../context";
 import type { ConstraintReportRow } from "../../optimize/types";
 import { globalId, parseId } from "../global-id";
 import { orderName, pageRequest, toPage, type CursorPart } from "../pagination";
@@ -35,7 +35,7 @@ async function start(
   requireRole(ctx.caller, "ANALYST");
   const versionId = await versionToRun(ctx, input);
   const a = await createAnalysis(
-    ctx.prisma,
+    dbOf(ctx),
     kind,
     versionId,
     {

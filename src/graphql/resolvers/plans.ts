@@ -163,7 +163,7 @@ export const planResolvers: Resolvers = {
       if (input.clusters != null && (input.clusters < 1 || input.clusters > MAX_CLUSTERS))
         throw new InputError("input.clusters", `must be from 1 to ${MAX_CLUSTERS}`);
       const created = await createPlan(
-        ctx.prisma,
+        dbOf(ctx),
         versionId,
         {
           method: (input.method ?? "CLUSTER_LP") as Method,
@@ -194,7 +194,7 @@ export const planResolvers: Resolvers = {
     },
     replayPlan: async (_p, { id }, ctx) => {
       requireRole(ctx.caller, "ANALYST");
-      const created = await replayPlan(ctx.prisma, ctx.pool, parseId(id, "id", "Plan"), {
+      const created = await replayPlan(dbOf(ctx), parseId(id, "id", "Plan"), {
         requestedBy: ctx.caller.name,
         actor: actorOf(ctx),
         enqueue: true,
@@ -204,7 +204,7 @@ export const planResolvers: Resolvers = {
     },
     cancelPlan: async (_p, { id }, ctx) => {
       requireRole(ctx.caller, "ANALYST");
-      const plan = await cancelPlan(ctx.prisma, parseId(id, "id", "Plan"), actorOf(ctx));
+      const plan = await cancelPlan(dbOf(ctx), parseId(id, "id", "Plan"), actorOf(ctx));
       ctx.log.info({ planId: plan.id }, "plan cancelled");
       return plan;
     },

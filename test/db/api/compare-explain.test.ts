@@ -52,15 +52,21 @@ beforeAll(async () => {
     offerVolumes: [{ offerId: "inv_gic", min: 40 }],
     segmentRules: [SEGMENT_RULE],
   });
-  planA = (await createPlan(prisma, a.versionId, { method: "EXACT", seed: 1 })).id;
-  await executePlan(db.pool, prisma, planA);
-  planB = (await createPlan(prisma, b.versionId, { method: "CLUSTER_LP", clusters: 20, seed: 1 }))
+  planA = (await createPlan(createDb(db.pool, prisma), a.versionId, { method: "EXACT", seed: 1 }))
     .id;
+  await executePlan(db.pool, prisma, planA);
+  planB = (
+    await createPlan(createDb(db.pool, prisma), b.versionId, {
+      method: "CLUSTER_LP",
+      clusters: 20,
+      seed: 1,
+    })
+  ).id;
   await executePlan(db.pool, prisma, planB);
-  queued = (await createPlan(prisma, a.versionId, { method: "GREEDY" })).id;
+  queued = (await createPlan(createDb(db.pool, prisma), a.versionId, { method: "GREEDY" })).id;
   // a what-if on version a: the segment rule exists only in the plan's overrides
   scenario = (
-    await createPlan(prisma, a.versionId, {
+    await createPlan(createDb(db.pool, prisma), a.versionId, {
       method: "EXACT",
       seed: 1,
       overrides: { segmentRules: [SEGMENT_RULE] },

@@ -45,7 +45,7 @@ beforeAll(async () => {
   data = await generatedDataset(1500, 3);
   await importDataset(db.pool, data.dir);
   const { versionId } = await saveConstraintSetByName(createDb(db.pool, prisma), data.constraints);
-  planId = (await createPlan(prisma, versionId, { method: "GREEDY" })).id;
+  planId = (await createPlan(createDb(db.pool, prisma), versionId, { method: "GREEDY" })).id;
   await executePlan(db.pool, prisma, planId);
   key = (await createApiKeyInDatabase(db.url, "VIEWER", "dataloader")).secret;
   api = await createApi({ pool: db.pool, prisma, log: pino({ level: "silent" }) });

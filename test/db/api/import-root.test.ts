@@ -178,7 +178,7 @@ describe("importResponses below the import root", () => {
   beforeAll(async () => {
     const def = JSON.parse(await readFile(path.join(root, "data", "constraints.json"), "utf8"));
     const v = await saveConstraintSetByName(createDb(db.pool, prisma), def);
-    const plan = await createPlan(prisma, v.versionId, { method: "GREEDY" });
+    const plan = await createPlan(createDb(db.pool, prisma), v.versionId, { method: "GREEDY" });
     await executePlan(db.pool, prisma, plan.id);
     planId = String(plan.id);
   });

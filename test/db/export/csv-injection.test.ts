@@ -53,7 +53,10 @@ beforeAll(async () => {
     name: "=1+1 campaign",
     budget: 1_000_000,
   });
-  const plan = await createPlan(prisma, v.versionId, { method: "GREEDY", controlShare: 0.2 });
+  const plan = await createPlan(createDb(db.pool, prisma), v.versionId, {
+    method: "GREEDY",
+    controlShare: 0.2,
+  });
   planId = plan.id;
   await executePlan(db.pool, prisma, planId);
 }, 120_000);

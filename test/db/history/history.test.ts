@@ -1,3 +1,4 @@
+import { createDb } from "../../../src/services/db-handles";
 // Contact history: the file import (validation with file, line and column, nothing written on a
 // problem, re-import writes nothing) and plan commits (treatment only, once, SUCCEEDED only),
 // through the services and through GraphQL (roles, Plan.committedAt).
@@ -181,7 +182,11 @@ describe("plan commit", () => {
 
   beforeAll(async () => {
     planId = (
-      await createPlan(f.prisma, f.versionId, { method: "GREEDY", seed: 3, controlShare: 0.2 })
+      await createPlan(createDb(f.db.pool, f.prisma), f.versionId, {
+        method: "GREEDY",
+        seed: 3,
+        controlShare: 0.2,
+      })
     ).id;
     await executePlan(f.db.pool, f.prisma, planId);
     apollo = new ApolloServer<GraphQLContext>({
@@ -267,7 +272,9 @@ describe("plan commit", () => {
   });
 
   it("refuses a plan that has not succeeded, and callers below ANALYST", async () => {
-    const queued = (await createPlan(f.prisma, f.versionId, { method: "GREEDY", seed: 4 })).id;
+    const queued = (
+      await createPlan(createDb(f.db.pool, f.prisma), f.versionId, { method: "GREEDY", seed: 4 })
+    ).id;
     const before = await counts();
     await expect(commitPlan(f.db.pool, queued, new Date())).rejects.toThrow(/QUEUED/);
     const m = `mutation($id: ID!) { commitPlan(id: $id, campaignDate: "2026-06-01T00:00:00Z") { contacts inserted campaignDate plan { id committedAt } } }`;

@@ -152,7 +152,10 @@ describe("contact policies from the history", () => {
       { ...definition, name: "with policies", maxOffersPerCustomer: 2, ...RULES },
       { checkDataset: true },
     );
-    const created = await createPlan(f.prisma, versionId, { method: "EXACT", campaignDate: T });
+    const created = await createPlan(createDb(f.db.pool, f.prisma), versionId, {
+      method: "EXACT",
+      campaignDate: T,
+    });
     const { result } = await executePlan(f.db.pool, f.prisma, created.id);
     const { rows } = await f.db.pool.query<{
       name: string;
@@ -246,7 +249,7 @@ describe("contact policies from the history", () => {
     expect((e as ConstraintSetInputError).problems).toEqual([
       { path: "coolOffRules.0.offerCategory", message: 'no offer has category "crypto"' },
     ]);
-    const d = await createPlan(f.prisma, f.versionId, {
+    const d = await createPlan(createDb(f.db.pool, f.prisma), f.versionId, {
       method: "GREEDY",
       campaignDate: "2026-02-30",
     }).catch((x: unknown) => x);
@@ -274,7 +277,10 @@ describe("contact policies from the history", () => {
       },
       { checkDataset: true },
     );
-    const created = await createPlan(f.prisma, versionId, { method: "EXACT", campaignDate: T });
+    const created = await createPlan(createDb(f.db.pool, f.prisma), versionId, {
+      method: "EXACT",
+      campaignDate: T,
+    });
     const { result } = await executePlan(f.db.pool, f.prisma, created.id);
     const byWave = await f.db.pool.query<{ wave: string; cost: number; branch: number }>(
       `SELECT a.wave, sum(a.cost)::float8 AS cost,

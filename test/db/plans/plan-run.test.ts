@@ -41,7 +41,7 @@ describe("plan run", () => {
   let planId: number;
 
   it("stores a SUCCEEDED plan whose rows satisfy every constraint", async () => {
-    const created = await createPlan(prisma, versionId, {
+    const created = await createPlan(createDb(db.pool, prisma), versionId, {
       method: "CLUSTER_LP",
       clusters: 20,
       seed: 1,
@@ -132,9 +132,12 @@ describe("plan run", () => {
   });
 
   it("a what-if warm-started from a plan shares its membership when the clusters are unchanged", async () => {
-    const first = await createPlan(prisma, versionId, { method: "CLUSTER_LP", clusters: 20 });
+    const first = await createPlan(createDb(db.pool, prisma), versionId, {
+      method: "CLUSTER_LP",
+      clusters: 20,
+    });
     const a = await executePlan(db.pool, prisma, first.id);
-    const whatIf = await createPlan(prisma, versionId, {
+    const whatIf = await createPlan(createDb(db.pool, prisma), versionId, {
       method: "CLUSTER_LP",
       clusters: 20,
       overrides: { budget: budget * 1.2 },
@@ -163,7 +166,7 @@ describe("plan run", () => {
     expect(shared.length).toBeGreaterThan(0);
     expect(shared).toEqual(own);
     // a what-if of a what-if points at the plan that holds the rows
-    const third = await createPlan(prisma, versionId, {
+    const third = await createPlan(createDb(db.pool, prisma), versionId, {
       method: "CLUSTER_LP",
       clusters: 20,
       warmStartFrom: whatIf.id,
@@ -188,7 +191,7 @@ describe("plan run", () => {
   it.each(["assignments", "membership", "report"])(
     "leaves no rows behind when the write fails after %s",
     async (step) => {
-      const { id } = await createPlan(prisma, versionId, {
+      const { id } = await createPlan(createDb(db.pool, prisma), versionId, {
         method: "CLUSTER_LP",
         clusters: 10,
         seed: 2,

@@ -39,7 +39,10 @@ const plans = () => prisma.plan.count();
 
 async function refusal(params: Partial<RunPlanParameters>): Promise<InputError> {
   const before = await plans();
-  const e = await createPlan(prisma, versionId, { method: "CLUSTER_LP", ...params }).then(
+  const e = await createPlan(createDb(db.pool, prisma), versionId, {
+    method: "CLUSTER_LP",
+    ...params,
+  }).then(
     () => null,
     (err: unknown) => err,
   );
@@ -115,7 +118,7 @@ describe("plan run input", () => {
 
   it("queues a plan whose input is within bounds", async () => {
     const before = await plans();
-    await createPlan(prisma, versionId, {
+    await createPlan(createDb(db.pool, prisma), versionId, {
       method: "CLUSTER_LP",
       clusters: CUSTOMERS,
       seed: 2 ** 31 - 1,

@@ -1,3 +1,4 @@
+import { createDb } from "../../../src/services/db-handles";
 // Campaign results through GraphQL (Apollo's executeOperation with the server's resolvers and
 // error mapping) and through the CLI in a child process: the same services, their inputs, roles
 // and errors at the edges.
@@ -27,10 +28,17 @@ let plain: number;
 
 beforeAll(async () => {
   f = await resultsFixture();
-  held = (await createPlan(f.prisma, f.versionId, { method: "GREEDY", seed: 2, controlShare: 0.2 }))
-    .id;
+  held = (
+    await createPlan(createDb(f.db.pool, f.prisma), f.versionId, {
+      method: "GREEDY",
+      seed: 2,
+      controlShare: 0.2,
+    })
+  ).id;
   await executePlan(f.db.pool, f.prisma, held);
-  plain = (await createPlan(f.prisma, f.versionId, { method: "GREEDY", seed: 2 })).id;
+  plain = (
+    await createPlan(createDb(f.db.pool, f.prisma), f.versionId, { method: "GREEDY", seed: 2 })
+  ).id;
   await executePlan(f.db.pool, f.prisma, plain);
   const file = await simulatedResponses(f.db.pool, held, f.dir, 5);
   await writeFile(path.join(f.dir, "responses.csv"), await readFile(file));

@@ -1,3 +1,4 @@
+import { createDb } from "../../../src/services/db-handles";
 // Campaign results against PostgreSQL: a plan with a holdout (exact per stratum, KPIs of the
 // treatment only, the export marks the group), a simulated response file imported (idempotent;
 // bad files rejected with nothing written), the measured results (service and bi.plan_results
@@ -35,9 +36,11 @@ const q = async <T>(sql: string, params: unknown[] = []) =>
 beforeAll(async () => {
   f = await resultsFixture();
   const params = { method: "CLUSTER_LP" as const, clusters: 15, seed: 3 };
-  held = (await createPlan(f.prisma, f.versionId, { ...params, controlShare: SHARE })).id;
+  held = (
+    await createPlan(createDb(f.db.pool, f.prisma), f.versionId, { ...params, controlShare: SHARE })
+  ).id;
   await executePlan(f.db.pool, f.prisma, held);
-  plain = (await createPlan(f.prisma, f.versionId, params)).id;
+  plain = (await createPlan(createDb(f.db.pool, f.prisma), f.versionId, params)).id;
   await executePlan(f.db.pool, f.prisma, plain);
 });
 afterAll(() => f.close());
@@ -78,7 +81,7 @@ describe("holdout", () => {
     // the holdout is drawn after the optimisation: treatment ∪ control = what it chose
     expect(await pairs(held)).toEqual(await pairs(plain));
     const again = (
-      await createPlan(f.prisma, f.versionId, {
+      await createPlan(createDb(f.db.pool, f.prisma), f.versionId, {
         method: "CLUSTER_LP",
         clusters: 15,
         seed: 3,
@@ -146,10 +149,13 @@ describe("holdout", () => {
   it("rejects a share outside [0, 1) and an unknown calibration before creating a plan", async () => {
     const before = await f.prisma.plan.count();
     await expect(
-      createPlan(f.prisma, f.versionId, { method: "GREEDY", controlShare: 1 }),
+      createPlan(createDb(f.db.pool, f.prisma), f.versionId, { method: "GREEDY", controlShare: 1 }),
     ).rejects.toThrow(InputError);
     await expect(
-      createPlan(f.prisma, f.versionId, { method: "GREEDY", calibrationId: 999 }),
+      createPlan(createDb(f.db.pool, f.prisma), f.versionId, {
+        method: "GREEDY",
+        calibrationId: 999,
+      }),
     ).rejects.toThrow(NotFoundError);
     expect(await f.prisma.plan.count()).toBe(before);
   });
@@ -297,7 +303,9 @@ describe("response import", () => {
     await expect(importPlanResponses(f.db.pool, 9999, responsesFile)).rejects.toThrow(
       NotFoundError,
     );
-    const queued = (await createPlan(f.prisma, f.versionId, { method: "GREEDY" })).id;
+    const queued = (
+      await createPlan(createDb(f.db.pool, f.prisma), f.versionId, { method: "GREEDY" })
+    ).id;
     await expect(importPlanResponses(f.db.pool, queued, responsesFile)).rejects.toThrow(
       ConflictError,
     );
@@ -438,7 +446,7 @@ describe("recalibration", () => {
 
   it("the next plan runs on the calibrated returns, and its predictions include the factors", async () => {
     calibrated = (
-      await createPlan(f.prisma, f.versionId, {
+      await createPlan(createDb(f.db.pool, f.prisma), f.versionId, {
         method: "CLUSTER_LP",
         clusters: 15,
         seed: 3,
