@@ -21,7 +21,7 @@ import { quoteCell } from "./cells";
 import { stageOneFile } from "./stage-one-file";
 import type { CsvRecord } from "./csv-reader";
 import { ImportError, ProblemLog } from "./errors";
-import { ContactKeyRows } from "./rows/contact-key-rows";
+import { ContactKeyRows, contactKeyColumns } from "./rows/contact-key-rows";
 import { range, type FileKind } from "./rows/row-encoder";
 
 export interface ContactImportSummary {
@@ -135,12 +135,7 @@ class ContactRows extends ContactKeyRows {
 function contactsKind(file: string): FileKind {
   return {
     file,
-    columns: [
-      { name: "customer_id", required: true },
-      { name: "offer_id", required: true },
-      { name: "channel_id", required: true },
-      { name: "contacted_at", required: true },
-    ],
+    columns: [...contactKeyColumns(true), { name: "contacted_at", required: true }],
     encoder: (layout, problems, out) => new ContactRows(file, layout, problems, out),
   };
 }

@@ -20,7 +20,7 @@ import { parseBoolean, quoteCell } from "./cells";
 import { stageOneFile } from "./stage-one-file";
 import type { CsvRecord } from "./csv-reader";
 import { ImportError, ProblemLog } from "./errors";
-import { ContactKeyRows } from "./rows/contact-key-rows";
+import { ContactKeyRows, contactKeyColumns } from "./rows/contact-key-rows";
 import { range, type FileKind } from "./rows/row-encoder";
 
 /** the file read when a directory is given */
@@ -99,9 +99,7 @@ function responsesKind(file: string): FileKind {
   return {
     file,
     columns: [
-      { name: "customer_id", required: true },
-      { name: "offer_id", required: true },
-      { name: "channel_id", required: false },
+      ...contactKeyColumns(false),
       { name: "responded", required: true },
       { name: "revenue", required: false },
     ],

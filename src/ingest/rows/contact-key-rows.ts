@@ -1,6 +1,7 @@
 // The key both files about a plan's or a campaign's contacts start with (contact history,
 // responses): customer_id, offer_id, channel_id, staged as text in that order after the line.
 import type { CsvRecord } from "../csv-reader";
+import type { ColumnSpec } from "../header";
 import { RowEncoder, range } from "./row-encoder";
 
 export abstract class ContactKeyRows extends RowEncoder {
@@ -23,4 +24,13 @@ export abstract class ContactKeyRows extends RowEncoder {
     this.text(rec, this.channel);
     o.tab();
   }
+}
+
+/** The key's columns as the file kind lists them; the responses may leave the channel out. */
+export function contactKeyColumns(channelRequired: boolean): ColumnSpec[] {
+  return [
+    { name: "customer_id", required: true },
+    { name: "offer_id", required: true },
+    { name: "channel_id", required: channelRequired },
+  ];
 }
