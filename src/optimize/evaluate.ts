@@ -13,15 +13,8 @@ import {
   offerMinRowName,
   OFFERS_PER_CUSTOMER_ROW,
 } from "./row-names";
-import { policyRows } from "./policy-report";
-import type {
-  Breakdown,
-  ConstraintKind,
-  ConstraintReportRow,
-  Kpis,
-  Sense,
-  Violation,
-} from "./types";
+import { policyRows, type PolicyRow } from "./policy-report";
+import type { Breakdown, ConstraintReportRow, Kpis, Violation } from "./types";
 import { NEVER, type StopCheck } from "./stop";
 
 /** relative tolerance of violations(): |excess| ≤ REL_TOL · max(1, |activity|, |bound|) */
@@ -174,18 +167,11 @@ export function objectiveOf(kpis: Kpis, objective: PlanConstraints["objective"])
   return objective === "ROMI" ? kpis.roi : kpis.expectedReturn;
 }
 
-interface RawRow {
-  name: string;
-  kind: ConstraintKind;
-  sense: Sense;
-  activity: number;
-  bound: number;
-  /** one unit of the row: one contact, or the cheapest option's cost for the budget */
-  unit: number;
-  reportOnly?: boolean;
-  /** how far past the bound, where activity and bound don't tell (averages) */
-  excess?: number;
-}
+/**
+ * A row as the report judges it, the policies' rows (policy-report.ts) among them. Its unit is one
+ * unit of the row: one contact, or the cheapest option's cost for the budget.
+ */
+type RawRow = Omit<PolicyRow, "reportOnly"> & { reportOnly?: boolean };
 
 function rawRows(inst: Instance, cons: PlanConstraints, t: Tally, selected: Uint8Array): RawRow[] {
   const rows: RawRow[] = [];
