@@ -1,6 +1,6 @@
 // Offers and channels as the API and the services show them: external ids, names, limits and, per
 // offer, the channels it may go through (all of them when the offer says so).
-import type { Pool } from "pg";
+import type { Queryable } from "./handle";
 
 export interface Channel {
   dbId: number;
@@ -22,12 +22,12 @@ export interface Offer {
   channelDbIds: number[];
 }
 
-/** Both lists in external-id order. */
+/** Both lists in external-id order; on a client in a transaction, both from its snapshot. */
 export async function readOffersAndChannels(
-  pool: Pool,
+  db: Queryable,
 ): Promise<{ offers: Offer[]; channels: Channel[] }> {
   const [channels, offers] = await Promise.all([
-    pool.query<{
+    db.query<{
       id: number;
       external_id: string;
       name: string | null;
@@ -38,7 +38,7 @@ export async function readOffersAndChannels(
       `SELECT id, external_id, name, cost_per_contact, capacity, response_factor
        FROM channel ORDER BY external_id`,
     ),
-    pool.query<{
+    db.query<{
       id: number;
       external_id: string;
       name: string | null;

@@ -7,6 +7,7 @@
 // it costs ~2 µs an option inside PostgreSQL, where this path streams the ~2.3× fewer score rows.
 import type { Pool, PoolClient } from "pg";
 import type { Instance } from "../optimize/instance";
+import { readOffersAndChannels } from "./catalog";
 import { copyOutBinary } from "./copy-out";
 import { inTransaction, READ_ONLY_SNAPSHOT } from "./transaction";
 import {
@@ -165,44 +166,27 @@ function canTakeSecondConnection(pool: Pool): boolean {
   return max >= 2;
 }
 
+/** The catalogue as the API reads it, with each offer's channels as a flag per channel index. */
 async function loadOffersAndChannels(client: PoolClient): Promise<Omit<Catalog, "segments">> {
-  const channels = await client.query<{
-    id: number;
-    external_id: string;
-    cost_per_contact: number;
-    capacity: number | null;
-    response_factor: number;
-  }>(
-    "SELECT id, external_id, cost_per_contact, capacity, response_factor FROM channel ORDER BY external_id",
-  );
-  const offers = await client.query<{
-    id: number;
-    external_id: string;
-    category: string | null;
-    min_volume: number;
-    max_volume: number | null;
-    all_channels: boolean;
-    channel_ids: number[];
-  }>(
-    `SELECT o.id, o.external_id, o.category, o.min_volume, o.max_volume, o.all_channels,
-            ARRAY(SELECT channel_id FROM offer_channel oc WHERE oc.offer_id = o.id) AS channel_ids
-     FROM offer o ORDER BY o.external_id`,
-  );
+  const { offers, channels } = await readOffersAndChannels(client);
   return {
-    offers: offers.rows.map((o) => ({
-      dbId: o.id,
-      id: o.external_id,
-      category: o.category,
-      minVolume: o.min_volume,
-      maxVolume: o.max_volume,
-      allowed: channels.rows.map((c) => o.all_channels || o.channel_ids.includes(c.id)),
-    })),
-    channels: channels.rows.map((c) => ({
-      dbId: c.id,
-      id: c.external_id,
-      costPerContact: c.cost_per_contact,
+    offers: offers.map((o) => {
+      const through = new Set(o.channelDbIds);
+      return {
+        dbId: o.dbId,
+        id: o.id,
+        category: o.category,
+        minVolume: o.minVolume,
+        maxVolume: o.maxVolume,
+        allowed: channels.map((c) => through.has(c.dbId)),
+      };
+    }),
+    channels: channels.map((c) => ({
+      dbId: c.dbId,
+      id: c.id,
+      costPerContact: c.costPerContact,
       capacity: c.capacity,
-      responseFactor: c.response_factor,
+      responseFactor: c.responseFactor,
     })),
   };
 }

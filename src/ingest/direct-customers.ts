@@ -9,18 +9,14 @@
 // took from the sequence are then skipped, which ids allow.
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
-import type { PoolClient } from "pg";
-import { dropIndexes, recreateIndexes, statementName } from "./bulk-indexes";
+import { dropIndexes } from "./bulk-indexes";
 import { BULK_MIN_ROWS } from "./bulk-policy";
 import type { CatalogIds } from "./catalog-ids";
 import { CustomerIdsBuilder, type CustomerIds } from "./customer-ids";
-import type { ImportFileSpec } from "./dataset-files";
+import { rebuildAndAnalyze, type DirectFile } from "./direct-file";
 import { ProblemLog } from "./errors";
 import { attempt } from "./merge-conflict";
-import type { Phases } from "./phases";
-import type { ProgressReporter } from "./progress";
 import { stageFile, type StagedFile } from "./stage-file";
-import type { StagingTables } from "./staging";
 
 /**
  * A customer file at least this large holds at least about BULK_MIN_ROWS rows (a short row, such
@@ -45,28 +41,14 @@ export interface DirectCustomers {
 
 /** The file loaded into `customer`; null when it was rolled back and must go through staging. */
 export async function loadCustomersDirect(
-  client: PoolClient,
-  dir: string,
-  spec: ImportFileSpec,
-  tables: StagingTables,
-  progress: ProgressReporter,
+  file: DirectFile,
   catalog: CatalogIds,
-  phases: Phases,
 ): Promise<DirectCustomers | null> {
-  return attempt(client, SAVEPOINT, () =>
-    load(client, dir, spec, tables, progress, catalog, phases),
-  );
+  return attempt(file.client, SAVEPOINT, () => load(file, catalog));
 }
 
-async function load(
-  client: PoolClient,
-  dir: string,
-  spec: ImportFileSpec,
-  tables: StagingTables,
-  progress: ProgressReporter,
-  catalog: CatalogIds,
-  phases: Phases,
-): Promise<DirectCustomers | null> {
+async function load(file: DirectFile, catalog: CatalogIds): Promise<DirectCustomers | null> {
+  const { client, dir, spec, tables, progress, phases } = file;
   const bulk = (await stat(join(dir, spec.name))).size >= DIRECT_CUSTOMERS_BULK_MIN_BYTES;
   const dropped = bulk
     ? await phases.time("drop customer indexes", () =>
@@ -95,14 +77,6 @@ async function load(
     ]);
   // the ids are numbered in Node and checked there for duplicates, byte for byte, as the unique
   // key compares them: its build cannot refuse a row, so it need not run within the attempt
-  const finish = async () => {
-    if (dropped)
-      await phases.time("rebuild customer indexes", () =>
-        recreateIndexes(client, dropped, (sql, seconds) =>
-          phases.add(`build ${statementName(sql)}`, seconds),
-        ),
-      );
-    await phases.time("analyze customer", () => client.query("ANALYZE customer"));
-  };
+  const finish = () => rebuildAndAnalyze(file, "customer", dropped);
   return { staged, ids, finish };
 }

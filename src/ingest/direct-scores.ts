@@ -9,18 +9,14 @@
 // report every problem with its line, in the usual order and wording.
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
-import type { PoolClient } from "pg";
-import { dropIndexes, recreateIndexes, statementName } from "./bulk-indexes";
+import { dropIndexes } from "./bulk-indexes";
 import { BULK_MIN_ROWS } from "./bulk-policy";
 import type { CatalogIds } from "./catalog-ids";
 import { loadCustomerIds, type CustomerIds } from "./customer-ids";
-import type { ImportFileSpec } from "./dataset-files";
+import { rebuildAndAnalyze, type DirectFile } from "./direct-file";
 import { ProblemLog } from "./errors";
 import { isUniqueViolation } from "./merge-conflict";
-import type { Phases } from "./phases";
-import type { ProgressReporter } from "./progress";
 import { stageFile, type StagedFile } from "./stage-file";
-import type { StagingTables } from "./staging";
 
 /**
  * A score file at least this large holds at least about BULK_MIN_ROWS rows (a short row, such as
@@ -39,16 +35,12 @@ export interface KnownIds {
 
 /** The file loaded into `score`; null when it was rolled back and must go through staging. */
 export async function loadScoresDirect(
-  client: PoolClient,
-  dir: string,
-  spec: ImportFileSpec,
-  tables: StagingTables,
-  progress: ProgressReporter,
+  file: DirectFile,
   known: KnownIds,
-  phases: Phases,
   /** work on the connection that must come first; the file is read meanwhile */
   before: () => Promise<void> = async () => undefined,
 ): Promise<StagedFile | null> {
+  const { client } = file;
   // the rows are numbered in Node from the sequence's next value; it is moved past them after
   const { rows } = await client.query<{ first: string }>(
     "SELECT nextval(pg_get_serial_sequence('score', 'id')) AS first",
@@ -63,7 +55,7 @@ export async function loadScoresDirect(
   opened.catch(() => undefined);
   let result: StagedFile | null = null;
   try {
-    result = await load(client, dir, spec, tables, progress, known, phases, firstId, opened);
+    result = await load(file, known, firstId, opened);
   } catch (e) {
     // an error on the connection before the savepoint was set is the import's, not the file's
     await opened;
@@ -76,17 +68,13 @@ export async function loadScoresDirect(
 }
 
 async function load(
-  client: PoolClient,
-  dir: string,
-  spec: ImportFileSpec,
-  tables: StagingTables,
-  progress: ProgressReporter,
+  file: DirectFile,
   { catalog, ids }: KnownIds,
-  phases: Phases,
   firstId: number,
   /** settles once the savepoint is set (after the caller's earlier work) */
   opened: Promise<void>,
 ): Promise<StagedFile | null> {
+  const { client, dir, spec, tables, progress, phases } = file;
   const bulk = (await stat(join(dir, spec.name))).size >= DIRECT_BULK_MIN_BYTES;
   // the customers' ids are needed before the first row: when they must be asked of the
   // database, the connection's earlier work is waited for
@@ -129,12 +117,6 @@ async function load(
     await client.query(`SELECT setval(pg_get_serial_sequence('score', 'id'), $1)`, [
       firstId + staged.staged - 1,
     ]);
-  if (dropped)
-    await phases.time("rebuild score indexes", () =>
-      recreateIndexes(client, dropped, (sql, seconds) =>
-        phases.add(`build ${statementName(sql)}`, seconds),
-      ),
-    );
-  await phases.time("analyze score", () => client.query("ANALYZE score"));
+  await rebuildAndAnalyze(file, "score", dropped);
   return staged;
 }

@@ -19,11 +19,10 @@ import { basename } from "node:path";
 import type { Pool, PoolClient } from "pg";
 import { quoteCell } from "./cells";
 import { stageOneFile } from "./stage-one-file";
-import { CopyOut } from "./copy-out";
 import type { CsvRecord } from "./csv-reader";
 import { ImportError, ProblemLog } from "./errors";
-import type { HeaderLayout } from "./header";
-import { RowEncoder, range, type FileKind } from "./rows/row-encoder";
+import { ContactKeyRows, contactKeyColumns } from "./rows/contact-key-rows";
+import { range, type FileKind } from "./rows/row-encoder";
 
 export interface ContactImportSummary {
   /** id of the contact_import row */
@@ -106,19 +105,9 @@ export function isIsoDateTime(buf: Buffer, s: number, e: number): boolean {
   return p + 2 === e && om >= 0 && om <= 59;
 }
 
-class ContactRows extends RowEncoder {
-  private readonly iCustomer = this.col("customer_id");
-  private readonly iOffer = this.col("offer_id");
-  private readonly iChannel = this.col("channel_id");
+class ContactRows extends ContactKeyRows {
   private readonly iAt = this.col("contacted_at");
-  private readonly customer = range();
-  private readonly offer = range();
-  private readonly channel = range();
   private readonly at = range();
-
-  constructor(file: string, layout: HeaderLayout, problems: ProblemLog, out: CopyOut) {
-    super(file, layout, problems, out);
-  }
 
   encode(rec: CsvRecord): void {
     this.ok = true;
@@ -136,30 +125,17 @@ class ContactRows extends RowEncoder {
       );
     // staged with its ids even when the date is bad, so unknown ids are still reported
     if (!hasCustomer || !hasOffer || !hasChannel) return;
-    const o = this.out;
-    o.uint(rec.line);
-    o.tab();
-    this.text(rec, this.customer);
-    o.tab();
-    this.text(rec, this.offer);
-    o.tab();
-    this.text(rec, this.channel);
-    o.tab();
+    this.writeKey(rec);
     if (this.ok) this.text(rec, a);
-    else o.nul();
-    o.end();
+    else this.out.nul();
+    this.out.end();
   }
 }
 
 function contactsKind(file: string): FileKind {
   return {
     file,
-    columns: [
-      { name: "customer_id", required: true },
-      { name: "offer_id", required: true },
-      { name: "channel_id", required: true },
-      { name: "contacted_at", required: true },
-    ],
+    columns: [...contactKeyColumns(true), { name: "contacted_at", required: true }],
     encoder: (layout, problems, out) => new ContactRows(file, layout, problems, out),
   };
 }

@@ -192,7 +192,10 @@ class DatasetImport {
     catalog: CatalogIds,
   ): Promise<CustomerIds | null> {
     const { client, dir, tables, progress, phases } = this;
-    const direct = await loadCustomersDirect(client, dir, spec, tables, progress, catalog, phases);
+    const direct = await loadCustomersDirect(
+      { client, dir, spec, tables, progress, phases },
+      catalog,
+    );
     if (!direct) return null;
     this.staged.set(spec.name, direct.staged);
     const inserted = direct.staged.staged;
@@ -241,13 +244,8 @@ class DatasetImport {
     const direct = conflict
       ? null
       : await loadScoresDirect(
-          client,
-          dir,
-          scores,
-          tables,
-          progress,
+          { client, dir, spec: scores, tables, progress, phases },
           { catalog, ids },
-          phases,
           () => this.finishCustomers(),
         );
     await this.finishCustomers();

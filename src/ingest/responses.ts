@@ -17,12 +17,11 @@ import { stat } from "node:fs/promises";
 import { basename, join } from "node:path";
 import type { Pool, PoolClient } from "pg";
 import { parseBoolean, quoteCell } from "./cells";
-import { CopyOut } from "./copy-out";
 import { stageOneFile } from "./stage-one-file";
 import type { CsvRecord } from "./csv-reader";
 import { ImportError, ProblemLog } from "./errors";
-import type { HeaderLayout } from "./header";
-import { RowEncoder, range, type FileKind } from "./rows/row-encoder";
+import { ContactKeyRows, contactKeyColumns } from "./rows/contact-key-rows";
+import { range, type FileKind } from "./rows/row-encoder";
 
 /** the file read when a directory is given */
 export const RESPONSES_FILE = "responses.csv";
@@ -45,21 +44,11 @@ export interface ResponseImportOptions {
   importedBy?: string;
 }
 
-class ResponseRows extends RowEncoder {
-  private readonly iCustomer = this.col("customer_id");
-  private readonly iOffer = this.col("offer_id");
-  private readonly iChannel = this.col("channel_id");
+class ResponseRows extends ContactKeyRows {
   private readonly iResponded = this.col("responded");
   private readonly iRevenue = this.col("revenue");
-  private readonly customer = range();
-  private readonly offer = range();
-  private readonly channel = range();
   private readonly responded = range();
   private readonly revenue = range();
-
-  constructor(file: string, layout: HeaderLayout, problems: ProblemLog, out: CopyOut) {
-    super(file, layout, problems, out);
-  }
 
   encode(rec: CsvRecord): void {
     this.ok = true;
@@ -89,15 +78,8 @@ class ResponseRows extends RowEncoder {
     );
     // staged with its ids even when a cell is bad, so the set-based checks still see duplicates
     if (!hasCustomer || !hasOffer) return;
+    this.writeKey(rec);
     const o = this.out;
-    o.uint(rec.line);
-    o.tab();
-    this.text(rec, this.customer);
-    o.tab();
-    this.text(rec, this.offer);
-    o.tab();
-    this.text(rec, this.channel);
-    o.tab();
     if (this.ok) {
       o.ascii(responded ? "t" : "f");
       o.tab();
@@ -117,9 +99,7 @@ function responsesKind(file: string): FileKind {
   return {
     file,
     columns: [
-      { name: "customer_id", required: true },
-      { name: "offer_id", required: true },
-      { name: "channel_id", required: false },
+      ...contactKeyColumns(false),
       { name: "responded", required: true },
       { name: "revenue", required: false },
     ],

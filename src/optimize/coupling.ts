@@ -11,6 +11,13 @@
 // share slot 0; so the group count stays (rule segments + 1) × offers × channels.
 
 import type { Instance, PlanConstraints } from "./instance";
+import {
+  BUDGET_ROW,
+  capacityRowName,
+  HURDLE_ROW,
+  offerMaxRowName,
+  offerMinRowName,
+} from "./row-names";
 import type { ExtraRowSpec, LocalRules } from "./policies";
 import type { PolicyKind } from "./policy-types";
 import type { ConstraintKind } from "./types";
@@ -205,15 +212,15 @@ function couplingRows(
 ): { rows: CouplingRow[]; extraRow: Int32Array } {
   const rows: CouplingRow[] = [];
   if (Number.isFinite(cons.budget)) {
-    rows.push({ name: "budget", kind: "budget", sense: "LE", rhs: cons.budget, ref: -1 });
+    rows.push({ name: BUDGET_ROW, kind: "budget", sense: "LE", rhs: cons.budget, ref: -1 });
   }
   if (cons.hurdleRate !== null) {
-    rows.push({ name: "hurdle", kind: "hurdle", sense: "GE", rhs: 0, ref: -1 });
+    rows.push({ name: HURDLE_ROW, kind: "hurdle", sense: "GE", rhs: 0, ref: -1 });
   }
   inst.channelIds.forEach((id, k) => {
     if (Number.isFinite(cons.channelCapacity[k])) {
       rows.push({
-        name: `capacity:${id}`,
+        name: capacityRowName(id),
         kind: "capacity",
         sense: "LE",
         rhs: cons.channelCapacity[k],
@@ -224,7 +231,7 @@ function couplingRows(
   inst.offerIds.forEach((id, o) => {
     if (cons.offerMin[o] > 0) {
       rows.push({
-        name: `offer_min:${id}`,
+        name: offerMinRowName(id),
         kind: "offer_min",
         sense: "GE",
         rhs: cons.offerMin[o],
@@ -235,7 +242,7 @@ function couplingRows(
   inst.offerIds.forEach((id, o) => {
     if (Number.isFinite(cons.offerMax[o])) {
       rows.push({
-        name: `offer_max:${id}`,
+        name: offerMaxRowName(id),
         kind: "offer_max",
         sense: "LE",
         rhs: cons.offerMax[o],

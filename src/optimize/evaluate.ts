@@ -1,18 +1,20 @@
 // KPIs, the constraint report and the violation list of a plan. This file is the single source of
 // truth for feasibility: every method's result and every test is checked here, so it is written
-// plainly from the definitions (one pass over the options) and shares no code with the solvers'
-// row representation (coupling.ts).
+// plainly from the definitions (one pass over the options) and shares nothing with the solvers'
+// row representation (coupling.ts) but the rows' names (row-names.ts).
 
 import type { Instance, PlanConstraints } from "./instance";
-import { policyRows } from "./policy-report";
-import type {
-  Breakdown,
-  ConstraintKind,
-  ConstraintReportRow,
-  Kpis,
-  Sense,
-  Violation,
-} from "./types";
+import {
+  BUDGET_ROW,
+  capacityRowName,
+  DISTINCT_OFFERS_ROW,
+  HURDLE_ROW,
+  offerMaxRowName,
+  offerMinRowName,
+  OFFERS_PER_CUSTOMER_ROW,
+} from "./row-names";
+import { policyRows, type PolicyRow } from "./policy-report";
+import type { Breakdown, ConstraintReportRow, Kpis, Violation } from "./types";
 import { NEVER, type StopCheck } from "./stop";
 
 /** relative tolerance of violations(): |excess| ≤ REL_TOL · max(1, |activity|, |bound|) */
@@ -165,25 +167,18 @@ export function objectiveOf(kpis: Kpis, objective: PlanConstraints["objective"])
   return objective === "ROMI" ? kpis.roi : kpis.expectedReturn;
 }
 
-interface RawRow {
-  name: string;
-  kind: ConstraintKind;
-  sense: Sense;
-  activity: number;
-  bound: number;
-  /** one unit of the row: one contact, or the cheapest option's cost for the budget */
-  unit: number;
-  reportOnly?: boolean;
-  /** how far past the bound, where activity and bound don't tell (averages) */
-  excess?: number;
-}
+/**
+ * A row as the report judges it, the policies' rows (policy-report.ts) among them. Its unit is one
+ * unit of the row: one contact, or the cheapest option's cost for the budget.
+ */
+type RawRow = Omit<PolicyRow, "reportOnly"> & { reportOnly?: boolean };
 
 function rawRows(inst: Instance, cons: PlanConstraints, t: Tally, selected: Uint8Array): RawRow[] {
   const rows: RawRow[] = [];
   if (Number.isFinite(cons.budget)) {
     const unit = Number.isFinite(t.minCost) ? t.minCost : 0;
     rows.push({
-      name: "budget",
+      name: BUDGET_ROW,
       kind: "budget",
       sense: "LE",
       activity: t.cost,
@@ -194,7 +189,7 @@ function rawRows(inst: Instance, cons: PlanConstraints, t: Tally, selected: Uint
   if (cons.hurdleRate !== null) {
     const unit = t.contacts > 0 ? t.hurdleAbs / t.contacts : 0;
     rows.push({
-      name: "hurdle",
+      name: HURDLE_ROW,
       kind: "hurdle",
       sense: "GE",
       activity: t.ret,
@@ -206,7 +201,7 @@ function rawRows(inst: Instance, cons: PlanConstraints, t: Tally, selected: Uint
     const cap = cons.channelCapacity[k];
     if (Number.isFinite(cap)) {
       rows.push({
-        name: `capacity:${id}`,
+        name: capacityRowName(id),
         kind: "capacity",
         sense: "LE",
         activity: t.byChannel[k],
@@ -218,7 +213,7 @@ function rawRows(inst: Instance, cons: PlanConstraints, t: Tally, selected: Uint
   inst.offerIds.forEach((id, o) => {
     if (cons.offerMin[o] > 0) {
       rows.push({
-        name: `offer_min:${id}`,
+        name: offerMinRowName(id),
         kind: "offer_min",
         sense: "GE",
         activity: t.byOffer[o],
@@ -230,7 +225,7 @@ function rawRows(inst: Instance, cons: PlanConstraints, t: Tally, selected: Uint
   inst.offerIds.forEach((id, o) => {
     if (Number.isFinite(cons.offerMax[o])) {
       rows.push({
-        name: `offer_max:${id}`,
+        name: offerMaxRowName(id),
         kind: "offer_max",
         sense: "LE",
         activity: t.byOffer[o],
@@ -264,7 +259,7 @@ function rawRows(inst: Instance, cons: PlanConstraints, t: Tally, selected: Uint
   });
   if (cons.policies && cons.policies.length > 0) rows.push(...policyRows(inst, cons, selected));
   rows.push({
-    name: "offers_per_customer",
+    name: OFFERS_PER_CUSTOMER_ROW,
     kind: "offers_per_customer",
     sense: "LE",
     activity: t.maxPerCustomer,
@@ -378,7 +373,7 @@ function violationsOf(
   }
   if (t.repeatedOffers > 0) {
     out.push({
-      name: "distinct_offers",
+      name: DISTINCT_OFFERS_ROW,
       kind: "distinct_offers",
       sense: "LE",
       activity: t.repeatedOffers,

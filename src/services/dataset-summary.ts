@@ -1,5 +1,6 @@
 // What is loaded: the numbers a newcomer and an analyst check first after an import.
 import type { Pool } from "pg";
+import { readOffersAndChannels } from "../db/catalog";
 
 export interface DatasetSummary {
   customers: number;
@@ -28,7 +29,7 @@ export interface DatasetSummary {
 }
 
 export async function datasetSummary(pool: Pool): Promise<DatasetSummary> {
-  const [totals, segments, channels, offers, optionsByOffer] = await Promise.all([
+  const [totals, segments, catalog, optionsByOffer] = await Promise.all([
     pool.query<{ customers: string; dnc: string; scores: string }>(
       `SELECT (SELECT count(*) FROM customer) AS customers,
               (SELECT count(*) FROM customer WHERE do_not_contact) AS dnc,
@@ -39,31 +40,7 @@ export async function datasetSummary(pool: Pool): Promise<DatasetSummary> {
               count(*) FILTER (WHERE do_not_contact) AS dnc
        FROM customer GROUP BY 1 ORDER BY 1`,
     ),
-    pool.query<{
-      id: number;
-      external_id: string;
-      name: string | null;
-      cost_per_contact: number;
-      capacity: number | null;
-      response_factor: number;
-    }>(
-      `SELECT id, external_id, name, cost_per_contact, capacity, response_factor FROM channel ORDER BY external_id`,
-    ),
-    pool.query<{
-      id: number;
-      external_id: string;
-      name: string | null;
-      category: string | null;
-      min_volume: number;
-      max_volume: number | null;
-      channels: string[];
-    }>(
-      `SELECT o.id, o.external_id, o.name, o.category, o.min_volume, o.max_volume,
-              CASE WHEN o.all_channels THEN ARRAY(SELECT external_id FROM channel ORDER BY external_id)
-                   ELSE ARRAY(SELECT c.external_id FROM offer_channel oc JOIN channel c ON c.id = oc.channel_id
-                              WHERE oc.offer_id = o.id ORDER BY c.external_id) END AS channels
-       FROM offer o ORDER BY o.external_id`,
-    ),
+    readOffersAndChannels(pool),
     pool.query<{
       offer_id: number;
       channel_id: number;
@@ -77,6 +54,7 @@ export async function datasetSummary(pool: Pool): Promise<DatasetSummary> {
     ),
   ]);
   const t = totals.rows[0]!;
+  const externalIdOf = new Map(catalog.channels.map((c) => [c.dbId, c.id]));
   const byChannel = new Map<number, number>();
   const byOffer = new Map<number, { customers: number; mean: number }>();
   let eligibleOptions = 0;
@@ -98,23 +76,23 @@ export async function datasetSummary(pool: Pool): Promise<DatasetSummary> {
       customers: Number(r.customers),
       doNotContact: Number(r.dnc),
     })),
-    channels: channels.rows.map((c) => ({
-      id: c.external_id,
+    channels: catalog.channels.map((c) => ({
+      id: c.id,
       name: c.name,
-      costPerContact: c.cost_per_contact,
+      costPerContact: c.costPerContact,
       capacity: c.capacity,
-      responseFactor: c.response_factor,
-      eligibleOptions: byChannel.get(c.id) ?? 0,
+      responseFactor: c.responseFactor,
+      eligibleOptions: byChannel.get(c.dbId) ?? 0,
     })),
-    offers: offers.rows.map((o) => ({
-      id: o.external_id,
+    offers: catalog.offers.map((o) => ({
+      id: o.id,
       name: o.name,
       category: o.category,
-      minVolume: o.min_volume,
-      maxVolume: o.max_volume,
-      channels: o.channels,
-      eligibleCustomers: byOffer.get(o.id)?.customers ?? 0,
-      meanExpectedReturn: byOffer.get(o.id)?.mean ?? 0,
+      minVolume: o.minVolume,
+      maxVolume: o.maxVolume,
+      channels: o.channelDbIds.flatMap((id) => externalIdOf.get(id) ?? []),
+      eligibleCustomers: byOffer.get(o.dbId)?.customers ?? 0,
+      meanExpectedReturn: byOffer.get(o.dbId)?.mean ?? 0,
     })),
   };
 }
