@@ -323,6 +323,36 @@ async function runExact(core: Core): Promise<MethodOutcome> {
   };
 }
 
+/** How the cluster-LP method clusters, re-prices at individual level and refines its plan. */
+const CLUSTER_LP_TUNING = {
+  /** clusters when the options name none: the LP stays a fraction of a second in the solver
+   * (0.4 s at 100, 18.5 s at 2,000; docs/performance.md) */
+  clusters: 100,
+  /** a fresh run's re-pricing, seeded from the cluster LP's duals: full passes over every
+   * customer (raised on small instances, exact.ts), after passes over a small and a large sample */
+  fresh: { fullPasses: 8, samplePasses: 40, largeSamplePasses: 12 },
+  /** a what-if on reused clusters is a neighbour of a solved run: half the passes keep it within
+   * 0.01 % of its bound at 2.5M (docs/performance.md) and bring it under the 15 s target */
+  whatIf: { fullPasses: 4, samplePasses: 20, largeSamplePasses: 6 },
+  /** polishing the cluster plan itself only moves the few customers in scope (measured: 72 % →
+   * 87 % of the bound at 100k, against 99.8 % for the priced plan), so it is only worth its pass
+   * on instances up to this size, where it sometimes wins */
+  polishClusterPlanUpTo: 200000,
+  /** polish rounds on the cluster plan: fewer than polish's default, as it is only a candidate
+   * beside the priced plan */
+  polishRounds: 2,
+  /** ROMI: further Dinkelbach steps from the kept plan's ratio; each is warm-started, so a few
+   * suffice and the loop stops early once a step no longer raises the ratio */
+  dinkelbachSteps: 3,
+  /** a Dinkelbach step's full passes: half the run's, at least this many */
+  dinkelbachMinFullPasses: 3,
+  /** a Dinkelbach step's sample passes: the what-if's, as each step starts from solved prices */
+  dinkelbachSamplePasses: 20,
+  dinkelbachLargeSamplePasses: 6,
+  /** relative gain a Dinkelbach step's ratio must show to be kept, above rounding noise */
+  dinkelbachGain: 1e-9,
+};
+
 async function runClusterLp(core: Core): Promise<MethodOutcome> {
   const { inst, cons, cp, clock, options, stop } = core;
   const withinSegments = inst.segments.length > 1 || cons.segmentRules.length > 0;
@@ -345,7 +375,7 @@ async function runClusterLp(core: Core): Promise<MethodOutcome> {
     });
   } else {
     const cl = clusterCustomers(inst, {
-      k: options.clusters ?? 100,
+      k: options.clusters ?? CLUSTER_LP_TUNING.clusters,
       seed: core.seed,
       sampleSize: options.clusterSample,
       withinSegments,
@@ -418,16 +448,14 @@ async function runClusterLp(core: Core): Promise<MethodOutcome> {
     cons.objective === "ROMI" && clusterPlan.totalC > 0
       ? { wr: 1, wc: -clusterPlan.totalR / clusterPlan.totalC }
       : w;
-  // A what-if on reused clusters is a neighbour of a solved run: half the passes keep it within
-  // 0.01 % of its bound at 2.5M (docs/performance.md) and bring it under the 15 s target.
-  const whatIf = reuse !== null;
-  const fullPasses = options.dualPasses ?? fullPassBudget(inst.numCustomers, whatIf ? 4 : 8);
+  const passes = reuse !== null ? CLUSTER_LP_TUNING.whatIf : CLUSTER_LP_TUNING.fresh;
+  const fullPasses = options.dualPasses ?? fullPassBudget(inst.numCustomers, passes.fullPasses);
   const prices = searchPrices(inst, cp, wr, {
     start: lpRes.lambda,
     warm: true,
     fullPasses,
-    samplePasses: whatIf ? 20 : 40,
-    largeSamplePasses: whatIf ? 6 : 12,
+    samplePasses: passes.samplePasses,
+    largeSamplePasses: passes.largeSamplePasses,
     seed: core.seed,
     scratch,
     stop,
@@ -437,11 +465,8 @@ async function runClusterLp(core: Core): Promise<MethodOutcome> {
   // 5. polish the cluster plan at those prices; also build the plan the prices point to, keep the better
   core.progress("polish", 0.75);
   const clusterPlanValue = scoreOf(cons, clusterPlan);
-  // Polishing the cluster plan itself only moves the few customers in scope (measured: 72% → 87%
-  // of the bound at 100k, against 99.8% for the priced plan), so it is only worth its pass on
-  // small instances, where it sometimes wins.
   const polished = clusterPlan;
-  if (inst.numCustomers <= 200000) {
+  if (inst.numCustomers <= CLUSTER_LP_TUNING.polishClusterPlanUpTo) {
     const scope = marginalScope(
       inst,
       cp,
@@ -450,7 +475,13 @@ async function runClusterLp(core: Core): Promise<MethodOutcome> {
       defaultScopeSize(inst.numCustomers),
       stop,
     );
-    polish(polished, { weights: wr, lambda: prices.lambda, scope, maxRounds: 2, stop });
+    polish(polished, {
+      weights: wr,
+      lambda: prices.lambda,
+      scope,
+      maxRounds: CLUSTER_LP_TUNING.polishRounds,
+      stop,
+    });
   }
   const priced = planAtPrices(inst, cp, wr, prices.lambda, undefined, scratch, stop);
   let final =
@@ -468,16 +499,19 @@ async function runClusterLp(core: Core): Promise<MethodOutcome> {
     upperBound = Math.min(maxOptionRoi(inst), romiBound(-wr.wc - 1, prices.value));
     // a few more Dinkelbach steps from the polished plan's ratio, warm-started
     let lambda = prices.lambda;
-    for (let it = 0; it < 3; it++) {
+    for (let it = 0; it < CLUSTER_LP_TUNING.dinkelbachSteps; it++) {
       const q = scoreOf(cons, final);
       if (!Number.isFinite(q)) break;
       const wq: ObjectiveWeights = { wr: 1, wc: -(1 + q) };
       const res = searchPrices(inst, cp, wq, {
         start: lambda,
         warm: true,
-        fullPasses: Math.max(3, (options.dualPasses ?? 8) >> 1),
-        samplePasses: 20,
-        largeSamplePasses: 6,
+        fullPasses: Math.max(
+          CLUSTER_LP_TUNING.dinkelbachMinFullPasses,
+          (options.dualPasses ?? CLUSTER_LP_TUNING.fresh.fullPasses) >> 1,
+        ),
+        samplePasses: CLUSTER_LP_TUNING.dinkelbachSamplePasses,
+        largeSamplePasses: CLUSTER_LP_TUNING.dinkelbachLargeSamplePasses,
         seed: core.seed + it + 1,
         scratch,
         stop,
@@ -485,7 +519,11 @@ async function runClusterLp(core: Core): Promise<MethodOutcome> {
       lambda = res.lambda;
       upperBound = Math.min(upperBound, romiBound(q, res.value));
       const next = planAtPrices(inst, cp, wq, lambda, undefined, scratch, stop);
-      if (!next.feasible || !(scoreOf(cons, next.state) > q + 1e-9 * (1 + Math.abs(q)))) break;
+      if (
+        !next.feasible ||
+        !(scoreOf(cons, next.state) > q + CLUSTER_LP_TUNING.dinkelbachGain * (1 + Math.abs(q)))
+      )
+        break;
       final = next.state;
       finalPrices = { lambda, weights: wq };
     }
