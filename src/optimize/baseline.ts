@@ -9,7 +9,13 @@
 
 import type { Coupling } from "./coupling";
 import type { Instance } from "./instance";
-import { cheapestCost as cheapestOf, scanAll, scanOutput, type ScanRunner } from "./baseline-scan";
+import {
+  cheapestCost as cheapestOf,
+  scanAll,
+  scanOutput,
+  type ScanOutput,
+  type ScanRunner,
+} from "./baseline-scan";
 import { EXPECTED_RETURN } from "./lagrangian";
 import { PlanState } from "./plan-state";
 import { repair } from "./repair";
@@ -31,6 +37,18 @@ function fitsUpperRows(state: PlanState, q: number): boolean {
   return true;
 }
 
+/** How much of a customer order is sorted up front (the rest only if the top runs out): the
+ * customers a step can reach, times a margin for those skipped as full or not fitting, plus a
+ * floor. Sorting the top instead of all customers is what keeps the plan cheap at millions. */
+const SORT_TOP = {
+  /** minimum fills: per contact the minimum needs */
+  perMinimum: 4,
+  /** the fill by return: per contact the budget pays for at the cheapest option's cost */
+  perBudgetContact: 2,
+  /** customers sorted beyond that, for the skipped ones */
+  floor: 1000,
+};
+
 export function baselinePlan(
   inst: Instance,
   cp: Coupling,
@@ -40,13 +58,8 @@ export function baselinePlan(
   threads: ScanRunner | null = null,
 ): BaselineOutcome {
   const state = new PlanState(inst, cp);
-  const r = inst.optReturn;
-  const start = inst.custStart;
-  const offer = inst.optOffer;
   const n = inst.numCustomers;
-  const M = cp.maxOffersPerCustomer;
   const key = new Float64Array(n);
-  const bestOpt = new Int32Array(n);
 
   // 1. mandated minimum volumes, offer by offer: its best channel per customer, best customers
   //    first (one scan finds every minimum offer's best option per customer, on the run's
@@ -57,10 +70,44 @@ export function baselinePlan(
   minOffers.forEach((o, t) => (slotOf[o] = t));
   // the same scan records each customer's best return, for step 2, and the cheapest cost
   const scanned = scanOutput(n, minOffers.length, threads !== null);
-  const input = { custStart: start, optOffer: offer, optReturn: r, optCost: inst.optCost, slotOf };
+  const input = {
+    custStart: inst.custStart,
+    optOffer: inst.optOffer,
+    optReturn: inst.optReturn,
+    optCost: inst.optCost,
+    slotOf,
+  };
   if (threads) threads.scan(input, scanned, stop);
   else scanAll(input, scanned, stop);
-  const { best, bestR } = scanned;
+  placeMinimums(state, minOffers, offerMin, scanned, key, stop);
+
+  // 2. everyone by best expected return, each customer's options best first
+  fillByReturn(state, scanned, key, stop);
+
+  // 3. whatever is still violated
+  let feasible = state.feasible();
+  if (!feasible) feasible = repair(state, { weights: EXPECTED_RETURN, stop }).feasible;
+  return { selected: state.selected, feasible };
+}
+
+/** Step 1: per minimum offer, its best customers in turn get its best channel that fits (else the
+ * next best) until the minimum is met; key is scratch of one entry per customer. */
+function placeMinimums(
+  state: PlanState,
+  minOffers: number[],
+  offerMin: Float64Array,
+  scanned: ScanOutput,
+  key: Float64Array,
+  stop: StopCheck,
+): void {
+  const inst = state.inst;
+  const r = inst.optReturn;
+  const start = inst.custStart;
+  const offer = inst.optOffer;
+  const n = inst.numCustomers;
+  const M = state.cp.maxOffersPerCustomer;
+  const bestOpt = new Int32Array(n);
+  const { best } = scanned;
   minOffers.forEach((o, t) => {
     stop.poll();
     for (let i = 0; i < n; i++) {
@@ -68,7 +115,7 @@ export function baselinePlan(
       key[i] = b < 0 ? -Infinity : r[b];
       bestOpt[i] = b;
     }
-    let order = argsortDescTop(key, 4 * offerMin[o] + 1000);
+    let order = argsortDescTop(key, SORT_TOP.perMinimum * offerMin[o] + SORT_TOP.floor);
     let have = 0;
     for (let t2 = 0; t2 < n && have < offerMin[o]; t2++) {
       stop.every(t2);
@@ -84,15 +131,28 @@ export function baselinePlan(
       if (placed) have++;
     }
   });
+}
 
-  // 2. everyone by best expected return, each customer's options best first
-  key.set(bestR);
+/** Step 2: customers by best expected return, each given its options best first while they fit
+ * and do not make the plan worse, until the budget pays for no further contact. */
+function fillByReturn(
+  state: PlanState,
+  scanned: ScanOutput,
+  key: Float64Array,
+  stop: StopCheck,
+): void {
+  const { inst, cp } = state;
+  const r = inst.optReturn;
+  const start = inst.custStart;
+  const n = inst.numCustomers;
+  const M = cp.maxOffersPerCustomer;
+  key.set(scanned.bestR);
   // only the customers before the budget runs out are visited: sort the top of the order first
   const cheapestCost = cheapestOf(scanned);
   const budgetRow = cp.rows.findIndex((row) => row.kind === "budget");
   const reach =
     budgetRow >= 0 && cheapestCost > 0
-      ? Math.ceil((2 * cp.rhs[budgetRow]) / cheapestCost) + 1000
+      ? Math.ceil((SORT_TOP.perBudgetContact * cp.rhs[budgetRow]) / cheapestCost) + SORT_TOP.floor
       : n;
   stop.poll();
   let order = argsortDescTop(key, reach);
@@ -126,11 +186,6 @@ export function baselinePlan(
       if (state.preparedNoWorse()) state.apply(i, -1, p);
     }
   }
-
-  // 3. whatever is still violated
-  let feasible = state.feasible();
-  if (!feasible) feasible = repair(state, { weights: EXPECTED_RETURN, stop }).feasible;
-  return { selected: state.selected, feasible };
 }
 
 function tryAdd(state: PlanState, i: number, p: number): boolean {

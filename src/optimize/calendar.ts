@@ -21,7 +21,7 @@
 
 import type { Instance, PlanConstraints } from "./instance";
 import type { FatiguePolicy, OptionFilter, Policy } from "./policy-types";
-import { stopCheck } from "./stop";
+import { stopCheck, type StopCheck } from "./stop";
 
 export interface Wave {
   name: string;
@@ -54,8 +54,39 @@ export function expandCalendar(
   const stop = stopCheck(shouldStop);
   const W = waves.length;
   const K = inst.channelIds.length;
-  const n = inst.numCustomers;
-  if (W < 1) throw new Error("invalid optimisation input: a calendar needs at least one wave");
+  checkWaves(waves, K);
+  const { channelIds, channelFamily, channelCapacity } = waveChannelTable(inst, cons, waves);
+  const { cInst, optBase, optWave } = expandOptions(inst, W, channelIds, stop);
+
+  const waveChannels = (ws: number[], base: Uint8Array | null): Uint8Array => {
+    const mask = new Uint8Array(W * K);
+    for (const w of ws)
+      for (let k = 0; k < K; k++) if (base === null || base[k]) mask[w * K + k] = 1;
+    return mask;
+  };
+  const M = cons.maxOffersPerCustomer;
+  const policies = [
+    ...perWavePolicies(waves, M, inst.numCustomers, waveChannels),
+    ...ruleWavePolicies(waves, waveChannels),
+  ];
+
+  const cCons: PlanConstraints = {
+    ...cons,
+    maxOffersPerCustomer: M * W,
+    channelCapacity,
+    channelFamily,
+    policies,
+  };
+  return { inst: cInst, cons: cCons, optBase, optWave, waves };
+}
+
+/** The channel mask over (channel, wave) of the given waves, within base's channels (null = all). */
+type WaveChannels = (ws: number[], base: Uint8Array | null) => Uint8Array;
+
+function checkWaves(waves: Wave[], K: number): void {
+  if (waves.length < 1) {
+    throw new Error("invalid optimisation input: a calendar needs at least one wave");
+  }
   waves.forEach((w, t) => {
     if (w.channelCapacity.length !== K) {
       throw new Error(`invalid optimisation input: wave ${w.name}: channelCapacity length`);
@@ -67,6 +98,40 @@ export function expandCalendar(
       throw new Error(`invalid optimisation input: wave ${w.name}: policies differ from wave 1`);
     }
   });
+}
+
+/** One channel per (channel, wave): its name, base channel and capacity (the wave's own, or the
+ * channel's limit). */
+function waveChannelTable(
+  inst: Instance,
+  cons: PlanConstraints,
+  waves: Wave[],
+): { channelIds: string[]; channelFamily: Int32Array; channelCapacity: Float64Array } {
+  const W = waves.length;
+  const K = inst.channelIds.length;
+  const channelIds: string[] = [];
+  const channelFamily = new Int32Array(W * K);
+  const channelCapacity = new Float64Array(W * K);
+  waves.forEach((wave, w) => {
+    for (let k = 0; k < K; k++) {
+      channelIds.push(`${inst.channelIds[k]}@${wave.name}`);
+      channelFamily[w * K + k] = k;
+      const own = wave.channelCapacity[k];
+      channelCapacity[w * K + k] = Number.isFinite(own) ? own : cons.channelCapacity[k];
+    }
+  });
+  return { channelIds, channelFamily, channelCapacity };
+}
+
+/** Every option copied once per wave, customer by customer, on the channel of its wave. */
+function expandOptions(
+  inst: Instance,
+  W: number,
+  channelIds: string[],
+  stop: StopCheck,
+): { cInst: Instance; optBase: Int32Array; optWave: Int32Array } {
+  const K = inst.channelIds.length;
+  const n = inst.numCustomers;
   const nOpt = inst.optOffer.length;
   const total = nOpt * W;
   const custStart = new Int32Array(n + 1);
@@ -92,17 +157,6 @@ export function expandCalendar(
     }
   }
   custStart[n] = q;
-  const channelIds: string[] = [];
-  const channelFamily = new Int32Array(W * K);
-  const channelCapacity = new Float64Array(W * K);
-  waves.forEach((wave, w) => {
-    for (let k = 0; k < K; k++) {
-      channelIds.push(`${inst.channelIds[k]}@${wave.name}`);
-      channelFamily[w * K + k] = k;
-      const own = wave.channelCapacity[k];
-      channelCapacity[w * K + k] = Number.isFinite(own) ? own : cons.channelCapacity[k];
-    }
-  });
   const cInst: Instance = {
     ...inst,
     channelIds,
@@ -112,17 +166,19 @@ export function expandCalendar(
     optReturn,
     optCost,
   };
+  return { cInst, optBase, optWave };
+}
 
-  const waveChannels = (ws: number[], base: Uint8Array | null): Uint8Array => {
-    const mask = new Uint8Array(W * K);
-    for (const w of ws)
-      for (let k = 0; k < K; k++) if (base === null || base[k]) mask[w * K + k] = 1;
-    return mask;
-  };
+/** Per wave: its offers-per-customer limit (with more than one wave) and its own budget. */
+function perWavePolicies(
+  waves: Wave[],
+  M: number,
+  n: number,
+  waveChannels: WaveChannels,
+): Policy[] {
   const policies: Policy[] = [];
-  const M = cons.maxOffersPerCustomer;
   waves.forEach((wave, w) => {
-    if (W > 1) {
+    if (waves.length > 1) {
       policies.push({
         kind: "fatigue",
         name: `offers_per_customer@${wave.name}`,
@@ -147,8 +203,15 @@ export function expandCalendar(
       });
     }
   });
-  const first = waves[0].policies;
-  first.forEach((pol, r) => {
+  return policies;
+}
+
+/** The constraint set's policies over the calendar, in their order: fatigue, cool-off and
+ * sequencing once per wave, custom capacities over every wave, the rest as they are. */
+function ruleWavePolicies(waves: Wave[], waveChannels: WaveChannels): Policy[] {
+  const W = waves.length;
+  const policies: Policy[] = [];
+  waves[0].policies.forEach((pol, r) => {
     switch (pol.kind) {
       case "fatigue":
         waves.forEach((wave) => {
@@ -201,13 +264,5 @@ export function expandCalendar(
         policies.push(pol);
     }
   });
-
-  const cCons: PlanConstraints = {
-    ...cons,
-    maxOffersPerCustomer: M * W,
-    channelCapacity,
-    channelFamily,
-    policies,
-  };
-  return { inst: cInst, cons: cCons, optBase, optWave, waves };
+  return policies;
 }

@@ -121,12 +121,49 @@ export function buildClusterLp(
   cp: Coupling,
   w: ObjectiveWeights,
 ): ClusterLpModel {
+  const m = cp.m;
+  const rows: LpRow[] = cp.rows.map((r, j) => ({ name: r.name, sense: r.sense, rhs: cp.rhs[j] }));
+  const own = clusterRows(agg, cp, rows);
+  const cols = columns(agg, cp, w, own);
+  // rows were pushed in increasing order per column except the cluster row may precede offer
+  // rows of later offers; sort each column's entries to keep CSC rows increasing
+  const { colStart } = cols;
+  const ri = Int32Array.from(cols.rowIndex);
+  const va = Float64Array.from(cols.values);
+  for (let c = 0; c + 1 < colStart.length; c++) sortColumn(ri, va, colStart[c], colStart[c + 1]);
+  const n = cols.colCluster.length;
+  return {
+    model: {
+      sense: "max",
+      numCols: n,
+      objective: Float64Array.from(cols.objective),
+      colLower: new Float64Array(n),
+      colUpper: Float64Array.from(cols.upper),
+      rows,
+      colStart: Int32Array.from(colStart),
+      rowIndex: ri,
+      values: va,
+    },
+    colCluster: Int32Array.from(cols.colCluster),
+    colOffer: Int32Array.from(cols.colOffer),
+    colChannel: Int32Array.from(cols.colChannel),
+    numCoupling: m,
+  };
+}
+
+/** LP row of each cluster's own rows, -1 where there is none. */
+interface ClusterRows {
+  /** per cluster: at most maxOffersPerCustomer contacts per member */
+  clusterRow: Int32Array;
+  /** per cluster × offer: each member gets the offer on one channel at most */
+  offerRow: Int32Array;
+}
+
+/** Appends to rows the per-cluster rows, only where they can bind. */
+function clusterRows(agg: ClusterAggregates, cp: Coupling, rows: LpRow[]): ClusterRows {
   const O = cp.numOffers;
   const K = cp.numChannels;
-  const m = cp.m;
   const M = cp.maxOffersPerCustomer;
-  const rows: LpRow[] = cp.rows.map((r, j) => ({ name: r.name, sense: r.sense, rhs: cp.rhs[j] }));
-  // per-cluster rows only where they can bind
   const clusterRow = new Int32Array(agg.k).fill(-1);
   const offerRow = new Int32Array(agg.k * O).fill(-1);
   for (let g = 0; g < agg.k; g++) {
@@ -149,6 +186,16 @@ export function buildClusterLp(
       rows.push({ name: `cluster:${g}`, sense: "LE", rhs: agg.size[g] * M });
     }
   }
+  return { clusterRow, offerRow };
+}
+
+/** One column per eligible (cluster, offer, channel): its objective, bound (the eligible
+ * members) and entries, at the cluster's mean return and cost. */
+function columns(agg: ClusterAggregates, cp: Coupling, w: ObjectiveWeights, own: ClusterRows) {
+  const O = cp.numOffers;
+  const K = cp.numChannels;
+  const m = cp.m;
+  const { clusterRow, offerRow } = own;
   const colCluster: number[] = [];
   const colOffer: number[] = [];
   const colChannel: number[] = [];
@@ -193,29 +240,7 @@ export function buildClusterLp(
       }
     }
   }
-  // rows were pushed in increasing order per column except the cluster row may precede offer
-  // rows of later offers; sort each column's entries to keep CSC rows increasing
-  const ri = Int32Array.from(rowIndex);
-  const va = Float64Array.from(values);
-  for (let c = 0; c + 1 < colStart.length; c++) sortColumn(ri, va, colStart[c], colStart[c + 1]);
-  const n = colCluster.length;
-  return {
-    model: {
-      sense: "max",
-      numCols: n,
-      objective: Float64Array.from(objective),
-      colLower: new Float64Array(n),
-      colUpper: Float64Array.from(upper),
-      rows,
-      colStart: Int32Array.from(colStart),
-      rowIndex: ri,
-      values: va,
-    },
-    colCluster: Int32Array.from(colCluster),
-    colOffer: Int32Array.from(colOffer),
-    colChannel: Int32Array.from(colChannel),
-    numCoupling: m,
-  };
+  return { colCluster, colOffer, colChannel, objective, upper, colStart, rowIndex, values };
 }
 
 function sortColumn(ri: Int32Array, va: Float64Array, s: number, e: number): void {
@@ -252,6 +277,18 @@ export interface ClusterLpResult {
   seconds: number;
   solves: number;
 }
+
+/** The cluster LP's ROMI solve: Dinkelbach steps, one LP solve each, from the expected-return
+ * solution's ratio. */
+const LP_DINKELBACH = {
+  /** a cap on the steps (each one LP solve); the loop ends once the ratio stops rising */
+  maxSteps: 30,
+  /** a step's objective at or below this share of the plan's scale counts as 0: the ratio is
+   * optimal */
+  zeroTol: 1e-9,
+  /** relative rise of the ratio below which a step counts as no progress (round-off) */
+  gainTol: 1e-12,
+};
 
 export async function solveClusterLp(
   agg: ClusterAggregates,
@@ -305,7 +342,7 @@ export async function solveClusterLp(
   let best = sol;
   let { R, C } = totals(sol.x);
   let q = C > 0 ? (R - C) / C : 0;
-  for (let it = 0; it < 30; it++) {
+  for (let it = 0; it < LP_DINKELBACH.maxSteps; it++) {
     w = { wr: 1, wc: -(1 + q) };
     lp = buildClusterLp(agg, cp, w);
     const next = await solver.solve(lp.model, stop.solveOptions());
@@ -314,13 +351,13 @@ export async function solveClusterLp(
     if (next.status !== "optimal") break;
     const t = totals(next.x);
     const scale = Math.max(1, R + (1 + Math.abs(q)) * C);
-    if (next.objective <= 1e-9 * scale || !(t.C > 0)) break;
+    if (next.objective <= LP_DINKELBACH.zeroTol * scale || !(t.C > 0)) break;
     const q2 = (t.R - t.C) / t.C;
     sol = next;
     best = next;
     R = t.R;
     C = t.C;
-    if (q2 <= q + 1e-12 * (1 + Math.abs(q))) break;
+    if (q2 <= q + LP_DINKELBACH.gainTol * (1 + Math.abs(q))) break;
     q = q2;
   }
   // keep the weights and model that produced `best`

@@ -78,76 +78,48 @@ function features(
   for (let x = 0; x < extra.length; x++) out[offset + d + x] = extra[x].values[i];
 }
 
+/** customers sampled to fit k-means when the options name no sample size: k-means on the sample
+ * costs far less than the one assignment pass over every customer */
+const SAMPLE_SIZE = 20000;
+/** a group's sample holds at least this many customers per cluster, so that small segments still
+ * give k-means several points per centroid */
+const SAMPLE_PER_CLUSTER = 5;
+
+/** The customers with options, by group: one group per segment (+1 for customers without a
+ * segment) when clusters stay within segments, else a single group. */
+interface Groups {
+  numGroups: number;
+  groupOf: (i: number) => number;
+  /** customers with options per group, and over all groups */
+  groupSize: Int32Array;
+  total: number;
+  members: Int32Array[];
+}
+
+/** z-scoring of the raw features: (x − mean) · inv, inv = 0 for a constant feature */
+interface Standard {
+  mean: Float64Array;
+  inv: Float64Array;
+}
+
 export function clusterCustomers(inst: Instance, opts: ClusterOptions): Clustering {
   const n = inst.numCustomers;
-  const S = inst.segments.length;
   const extra = opts.extra ?? [];
   const stop = opts.stop ?? NEVER;
   const d = inst.offerIds.length + inst.channelIds.length + extra.length;
   const rng = new Rng(opts.seed);
-  // groups: one per segment (+1 for customers without a segment), or a single group
-  const numGroups = opts.withinSegments ? S + 1 : 1;
-  const groupOf = (i: number) => {
-    if (!opts.withinSegments) return 0;
-    const s = inst.customerSegment[i];
-    return s >= 0 ? s : S;
-  };
-  const groupSize = new Int32Array(numGroups);
-  for (let i = 0; i < n; i++) {
-    stop.every(i);
-    if (inst.custStart[i + 1] > inst.custStart[i]) groupSize[groupOf(i)]++;
-  }
-  const total = groupSize.reduce((a, b) => a + b, 0);
-  const kOf = splitK(opts.k, groupSize, total);
-
-  // members per group, for sampling
-  const members: Int32Array[] = Array.from(
-    { length: numGroups },
-    (_, g) => new Int32Array(groupSize[g]),
-  );
-  const fillAt = new Int32Array(numGroups);
-  for (let i = 0; i < n; i++) {
-    stop.every(i);
-    if (inst.custStart[i + 1] === inst.custStart[i]) continue;
-    const g = groupOf(i);
-    members[g][fillAt[g]++] = i;
-  }
-  const sampleSize = opts.sampleSize ?? 20000;
-  const samples = members.map((list, g) => {
-    stop.poll();
-    if (kOf[g] === 0) return new Int32Array(0);
-    const want = Math.max(kOf[g] * 5, Math.round((sampleSize * list.length) / Math.max(1, total)));
-    const pick = sampleIndexes(list.length, Math.min(list.length, want), rng);
-    return Int32Array.from(pick, (t) => list[t]);
-  });
-
-  // standardisation from the pooled sample
-  const pooled = samples.reduce((a, s) => a + s.length, 0);
-  const mean = new Float64Array(d);
-  const sd = new Float64Array(d);
-  const buf = new Float64Array(d);
-  for (const s of samples) {
-    stop.poll();
-    for (const i of s) {
-      features(inst, i, buf, 0, extra);
-      for (let t = 0; t < d; t++) mean[t] += buf[t];
-    }
-  }
-  for (let t = 0; t < d; t++) mean[t] /= Math.max(1, pooled);
-  for (const s of samples) {
-    stop.poll();
-    for (const i of s) {
-      features(inst, i, buf, 0, extra);
-      for (let t = 0; t < d; t++) sd[t] += (buf[t] - mean[t]) ** 2;
-    }
-  }
-  // a constant feature gets weight 0 rather than a division by zero
-  const inv = Float64Array.from(sd, (v) => (v > 0 ? 1 / Math.sqrt(v / Math.max(1, pooled)) : 0));
+  const groups = groupCustomers(inst, opts.withinSegments, stop);
+  const kOf = splitK(opts.k, groups.groupSize, groups.total);
+  const samples = sampleGroups(groups, kOf, opts.sampleSize ?? SAMPLE_SIZE, rng, stop);
+  const std = standardisation(inst, samples, d, extra, stop);
+  const { mean, inv } = std;
   const standardise = (x: Float64Array, offset: number) => {
     for (let t = 0; t < d; t++) x[offset + t] = (x[offset + t] - mean[t]) * inv[t];
   };
 
   // fit per group
+  const numGroups = groups.numGroups;
+  const S = inst.segments.length;
   const k = kOf.reduce((a, b) => a + b, 0);
   const centroids = new Float64Array(k * d);
   const firstCluster = new Int32Array(numGroups + 1);
@@ -172,12 +144,13 @@ export function clusterCustomers(inst: Instance, opts: ClusterOptions): Clusteri
 
   // assign every customer to its group's nearest centroid
   const membership = new Int32Array(n).fill(-1);
+  const buf = new Float64Array(d);
   for (let i = 0; i < n; i++) {
     stop.every(i);
     if (inst.custStart[i + 1] === inst.custStart[i]) continue;
     features(inst, i, buf, 0, extra);
     standardise(buf, 0);
-    const g = groupOf(i);
+    const g = groups.groupOf(i);
     let best = Infinity;
     let bi = firstCluster[g];
     for (let c = firstCluster[g]; c < firstCluster[g + 1]; c++) {
@@ -195,7 +168,100 @@ export function clusterCustomers(inst: Instance, opts: ClusterOptions): Clusteri
     membership[i] = bi;
   }
 
-  // centroids back to $ of best expected return
+  return {
+    k,
+    membership,
+    segmentOfCluster,
+    centroids: inDollars(centroids, k, d, std),
+    featureNames: featureNames(inst, extra),
+    d,
+  };
+}
+
+function groupCustomers(inst: Instance, withinSegments: boolean, stop: StopCheck): Groups {
+  const n = inst.numCustomers;
+  const S = inst.segments.length;
+  const numGroups = withinSegments ? S + 1 : 1;
+  const groupOf = (i: number) => {
+    if (!withinSegments) return 0;
+    const s = inst.customerSegment[i];
+    return s >= 0 ? s : S;
+  };
+  const groupSize = new Int32Array(numGroups);
+  for (let i = 0; i < n; i++) {
+    stop.every(i);
+    if (inst.custStart[i + 1] > inst.custStart[i]) groupSize[groupOf(i)]++;
+  }
+  const total = groupSize.reduce((a, b) => a + b, 0);
+  const members: Int32Array[] = Array.from(
+    { length: numGroups },
+    (_, g) => new Int32Array(groupSize[g]),
+  );
+  const fillAt = new Int32Array(numGroups);
+  for (let i = 0; i < n; i++) {
+    stop.every(i);
+    if (inst.custStart[i + 1] === inst.custStart[i]) continue;
+    const g = groupOf(i);
+    members[g][fillAt[g]++] = i;
+  }
+  return { numGroups, groupOf, groupSize, total, members };
+}
+
+/** Per group, a seeded sample in proportion to the group's size (none where it gets no cluster). */
+function sampleGroups(
+  groups: Groups,
+  kOf: Int32Array,
+  sampleSize: number,
+  rng: Rng,
+  stop: StopCheck,
+): Int32Array[] {
+  return groups.members.map((list, g) => {
+    stop.poll();
+    if (kOf[g] === 0) return new Int32Array(0);
+    const want = Math.max(
+      kOf[g] * SAMPLE_PER_CLUSTER,
+      Math.round((sampleSize * list.length) / Math.max(1, groups.total)),
+    );
+    const pick = sampleIndexes(list.length, Math.min(list.length, want), rng);
+    return Int32Array.from(pick, (t) => list[t]);
+  });
+}
+
+/** Mean and inverse standard deviation of the raw features over the pooled sample. */
+function standardisation(
+  inst: Instance,
+  samples: Int32Array[],
+  d: number,
+  extra: ClusterOptions["extra"],
+  stop: StopCheck,
+): Standard {
+  const pooled = samples.reduce((a, s) => a + s.length, 0);
+  const mean = new Float64Array(d);
+  const sd = new Float64Array(d);
+  const buf = new Float64Array(d);
+  for (const s of samples) {
+    stop.poll();
+    for (const i of s) {
+      features(inst, i, buf, 0, extra);
+      for (let t = 0; t < d; t++) mean[t] += buf[t];
+    }
+  }
+  for (let t = 0; t < d; t++) mean[t] /= Math.max(1, pooled);
+  for (const s of samples) {
+    stop.poll();
+    for (const i of s) {
+      features(inst, i, buf, 0, extra);
+      for (let t = 0; t < d; t++) sd[t] += (buf[t] - mean[t]) ** 2;
+    }
+  }
+  // a constant feature gets weight 0 rather than a division by zero
+  const inv = Float64Array.from(sd, (v) => (v > 0 ? 1 / Math.sqrt(v / Math.max(1, pooled)) : 0));
+  return { mean, inv };
+}
+
+/** z-scored centroids back to $ of best expected return (the square of the mean √). */
+function inDollars(centroids: Float64Array, k: number, d: number, std: Standard): Float64Array {
+  const { mean, inv } = std;
   const out = new Float64Array(k * d);
   for (let c = 0; c < k; c++) {
     for (let t = 0; t < d; t++) {
@@ -204,14 +270,7 @@ export function clusterCustomers(inst: Instance, opts: ClusterOptions): Clusteri
       out[c * d + t] = root > 0 ? root * root : 0;
     }
   }
-  return {
-    k,
-    membership,
-    segmentOfCluster,
-    centroids: out,
-    featureNames: featureNames(inst, extra),
-    d,
-  };
+  return out;
 }
 
 /** k split over groups in proportion to size (largest remainder), ≥ 1 per non-empty group. */

@@ -62,6 +62,33 @@ export interface PriceSearchResult extends DualSearchResult {
  * scaled to each sample, so its optimal prices estimate the full problem's within sampling noise;
  * L near its minimum is flat to first order, so the full passes start within ~1e-4 of the bound.
  */
+/** The staged price search's defaults: each stage starts the next one near its minimum, so the
+ * expensive passes over every customer start within a small box. */
+const PRICE_SEARCH = {
+  /** the small sample: a pass over it is cheap; it runs only on instances over smallOnlyOver×
+   * its size, below which the full passes cost little more */
+  smallSample: 30000,
+  smallOnlyOver: 3,
+  /** passes on the small sample when the caller names none */
+  samplePasses: 80,
+  /** the large sample: an eighth of the customers, at least 4× the small one; it runs only on
+   * instances over largeOnlyOver× its size, where sampling noise of the small one still matters */
+  largeSampleShare: 8,
+  largeOnlyOver: 4,
+  largeSampleOverSmall: 4,
+  largeSamplePasses: 25,
+  /** initial trust box (in normalised price units): a warm start is already near, a cold one not */
+  warmBox: 0.25,
+  coldBox: 1,
+  /** box after a sample stage, and for the full passes after the samples: the sample's prices
+   * estimate the full problem's within sampling noise */
+  sampleBox: 0.05,
+  fullBox: 0.01,
+  /** relative tolerance at which a stage stops: looser on samples, whose noise exceeds it anyway */
+  sampleRelTol: 1e-6,
+  fullRelTol: 1e-7,
+};
+
 export function searchPrices(
   inst: Instance,
   cp: Coupling,
@@ -70,15 +97,19 @@ export function searchPrices(
 ): PriceSearchResult {
   const scratch = opts.scratch ?? new PassScratch(inst);
   const n = inst.numCustomers;
-  const small = opts.sampleSize ?? 30000;
+  const small = opts.sampleSize ?? PRICE_SEARCH.smallSample;
   const stages: Array<{ size: number; passes: number }> = [];
-  if (n > 3 * small) stages.push({ size: small, passes: opts.samplePasses ?? 80 });
-  const large = Math.max(small * 4, Math.round(n / 8));
-  if (n > 4 * large && large > small)
-    stages.push({ size: large, passes: opts.largeSamplePasses ?? 25 });
+  if (n > PRICE_SEARCH.smallOnlyOver * small)
+    stages.push({ size: small, passes: opts.samplePasses ?? PRICE_SEARCH.samplePasses });
+  const large = Math.max(
+    small * PRICE_SEARCH.largeSampleOverSmall,
+    Math.round(n / PRICE_SEARCH.largeSampleShare),
+  );
+  if (n > PRICE_SEARCH.largeOnlyOver * large && large > small)
+    stages.push({ size: large, passes: opts.largeSamplePasses ?? PRICE_SEARCH.largeSamplePasses });
   let start = opts.start;
   let samplePasses = 0;
-  let box = opts.warm ? 0.25 : 1;
+  let box = opts.warm ? PRICE_SEARCH.warmBox : PRICE_SEARCH.coldBox;
   const rng = new Rng(opts.seed ^ 0x5eed);
   for (const stage of stages) {
     if (stage.passes <= 0) continue;
@@ -93,19 +124,19 @@ export function searchPrices(
       start,
       maxPasses: stage.passes,
       box,
-      relTol: 1e-6,
+      relTol: PRICE_SEARCH.sampleRelTol,
       rhsScale: stage.size / n,
       stop: opts.stop,
     });
     start = res.lambda;
     samplePasses += res.passes;
-    box = Math.min(box, 0.05);
+    box = Math.min(box, PRICE_SEARCH.sampleBox);
   }
   const full = minimiseDual(inst, cp, w, {
     start,
     maxPasses: opts.fullPasses,
-    box: stages.length > 0 ? 0.01 : box,
-    relTol: 1e-7,
+    box: stages.length > 0 ? PRICE_SEARCH.fullBox : box,
+    relTol: PRICE_SEARCH.fullRelTol,
     scratch,
     onPass: opts.onPass,
     stop: opts.stop,

@@ -43,6 +43,42 @@ export function solveMaster(
     );
     return { mu: res.mu, t: modelValue(a, G, res.mu) };
   }
+  const m = lo.length;
+  const { tab, basis, obj, R, C, W } = tableau(a, G, lo, up);
+  simplex(tab, obj, basis, R, C, W);
+  const y = new Float64Array(1 + m);
+  for (let r = 0; r < R; r++) {
+    if (basis[r] <= m) y[basis[r]] = tab[r * W + C];
+  }
+  const mu = new Float64Array(m);
+  for (let j = 0; j < m; j++) mu[j] = Math.min(up[j], Math.max(lo[j], lo[j] + y[1 + j]));
+  // report the model value at μ directly (robust to round-off in the tableau)
+  return { mu, t: modelValue(a, G, mu) };
+}
+
+/** The simplex's limits: a pivot budget and the switch to Bland's rule, both per tableau
+ * dimension (rows + columns); the problem is tiny, so a run that reaches them is cycling. */
+const SIMPLEX = {
+  /** pivots at most, per dimension; beyond that the current basic point is returned */
+  maxPivots: 50,
+  /** pivots by steepest reduced cost before Bland's rule (slower, but cannot cycle) takes over */
+  blandAfter: 5,
+  /** a pivot entry must exceed this times the tableau's largest entry: smaller ones are round-off */
+  pivotTol: 1e-11,
+};
+
+/** A dense tableau. Rows: n cut rows + m bound rows; columns: s, y_0..y_{m-1}, slacks (n+m),
+ * rhs (W = C + 1 wide); all-slack basis; obj holds the reduced costs of "max s". */
+interface Tableau {
+  tab: Float64Array;
+  basis: Int32Array;
+  obj: Float64Array;
+  R: number;
+  C: number;
+  W: number;
+}
+
+function tableau(a: Float64Array, G: Float64Array, lo: Float64Array, up: Float64Array): Tableau {
   const n = a.length;
   const m = lo.length;
   // T: the largest value any cut takes over the box
@@ -55,7 +91,6 @@ export function solveMaster(
     }
     T = Math.max(T, v);
   }
-  // tableau rows: n cut rows + m bound rows; columns: s, y_0..y_{m-1}, slacks (n+m), rhs
   const R = n + m;
   const C = 1 + m + R;
   const W = C + 1;
@@ -84,13 +119,25 @@ export function solveMaster(
   // objective row (reduced costs of "max s"): z − s = 0
   const obj = new Float64Array(W);
   obj[0] = -1;
+  return { tab, basis, obj, R, C, W };
+}
+
+/** Primal simplex on the tableau, in place, until no reduced cost is negative. */
+function simplex(
+  tab: Float64Array,
+  obj: Float64Array,
+  basis: Int32Array,
+  R: number,
+  C: number,
+  W: number,
+): void {
   let scale = 1;
   for (let i = 0; i < R * W; i++) scale = Math.max(scale, Math.abs(tab[i]));
-  const eps = 1e-11 * scale;
+  const eps = SIMPLEX.pivotTol * scale;
 
-  for (let iter = 0; iter < 50 * (R + C); iter++) {
+  for (let iter = 0; iter < SIMPLEX.maxPivots * (R + C); iter++) {
     // entering column: most negative reduced cost, or Bland (first negative) after many steps
-    const bland = iter > 5 * (R + C);
+    const bland = iter > SIMPLEX.blandAfter * (R + C);
     let enter = -1;
     let best = -1e-12;
     for (let c = 0; c < C; c++) {
@@ -118,14 +165,6 @@ export function solveMaster(
     pivot(tab, obj, R, W, leave, enter);
     basis[leave] = enter;
   }
-  const y = new Float64Array(1 + m);
-  for (let r = 0; r < R; r++) {
-    if (basis[r] <= m) y[basis[r]] = tab[r * W + C];
-  }
-  const mu = new Float64Array(m);
-  for (let j = 0; j < m; j++) mu[j] = Math.min(up[j], Math.max(lo[j], lo[j] + y[1 + j]));
-  // report the model value at μ directly (robust to round-off in the tableau)
-  return { mu, t: modelValue(a, G, mu) };
 }
 
 function modelValue(a: Float64Array, G: Float64Array, mu: Float64Array): number {

@@ -21,7 +21,13 @@ import {
 } from "./policies";
 import { inputValues, policyConflicts, withPolicyDuals } from "./policy-prices";
 import { clusterCustomers, featureNames as featureNamesOf } from "./cluster";
-import { aggregate, solveClusterLp, splitBySlot, type ClusterAggregates } from "./cluster-lp";
+import {
+  aggregate,
+  solveClusterLp,
+  splitBySlot,
+  type ClusterAggregates,
+  type ClusterLpResult,
+} from "./cluster-lp";
 import { baselinePlan } from "./baseline";
 import { diagnose, OptimizeError } from "./diagnose";
 import { disaggregate } from "./disaggregate";
@@ -33,6 +39,7 @@ import {
   planAtPrices,
   searchPrices,
   solveExact,
+  type PriceSearchResult,
 } from "./exact";
 import type { Instance, PlanConstraints } from "./instance";
 import { PassScratch, priceTable, type BlockRunner, type ObjectiveWeights } from "./lagrangian";
@@ -136,17 +143,20 @@ export async function optimize(
   }
 }
 
+/** What optimize prepares before a method runs. */
+interface Prepared {
+  compiled: CompiledPolicies;
+  cp: Coupling;
+  clock: Clock;
+  stop: StopCheck;
+  pool: PassPool | null;
+}
+
 async function optimizeWith(
   inst: Instance,
   cons: PlanConstraints,
   options: OptimizeOptions,
-  prepared: {
-    compiled: CompiledPolicies;
-    cp: Coupling;
-    clock: Clock;
-    stop: StopCheck;
-    pool: PassPool | null;
-  },
+  prepared: Prepared,
 ): Promise<PlanResult> {
   const { compiled, cp, clock, stop, pool } = prepared;
   const core: Core = {
@@ -194,7 +204,13 @@ async function optimizeWith(
       partial = await runClusterLp(core);
       break;
   }
+  return finishPlan(core, partial, pool);
+}
 
+/** A method's plan over the input's options, checked and evaluated, with its duals (those of the
+ * per-customer policies added), the cluster LP's duals beside them and the gap to its bound. */
+function finishPlan(core: Core, partial: MethodOutcome, pool: PassPool | null): PlanResult {
+  const { input: inst, cons, compiled, clock, options, stop } = core;
   core.progress("evaluate", 0.97);
   stop.poll();
   const selected = expandSelection(compiled, inst.optOffer.length, partial.selected);
@@ -323,11 +339,113 @@ async function runExact(core: Core): Promise<MethodOutcome> {
   };
 }
 
+/** How the cluster-LP method clusters, re-prices at individual level and refines its plan. */
+const CLUSTER_LP_TUNING = {
+  /** clusters when the options name none: the LP stays a fraction of a second in the solver
+   * (0.4 s at 100, 18.5 s at 2,000; docs/performance.md) */
+  clusters: 100,
+  /** a fresh run's re-pricing, seeded from the cluster LP's duals: full passes over every
+   * customer (raised on small instances, exact.ts), after passes over a small and a large sample */
+  fresh: { fullPasses: 8, samplePasses: 40, largeSamplePasses: 12 },
+  /** a what-if on reused clusters is a neighbour of a solved run: half the passes keep it within
+   * 0.01 % of its bound at 2.5M (docs/performance.md) and bring it under the 15 s target */
+  whatIf: { fullPasses: 4, samplePasses: 20, largeSamplePasses: 6 },
+  /** polishing the cluster plan itself only moves the few customers in scope (measured: 72 % →
+   * 87 % of the bound at 100k, against 99.8 % for the priced plan), so it is only worth its pass
+   * on instances up to this size, where it sometimes wins */
+  polishClusterPlanUpTo: 200000,
+  /** polish rounds on the cluster plan: fewer than polish's default, as it is only a candidate
+   * beside the priced plan */
+  polishRounds: 2,
+  /** ROMI: further Dinkelbach steps from the kept plan's ratio; each is warm-started, so a few
+   * suffice and the loop stops early once a step no longer raises the ratio */
+  dinkelbachSteps: 3,
+  /** a Dinkelbach step's full passes: half the run's, at least this many */
+  dinkelbachMinFullPasses: 3,
+  /** a Dinkelbach step's sample passes: the what-if's, as each step starts from solved prices */
+  dinkelbachSamplePasses: 20,
+  dinkelbachLargeSamplePasses: 6,
+  /** relative gain a Dinkelbach step's ratio must show to be kept, above rounding noise */
+  dinkelbachGain: 1e-9,
+};
+
+/** Step 1's outcome: the clusters (fresh or the earlier run's) and their aggregates. */
+interface Clustering {
+  membership: Int32Array;
+  agg: ClusterAggregates;
+  summariesFrom: (g: number) => { segment: string | null; centroid: number[] };
+  names: string[];
+  /** the clusters are an earlier run's: this run is a what-if */
+  reused: boolean;
+}
+
+/** Step 4's outcome: the individual-level prices and what they were searched with. */
+interface Repriced {
+  wr: ObjectiveWeights;
+  prices: PriceSearchResult;
+  fullPasses: number;
+  scratch: PassScratch;
+}
+
 async function runClusterLp(core: Core): Promise<MethodOutcome> {
-  const { inst, cons, cp, clock, options, stop } = core;
-  const withinSegments = inst.segments.length > 1 || cons.segmentRules.length > 0;
+  const { cons, cp, clock, stop } = core;
 
   // 1. clusters (or the earlier run's)
+  const clustering = clusterPhase(core);
+  const { agg } = clustering;
+
+  // 2. the cluster LP
+  core.progress("cluster_lp", 0.2);
+  stop.poll();
+  const lpRes = await solveClusterLp(agg, cp, cons.objective, core.solver, stop);
+  stop.poll();
+  clock.lap("cluster_lp");
+  if (lpRes.status !== "optimal") return failWithDiagnosis(core, lpRes.lp.model);
+
+  // 3. disaggregate and repair at the LP's prices
+  const clusterPlan = clusterPlanOf(core, clustering, lpRes);
+  if (!clusterPlan) return failWithDiagnosis(core, lpRes.lp.model);
+
+  // 4. re-price at individual level, seeded from the LP duals
+  const repriced = reprice(core, clusterPlan, lpRes, clustering.reused);
+
+  // 5. polish the cluster plan at those prices; also build the plan the prices point to, keep the better
+  core.progress("polish", 0.75);
+  const clusterPlanValue = scoreOf(cons, clusterPlan);
+  const kept = keepBetter(core, clusterPlan, repriced);
+  clock.lap("polish");
+
+  // ROMI duals are d ROMI / d bound: the prices of R − (1+q)·C divided by the plan's cost
+  const { final, finalPrices } = kept;
+  const scale = cons.objective === "ROMI" && final.totalC > 0 ? final.totalC : 1;
+  return {
+    selected: final.selected,
+    duals: dualsByName(cp, finalPrices.lambda, scale),
+    clusterLpDuals: new Map(cp.rows.map((row, j) => [row.name, lpRes.dual[j] + 0])),
+    prices: finalPrices,
+    upperBound: kept.upperBound,
+    effective: { clusters: agg.k, dualPasses: repriced.fullPasses, solver: core.solver.name },
+    clusters: summaries(core.inst, cp, agg, clustering.summariesFrom),
+    featureNames: clustering.names,
+    membership: clustering.membership,
+    proportions: proportions(
+      core.inst,
+      agg,
+      lpRes.lp.colCluster,
+      lpRes.lp.colOffer,
+      lpRes.lp.colChannel,
+      lpRes.y,
+    ),
+    clusterLpValue: lpRes.value,
+    clusterPlanValue,
+  };
+}
+
+/** Step 1: cluster the customers, or take the earlier run's clusters (split where they span
+ * segments, so segment rules stay exact), and aggregate them for the LP. */
+function clusterPhase(core: Core): Clustering {
+  const { inst, cons, cp, clock, options, stop } = core;
+  const withinSegments = inst.segments.length > 1 || cons.segmentRules.length > 0;
   core.progress("cluster", 0.02);
   const reuse = usableReuse(inst, options.reuse);
   let membership: Int32Array;
@@ -345,7 +463,7 @@ async function runClusterLp(core: Core): Promise<MethodOutcome> {
     });
   } else {
     const cl = clusterCustomers(inst, {
-      k: options.clusters ?? 100,
+      k: options.clusters ?? CLUSTER_LP_TUNING.clusters,
       seed: core.seed,
       sampleSize: options.clusterSample,
       withinSegments,
@@ -371,24 +489,25 @@ async function runClusterLp(core: Core): Promise<MethodOutcome> {
     agg = aggregate(inst, cp, membership, k, stop);
   }
   clock.lap("cluster");
+  return { membership, agg, summariesFrom, names, reused: reuse !== null };
+}
 
-  // 2. the cluster LP
-  core.progress("cluster_lp", 0.2);
-  stop.poll();
-  const lpRes = await solveClusterLp(agg, cp, cons.objective, core.solver, stop);
-  stop.poll();
-  clock.lap("cluster_lp");
-  if (lpRes.status !== "optimal") return failWithDiagnosis(core, lpRes.lp.model);
-
-  // 3. disaggregate and repair at the LP's prices
+/** Step 3: the LP's proportions turned into individual choices and repaired at the LP's prices
+ * (from an empty plan if that fails); null when neither repair finds a feasible plan. */
+function clusterPlanOf(
+  core: Core,
+  clustering: Clustering,
+  lpRes: ClusterLpResult,
+): PlanState | null {
+  const { inst, cp, clock, options, stop } = core;
   core.progress("disaggregate", 0.35);
   const w: ObjectiveWeights = lpRes.weights;
   const lpPrices = priceTable(cp, lpRes.lambda, w);
   const sel = disaggregate({
     inst,
     cp,
-    membership,
-    k,
+    membership: clustering.membership,
+    k: clustering.agg.k,
     lp: lpRes,
     prices: lpPrices,
     method: options.disaggregation ?? "GREEDY",
@@ -401,47 +520,62 @@ async function runClusterLp(core: Core): Promise<MethodOutcome> {
   stop.poll();
   if (!repair(clusterPlan, { weights: w, lambda: lpRes.lambda, stop }).feasible) {
     clusterPlan = new PlanState(inst, cp);
-    if (!repair(clusterPlan, { weights: w, lambda: lpRes.lambda, stop }).feasible) {
-      return failWithDiagnosis(core, lpRes.lp.model);
-    }
+    if (!repair(clusterPlan, { weights: w, lambda: lpRes.lambda, stop }).feasible) return null;
   }
   clock.lap("repair");
+  return clusterPlan;
+}
 
-  // 4. re-price at individual level, seeded from the LP duals. For ROMI the parametric objective
-  // is taken at the cluster plan's own ratio (Dinkelbach's step): there the plan scores 0 and any
-  // move that scores above 0 raises the ratio, whereas at the LP's optimal ratio the empty plan
-  // would tie with the best one.
+/**
+ * Step 4: re-price at individual level, seeded from the LP duals. For ROMI the parametric
+ * objective is taken at the cluster plan's own ratio (Dinkelbach's step): there the plan scores 0
+ * and any move that scores above 0 raises the ratio, whereas at the LP's optimal ratio the empty
+ * plan would tie with the best one.
+ */
+function reprice(
+  core: Core,
+  clusterPlan: PlanState,
+  lpRes: ClusterLpResult,
+  whatIf: boolean,
+): Repriced {
+  const { inst, cons, cp, clock, options, stop } = core;
   core.progress("reprice", 0.55);
   const scratch = new PassScratch(inst);
   scratch.runner = core.runner;
   const wr: ObjectiveWeights =
     cons.objective === "ROMI" && clusterPlan.totalC > 0
       ? { wr: 1, wc: -clusterPlan.totalR / clusterPlan.totalC }
-      : w;
-  // A what-if on reused clusters is a neighbour of a solved run: half the passes keep it within
-  // 0.01 % of its bound at 2.5M (docs/performance.md) and bring it under the 15 s target.
-  const whatIf = reuse !== null;
-  const fullPasses = options.dualPasses ?? fullPassBudget(inst.numCustomers, whatIf ? 4 : 8);
+      : lpRes.weights;
+  const passes = whatIf ? CLUSTER_LP_TUNING.whatIf : CLUSTER_LP_TUNING.fresh;
+  const fullPasses = options.dualPasses ?? fullPassBudget(inst.numCustomers, passes.fullPasses);
   const prices = searchPrices(inst, cp, wr, {
     start: lpRes.lambda,
     warm: true,
     fullPasses,
-    samplePasses: whatIf ? 20 : 40,
-    largeSamplePasses: whatIf ? 6 : 12,
+    samplePasses: passes.samplePasses,
+    largeSamplePasses: passes.largeSamplePasses,
     seed: core.seed,
     scratch,
     stop,
   });
   clock.lap("reprice");
+  return { wr, prices, fullPasses, scratch };
+}
 
-  // 5. polish the cluster plan at those prices; also build the plan the prices point to, keep the better
-  core.progress("polish", 0.75);
-  const clusterPlanValue = scoreOf(cons, clusterPlan);
-  // Polishing the cluster plan itself only moves the few customers in scope (measured: 72% → 87%
-  // of the bound at 100k, against 99.8% for the priced plan), so it is only worth its pass on
-  // small instances, where it sometimes wins.
+/** A plan, the prices it was built (or polished) at, and the bound on the best plan's value. */
+interface Kept {
+  final: PlanState;
+  finalPrices: { lambda: Float64Array; weights: ObjectiveWeights };
+  upperBound: number;
+}
+
+/** Step 5: polish the cluster plan (small instances only), build the plan the prices point to,
+ * keep the better; for ROMI, a few more Dinkelbach steps from the kept plan. */
+function keepBetter(core: Core, clusterPlan: PlanState, repriced: Repriced): Kept {
+  const { inst, cons, cp, stop } = core;
+  const { wr, prices, scratch } = repriced;
   const polished = clusterPlan;
-  if (inst.numCustomers <= 200000) {
+  if (inst.numCustomers <= CLUSTER_LP_TUNING.polishClusterPlanUpTo) {
     const scope = marginalScope(
       inst,
       cp,
@@ -450,71 +584,68 @@ async function runClusterLp(core: Core): Promise<MethodOutcome> {
       defaultScopeSize(inst.numCustomers),
       stop,
     );
-    polish(polished, { weights: wr, lambda: prices.lambda, scope, maxRounds: 2, stop });
+    polish(polished, {
+      weights: wr,
+      lambda: prices.lambda,
+      scope,
+      maxRounds: CLUSTER_LP_TUNING.polishRounds,
+      stop,
+    });
   }
   const priced = planAtPrices(inst, cp, wr, prices.lambda, undefined, scratch, stop);
-  let final =
+  const final =
     priced.feasible && scoreOf(cons, priced.state) > scoreOf(cons, polished)
       ? priced.state
       : polished;
-  // the prices the kept plan was built (or polished) at: its duals
-  let finalPrices = { lambda: prices.lambda, weights: wr };
-
-  // bound: the best Lagrangian value over all customers (expected return), or the ROMI bound
-  let upperBound = prices.value;
-  if (cons.objective === "ROMI") {
-    const cmin = minimumPlanCost(inst, cons, stop);
-    const romiBound = (q: number, u: number) => (cmin > 0 ? q + Math.max(0, u) / cmin : Infinity);
-    upperBound = Math.min(maxOptionRoi(inst), romiBound(-wr.wc - 1, prices.value));
-    // a few more Dinkelbach steps from the polished plan's ratio, warm-started
-    let lambda = prices.lambda;
-    for (let it = 0; it < 3; it++) {
-      const q = scoreOf(cons, final);
-      if (!Number.isFinite(q)) break;
-      const wq: ObjectiveWeights = { wr: 1, wc: -(1 + q) };
-      const res = searchPrices(inst, cp, wq, {
-        start: lambda,
-        warm: true,
-        fullPasses: Math.max(3, (options.dualPasses ?? 8) >> 1),
-        samplePasses: 20,
-        largeSamplePasses: 6,
-        seed: core.seed + it + 1,
-        scratch,
-        stop,
-      });
-      lambda = res.lambda;
-      upperBound = Math.min(upperBound, romiBound(q, res.value));
-      const next = planAtPrices(inst, cp, wq, lambda, undefined, scratch, stop);
-      if (!next.feasible || !(scoreOf(cons, next.state) > q + 1e-9 * (1 + Math.abs(q)))) break;
-      final = next.state;
-      finalPrices = { lambda, weights: wq };
-    }
-  }
-  clock.lap("polish");
-
-  // ROMI duals are d ROMI / d bound: the prices of R − (1+q)·C divided by the plan's cost
-  const scale = cons.objective === "ROMI" && final.totalC > 0 ? final.totalC : 1;
-  return {
-    selected: final.selected,
-    duals: dualsByName(cp, finalPrices.lambda, scale),
-    clusterLpDuals: new Map(cp.rows.map((row, j) => [row.name, lpRes.dual[j] + 0])),
-    prices: finalPrices,
-    upperBound,
-    effective: { clusters: agg.k, dualPasses: fullPasses, solver: core.solver.name },
-    clusters: summaries(inst, cp, agg, summariesFrom),
-    featureNames: names,
-    membership,
-    proportions: proportions(
-      inst,
-      agg,
-      lpRes.lp.colCluster,
-      lpRes.lp.colOffer,
-      lpRes.lp.colChannel,
-      lpRes.y,
-    ),
-    clusterLpValue: lpRes.value,
-    clusterPlanValue,
+  // the prices the kept plan was built (or polished) at: its duals; the bound is the best
+  // Lagrangian value over all customers (expected return), or the ROMI bound
+  const kept: Kept = {
+    final,
+    finalPrices: { lambda: prices.lambda, weights: wr },
+    upperBound: prices.value,
   };
+  return cons.objective === "ROMI" ? refineRomi(core, kept, repriced) : kept;
+}
+
+/** ROMI: the ratio bound, and a few more Dinkelbach steps from the kept plan's ratio,
+ * warm-started; each step's plan is kept while it raises the ratio. */
+function refineRomi(core: Core, start: Kept, repriced: Repriced): Kept {
+  const { inst, cons, cp, options, stop } = core;
+  const { wr, prices, scratch } = repriced;
+  let { final, finalPrices } = start;
+  const cmin = minimumPlanCost(inst, cons, stop);
+  const romiBound = (q: number, u: number) => (cmin > 0 ? q + Math.max(0, u) / cmin : Infinity);
+  let upperBound = Math.min(maxOptionRoi(inst), romiBound(-wr.wc - 1, prices.value));
+  let lambda = prices.lambda;
+  for (let it = 0; it < CLUSTER_LP_TUNING.dinkelbachSteps; it++) {
+    const q = scoreOf(cons, final);
+    if (!Number.isFinite(q)) break;
+    const wq: ObjectiveWeights = { wr: 1, wc: -(1 + q) };
+    const res = searchPrices(inst, cp, wq, {
+      start: lambda,
+      warm: true,
+      fullPasses: Math.max(
+        CLUSTER_LP_TUNING.dinkelbachMinFullPasses,
+        (options.dualPasses ?? CLUSTER_LP_TUNING.fresh.fullPasses) >> 1,
+      ),
+      samplePasses: CLUSTER_LP_TUNING.dinkelbachSamplePasses,
+      largeSamplePasses: CLUSTER_LP_TUNING.dinkelbachLargeSamplePasses,
+      seed: core.seed + it + 1,
+      scratch,
+      stop,
+    });
+    lambda = res.lambda;
+    upperBound = Math.min(upperBound, romiBound(q, res.value));
+    const next = planAtPrices(inst, cp, wq, lambda, undefined, scratch, stop);
+    if (
+      !next.feasible ||
+      !(scoreOf(cons, next.state) > q + CLUSTER_LP_TUNING.dinkelbachGain * (1 + Math.abs(q)))
+    )
+      break;
+    final = next.state;
+    finalPrices = { lambda, weights: wq };
+  }
+  return { final, finalPrices, upperBound };
 }
 
 /** Per customer, the mean coefficient of its options on each custom-capacity row. */

@@ -88,13 +88,9 @@ function definitionOf(raw: unknown): ConstraintSetDefinition {
   return parsed.value;
 }
 
-export async function explainCustomer(
-  pool: Pool,
-  plan: Plan,
-  customer: Customer,
-): Promise<Explanation> {
-  if (plan.status !== "SUCCEEDED")
-    throw new ConflictError(`plan ${plan.id} is ${plan.status}, not SUCCEEDED`);
+/** The plan's rows the explanation reads: its version's definition, its constraint report, the
+ * customer's eligible options and what the plan gave the customer. */
+async function planRows(pool: Pool, plan: Plan, customer: Customer) {
   const [version, report, eligible, chosen] = await Promise.all([
     pool.query<{ definition: unknown }>(
       "SELECT definition FROM constraint_set_version WHERE id = $1",
@@ -117,6 +113,17 @@ export async function explainCustomer(
       [plan.id, customer.dbId],
     ),
   ]);
+  return { version, report, eligible: eligible.rows, chosen: chosen.rows };
+}
+
+export async function explainCustomer(
+  pool: Pool,
+  plan: Plan,
+  customer: Customer,
+): Promise<Explanation> {
+  if (plan.status !== "SUCCEEDED")
+    throw new ConflictError(`plan ${plan.id} is ${plan.status}, not SUCCEEDED`);
+  const { version, report, eligible, chosen } = await planRows(pool, plan, customer);
   // A what-if plan ran with overrides on top of its version: price it by what it ran with.
   const params = storedPlanParameters(plan.parameters);
   const { overrides } = params;
@@ -130,7 +137,7 @@ export async function explainCustomer(
         definition,
         customer.dbId,
         params.campaignDate ?? plan.createdAt.toISOString().slice(0, 10),
-        [...eligible.rows, ...chosen.rows],
+        [...eligible, ...chosen],
       )
     : null;
   const facts = (r: OptionRow): OptionFacts => {
@@ -147,8 +154,8 @@ export async function explainCustomer(
     policies: policies?.facts,
     customerId: customer.id,
     doNotContact: customer.doNotContact,
-    eligible: eligible.rows.map(facts),
-    chosen: chosen.rows.map(facts),
+    eligible: eligible.map(facts),
+    chosen: chosen.map(facts),
     maxOffersPerCustomer: definition.maxOffersPerCustomer,
     method: plan.method as Method,
     pricing: {
@@ -162,21 +169,7 @@ export async function explainCustomer(
           : undefined,
     },
   });
-  const offerDb = new Map<string, number>();
-  const channelDb = new Map<string, number>();
-  for (const r of [...eligible.rows, ...chosen.rows]) {
-    offerDb.set(r.offer, r.offerDbId);
-    channelDb.set(r.channel, r.channelDbId);
-  }
-  const model = (o: PricedOption): ExplainedOption => ({
-    offerDbId: offerDb.get(o.offer)!,
-    channelDbId: channelDb.get(o.channel)!,
-    expectedReturn: o.expectedReturn,
-    cost: o.cost,
-    reducedValue: o.reducedValue,
-    charges: o.charges,
-    blockedBy: o.blockedBy ?? [],
-  });
+  const model = withDbIds([...eligible, ...chosen]);
   return {
     plan,
     customer,
@@ -185,4 +178,23 @@ export async function explainCustomer(
     reason: result.reason,
     options: result.options.map(model),
   };
+}
+
+/** A priced option with the database ids of its offer and channel, as the rows name them. */
+function withDbIds(rows: OptionRow[]): (o: PricedOption) => ExplainedOption {
+  const offerDb = new Map<string, number>();
+  const channelDb = new Map<string, number>();
+  for (const r of rows) {
+    offerDb.set(r.offer, r.offerDbId);
+    channelDb.set(r.channel, r.channelDbId);
+  }
+  return (o) => ({
+    offerDbId: offerDb.get(o.offer)!,
+    channelDbId: channelDb.get(o.channel)!,
+    expectedReturn: o.expectedReturn,
+    cost: o.cost,
+    reducedValue: o.reducedValue,
+    charges: o.charges,
+    blockedBy: o.blockedBy ?? [],
+  });
 }
