@@ -5,6 +5,7 @@ import { parseConstraintSet } from "../domain/constraint-set";
 import { withOverrides } from "./overrides";
 import type { Pool } from "pg";
 import type { ReportRow } from "../db/plan-writer";
+import { storedTimings } from "../domain/stored-timings";
 import {
   catalogueNameRows,
   channelTotals,
@@ -120,7 +121,7 @@ export async function planReport(pool: Pool, planId: number): Promise<PlanReport
     names,
     parameters,
     kpis: p.kpis,
-    timings: p.timings,
+    timings: storedTimings(p.timings),
     error: p.error,
     provenance: await provenanceOf(pool, p),
     constraintReport: report,
