@@ -11,7 +11,8 @@ export interface ReportHeaderRow {
   method: string;
   parameters: unknown;
   kpis: Record<string, unknown> | null;
-  timings: Record<string, number> | null;
+  /** read through domain/stored-timings.ts */
+  timings: unknown;
   error: string | null;
   dataset_revision: string | null;
   history_revision: string | null;

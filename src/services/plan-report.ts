@@ -16,6 +16,7 @@ import {
   segmentTotals,
   type ChannelTotal,
   type OfferChannelTotal,
+  type ReportHeaderRow,
   type ResultRow,
   type SegmentTotal,
 } from "../db/plan-report-reads";
@@ -174,14 +175,15 @@ async function catalogueNames(pool: Pool): Promise<PlanReport["names"]> {
 
 async function provenanceOf(
   pool: Pool,
-  p: {
-    dataset_revision: string | null;
-    history_revision: string | null;
-    fingerprint: string | null;
-    provenance: unknown;
-    failed_in_phase: string | null;
-    replay_of: number | null;
-  },
+  p: Pick<
+    ReportHeaderRow,
+    | "dataset_revision"
+    | "history_revision"
+    | "fingerprint"
+    | "provenance"
+    | "failed_in_phase"
+    | "replay_of"
+  >,
 ): Promise<PlanReport["provenance"]> {
   const datasetRevision = p.dataset_revision === null ? null : Number(p.dataset_revision);
   const historyRevision = p.history_revision === null ? null : Number(p.history_revision);
